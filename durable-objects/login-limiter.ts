@@ -1,0 +1,37 @@
+import { DurableObject } from "cloudflare:workers";
+
+export type LimitDecision = { allowed: true; attemptId: number } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Limits login attempts for one subject (an email or an IP) in a sliding window. One object per
+ * subject makes the count exact (unlike the platform's approximate rate-limit binding), and an attempt
+ * is counted when it starts, so concurrent guesses cannot all slip through before any is recorded.
+ */
+export class LoginLimiter extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL)");
+  }
+
+  attempt(limit: number, windowMs: number, now: number = Date.now()): LimitDecision {
+    this.sql.exec("DELETE FROM attempts WHERE at <= ?", now - windowMs);
+    const { n, oldest } = this.sql
+      .exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM attempts")
+      .one();
+    if (n >= limit) {
+      const retryAfterMs = (oldest ?? now) + windowMs - now;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+    }
+    const { id } = this.sql.exec<{ id: number }>("INSERT INTO attempts (at) VALUES (?) RETURNING id", now).one();
+    return { allowed: true, attemptId: id };
+  }
+
+  /** A successful login does not count against the subject: forget that attempt (or all of them). */
+  succeeded(attemptId: number, forgetAll: boolean): void {
+    if (forgetAll) this.sql.exec("DELETE FROM attempts");
+    else this.sql.exec("DELETE FROM attempts WHERE id = ?", attemptId);
+  }
+}

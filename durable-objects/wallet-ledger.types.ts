@@ -1,0 +1,97 @@
+/** Plain data exchanged with the WalletLedger over RPC. Amounts are integer cents. */
+
+export const TRANSACTION_TYPES = [
+  "DEPOSIT",
+  "WITHDRAWAL",
+  "LOAN_IN",
+  "PAYMENT_OUT",
+  "LOAN_REPAYMENT",
+  "SAVINGS_ADD",
+  "SAVINGS_REDEEM",
+] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+export type WalletSnapshot = {
+  wallet_id: string;
+  user_id: string;
+  balance: number;
+  savings_balance: number;
+  currency: string;
+  created_at: string;
+  updated_at: string;
+};
+
+export type LedgerTransaction = {
+  transaction_id: string;
+  wallet_id: string;
+  type: TransactionType;
+  direction: "CREDIT" | "DEBIT";
+  amount: number;
+  balance_after: number;
+  description: string | null;
+  reference_id: string | null;
+  created_at: string;
+};
+
+/** The event envelope of API.md, as the ledger stores it in its outbox. */
+export type LedgerEvent = {
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  correlation_id: string;
+  request_id: string;
+  payload: Record<string, unknown>;
+};
+
+export type OutcomeEvent = { queue: "loan-events" | "payment-events"; event: LedgerEvent };
+
+export type MoveRequest = {
+  /** Unique per movement (payment id, loan id, repayment id, idempotency-derived id…). */
+  transferId: string;
+  /** The caller's user id, or null for the system (saga consumers act on behalf of the owner). */
+  owner: string | null;
+  amount: number;
+  type: TransactionType;
+  description?: string | null;
+  referenceId?: string | null;
+  now: string;
+  /** Events written to the outbox in the same transaction as the outcome. */
+  events?: { onSuccess?: OutcomeEvent; onFailure?: OutcomeEvent };
+};
+
+export type RefusalCode = "INSUFFICIENT_FUNDS" | "NOT_FOUND" | "TRANSFER_CONFLICT" | "INVALID_STATE" | "GOAL_NOT_REACHED";
+
+export type MoveOutcome =
+  | { ok: true; wallet: WalletSnapshot; transaction: LedgerTransaction; replayed?: boolean }
+  | { ok: false; code: RefusalCode; wallet?: WalletSnapshot; replayed?: boolean };
+
+export type PocketView = { goal_id: string; amount: number; status: "ACTIVE" | "REDEEMED" | "CLOSED"; target: number };
+
+export type PocketMoveRequest = {
+  transferId: string;
+  owner: string | null;
+  goalId: string;
+  amount?: number;
+  description?: string | null;
+  now: string;
+};
+
+export type PocketOutcome =
+  | {
+      ok: true;
+      wallet: WalletSnapshot;
+      pocket: PocketView;
+      transaction: LedgerTransaction | null;
+      released?: number;
+      replayed?: boolean;
+    }
+  | { ok: false; code: RefusalCode; wallet?: WalletSnapshot; pocket?: PocketView; replayed?: boolean };
+
+export type ListTransactionsQuery = {
+  limit: number;
+  beforeSeq?: number;
+  type?: TransactionType;
+  referenceId?: string;
+};
+
+export type TransactionPage = { transactions: LedgerTransaction[]; nextSeq: number | null };

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
+
+describe("wallet ownership (BOLA)", () => {
+  it("user B gets 404 on every route of user A's wallet, and A's money does not move", async () => {
+    const a = await signup();
+    const b = await signup();
+    const walletA = await createWallet(a, 10_000);
+    const attempts = [
+      api(`/wallet/${walletA}`, { token: b.token }),
+      api(`/wallet/${walletA}/transactions`, { token: b.token }),
+      api(`/wallet/${walletA}/credit`, { token: b.token, body: { amount: "1.00" } }),
+      api(`/wallet/${walletA}/debit`, { token: b.token, body: { amount: "1.00" } }),
+      api(`/wallet/${walletA}/debit`, { token: b.token, headers: { "idempotency-key": "x" }, body: { amount: "1.00" } }),
+    ];
+    for (const res of await Promise.all(attempts)) expectEnvelope(res, 404, "NOT_FOUND");
+    const list = await api("/wallet", { token: b.token });
+    expect(list.body.wallets).toEqual([]);
+    const mine = await api(`/wallet/${walletA}`, { token: a.token });
+    expect(mine.body.wallet.balance).toBe("100.00");
+    expect((await api(`/wallet/${walletA}/transactions`, { token: a.token })).body.transactions).toHaveLength(1);
+  });
+
+  it("every wallet route needs a valid token", async () => {
+    const a = await signup();
+    const walletA = await createWallet(a);
+    for (const token of [undefined, "garbage", `${a.token}x`]) {
+      for (const res of [
+        await api("/wallet", { token }),
+        await api(`/wallet/${walletA}`, { token }),
+        await api(`/wallet/${walletA}/credit`, { token, body: { amount: "1" } }),
+      ]) {
+        expectEnvelope(res, 401, "UNAUTHENTICATED");
+      }
+    }
+  });
+
+  it("a token signed with another algorithm or secret is refused", async () => {
+    const { sign } = await import("hono/jwt");
+    const a = await signup();
+    const now = Math.floor(Date.now() / 1000);
+    const forged = await sign({ sub: a.user_id, email: a.email, role: "admin", exp: now + 60 }, "not-the-secret", "HS256");
+    expectEnvelope(await api("/wallet", { token: forged }), 401, "UNAUTHENTICATED");
+    const header = btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replaceAll("=", "");
+    const payload = btoa(JSON.stringify({ sub: a.user_id, email: a.email, role: "admin", exp: now + 60 })).replaceAll("=", "");
+    expectEnvelope(await api("/wallet", { token: `${header}.${payload}.` }), 401, "UNAUTHENTICATED");
+  });
+
+  it("a customer gets 403 on admin-only routes", async () => {
+    const a = await signup();
+    expectEnvelope(await api("/admin/dead-letters", { token: a.token }), 403, "FORBIDDEN");
+    expectEnvelope(await api("/admin/reconciliation", { token: a.token }), 403, "FORBIDDEN");
+  });
+});

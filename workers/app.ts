@@ -1,0 +1,125 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { adminRouter } from "./admin";
+import { authRouter } from "./auth";
+import { debtOptimiserRouter } from "./debt-optimiser";
+import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
+import { AppError, errorBody } from "./lib/errors";
+import { walletRouter } from "./wallet";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+const health = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["Health"],
+  summary: "Liveness and version",
+  responses: { 200: jsonResponse(z.object({ status: z.literal("ok"), version: z.string() }), "The API is up") },
+});
+
+export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(health, (c) => c.json({ status: "ok" as const, version: c.env.APP_VERSION }, 200))
+  .route("/", authRouter)
+  .route("/", walletRouter)
+  .route("/", debtOptimiserRouter)
+  .route("/", adminRouter);
+
+v1.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+v1.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", { type: "apiKey", in: "cookie", name: "session" });
+
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Edge Fintech API",
+    version: "1.0.0",
+    description:
+      "Wallets, micro-loans, payments, savings goals and a debt optimiser. Money is a decimal string with two decimals; " +
+      "every error is `{error: {code, message, request_id, details}}`. Money-moving POSTs accept an `Idempotency-Key` header.",
+  },
+  servers: [{ url: "/v1" }],
+};
+v1.doc31("/openapi.json", OPENAPI_INFO);
+v1.get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Edge Fintech API" }));
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.use(requestId({ headerName: "X-Request-Id" }));
+app.use(async (c, next) => {
+  const started = performance.now();
+  await next();
+  console.log(
+    JSON.stringify({
+      level: c.res.status >= 500 ? "error" : "info",
+      msg: "request",
+      request_id: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    }),
+  );
+});
+app.use(secureHeaders());
+app.use(
+  "/v1/*",
+  cors({
+    origin: (origin, c) => {
+      const allowed = String(c.env.CORS_ORIGINS ?? "")
+        .split(",")
+        .map((o) => o.trim());
+      return allowed.includes(origin) ? origin : null;
+    },
+    credentials: true,
+    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key"],
+    exposeHeaders: ["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+    maxAge: 600,
+  }),
+);
+app.use(
+  "/v1/*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", `The body must not exceed ${MAX_BODY_BYTES} bytes`);
+    },
+  }),
+);
+// JSON only: also what makes the cookie session safe from cross-site form posts (they cannot send JSON).
+app.use("/v1/*", async (c, next) => {
+  if (BODY_METHODS.has(c.req.method)) {
+    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
+    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (hasBody && type !== "application/json") {
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json");
+    }
+  }
+  await next();
+});
+
+app.route("/v1", v1);
+
+app.notFound((c) => c.json(errorBody("NOT_FOUND", "No such route", c.get("requestId")), 404));
+
+app.onError((error, c) => {
+  const id = c.get("requestId") ?? "unknown";
+  if (error instanceof AppError) {
+    return c.json(errorBody(error.code, error.message, id, error.details), error.status, error.headers);
+  }
+  if (error instanceof HTTPException && error.status === 400) {
+    // Hono's JSON validator: a body that is not valid JSON.
+    return c.json(errorBody("VALIDATION_ERROR", "The body is not valid JSON", id, [{ path: "(body)", message: error.message }]), 400);
+  }
+  console.error(
+    JSON.stringify({ level: "error", msg: "unhandled error", request_id: id, error: String(error), stack: (error as Error).stack }),
+  );
+  return c.json(errorBody("INTERNAL", "Something went wrong on our side", id), 500);
+});
+
+export type App = typeof v1;

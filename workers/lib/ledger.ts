@@ -1,0 +1,77 @@
+import { z } from "@hono/zod-openapi";
+import {
+  type LedgerTransaction,
+  type RefusalCode,
+  TRANSACTION_TYPES,
+  type WalletSnapshot,
+} from "../../durable-objects/wallet-ledger.types";
+import { AppError, notFound } from "./errors";
+import { formatCents, moneyString } from "./money";
+
+export { TRANSACTION_TYPES };
+
+/** The typed RPC stub of one wallet's ledger. Stubs are cheap: make a new one per use. */
+export const ledgerFor = (env: Env, walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
+
+export const WalletSchema = z
+  .object({
+    wallet_id: z.string(),
+    user_id: z.string(),
+    balance: moneyString.openapi({ description: "Spendable money" }),
+    savings_balance: moneyString.openapi({ description: "Sum of the wallet's savings goals" }),
+    currency: z.literal("USD"),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Wallet");
+
+export const TransactionSchema = z
+  .object({
+    transaction_id: z.string(),
+    wallet_id: z.string(),
+    type: z.enum(TRANSACTION_TYPES),
+    direction: z.enum(["CREDIT", "DEBIT"]),
+    amount: moneyString,
+    balance_after: moneyString,
+    description: z.string().nullable(),
+    reference_id: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("Transaction");
+
+export type WalletDto = z.infer<typeof WalletSchema>;
+export type TransactionDto = z.infer<typeof TransactionSchema>;
+
+export const presentWallet = (w: WalletSnapshot): WalletDto => ({
+  wallet_id: w.wallet_id,
+  user_id: w.user_id,
+  balance: formatCents(w.balance),
+  savings_balance: formatCents(w.savings_balance),
+  currency: "USD",
+  created_at: w.created_at,
+  updated_at: w.updated_at,
+});
+
+export const presentTransaction = (t: LedgerTransaction): TransactionDto => ({
+  ...t,
+  amount: formatCents(t.amount),
+  balance_after: formatCents(t.balance_after),
+});
+
+/** Maps a ledger refusal to the API's error; returns the success unchanged. */
+export function unwrap<T extends { ok: boolean }>(outcome: T, what = "Wallet"): Extract<T, { ok: true }> {
+  if (outcome.ok) return outcome as Extract<T, { ok: true }>;
+  const code = (outcome as unknown as { code: RefusalCode }).code;
+  switch (code) {
+    case "NOT_FOUND":
+      throw notFound(what);
+    case "INSUFFICIENT_FUNDS":
+      throw new AppError("INSUFFICIENT_FUNDS", "The wallet's balance is too low for this movement");
+    case "INVALID_STATE":
+      throw new AppError("INVALID_STATE", `The ${what.toLowerCase()} does not accept this operation in its current state`);
+    case "GOAL_NOT_REACHED":
+      throw new AppError("GOAL_NOT_REACHED", "The goal has not reached its target yet");
+    case "TRANSFER_CONFLICT":
+      throw new AppError("IDEMPOTENCY_KEY_REUSED", "This key was already used for a different movement");
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The D1 schema, one table group per owning service (see DESIGN.md "Who owns what"). Money columns
+ * are integer cents and carry the `_cents` suffix; rates are integer basis points (`_bp`).
+ * Migrations in migrations/ are generated from this file by drizzle-kit and reviewed by hand.
+ */
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// ---- auth
+export const users = sqliteTable(
+  "users",
+  {
+    userId: text("user_id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name"),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+// ---- wallet (the index of wallets; every balance lives in the wallet's Durable Object)
+export const wallets = sqliteTable(
+  "wallets",
+  {
+    walletId: text("wallet_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("wallets_by_user").on(t.userId, t.createdAt)],
+);
+
+// ---- loans
+export const loans = sqliteTable(
+  "loans",
+  {
+    loanId: text("loan_id").primaryKey(),
+    walletId: text("wallet_id").notNull(),
+    userId: text("user_id").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    interestRateBp: integer("interest_rate_bp").notNull(),
+    loanTermMonths: integer("loan_term_months").notNull(),
+    minimumPaymentCents: integer("minimum_payment_cents").notNull(),
+    remainingBalanceCents: integer("remaining_balance_cents").notNull(),
+    /** Sum of PENDING repayments: reserved so concurrent repays can never overpay. */
+    pendingRepaymentCents: integer("pending_repayment_cents").notNull().default(0),
+    status: text("status", { enum: ["PENDING", "APPROVED", "REJECTED", "PAID"] }).notNull(),
+    purpose: text("purpose"),
+    rejectionReason: text("rejection_reason"),
+    disbursedAt: text("disbursed_at"),
+    disbursementError: text("disbursement_error"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("loans_by_user").on(t.userId, t.createdAt),
+    index("loans_by_wallet").on(t.walletId, t.createdAt),
+    index("loans_by_status").on(t.status, t.createdAt),
+    check("loans_remaining_non_negative", sql`${t.remainingBalanceCents} >= 0`),
+    check(
+      "loans_pending_within_remaining",
+      sql`${t.pendingRepaymentCents} >= 0 AND ${t.pendingRepaymentCents} <= ${t.remainingBalanceCents}`,
+    ),
+  ],
+);
+
+export const repayments = sqliteTable(
+  "repayments",
+  {
+    repaymentId: text("repayment_id").primaryKey(),
+    loanId: text("loan_id").notNull(),
+    walletId: text("wallet_id").notNull(),
+    userId: text("user_id").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    status: text("status", { enum: ["PENDING", "SUCCESSFUL", "FAILED"] }).notNull(),
+    failureReason: text("failure_reason"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("repayments_by_loan").on(t.loanId, t.createdAt), check("repayments_positive", sql`${t.amountCents} > 0`)],
+);
+
+// ---- payments
+export const payments = sqliteTable(
+  "payments",
+  {
+    paymentId: text("payment_id").primaryKey(),
+    walletId: text("wallet_id").notNull(),
+    userId: text("user_id").notNull(),
+    merchant: text("merchant").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    description: text("description"),
+    status: text("status", { enum: ["PENDING", "SUCCESSFUL", "FAILED"] }).notNull(),
+    failureReason: text("failure_reason"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("payments_by_wallet").on(t.walletId, t.createdAt, t.paymentId), check("payments_positive", sql`${t.amountCents} > 0`)],
+);
+
+// ---- savings goals (metadata; the money is a pocket in the wallet's ledger)
+export const savingsGoals = sqliteTable(
+  "savings_goals",
+  {
+    goalId: text("goal_id").primaryKey(),
+    walletId: text("wallet_id").notNull(),
+    userId: text("user_id").notNull(),
+    goalName: text("goal_name").notNull(),
+    targetCents: integer("target_cents").notNull(),
+    currentCents: integer("current_cents").notNull().default(0),
+    targetDate: text("target_date"),
+    status: text("status", { enum: ["ACTIVE", "REDEEMED", "DELETED"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("savings_goals_by_wallet").on(t.walletId, t.createdAt)],
+);
+
+// ---- event plumbing (each consumer's inbox, dead letters, and the D1-side outbox)
+export const processedEvents = sqliteTable(
+  "processed_events",
+  {
+    consumer: text("consumer").notNull(),
+    eventId: text("event_id").notNull(),
+    processedAt: text("processed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+);
+
+export const deadLetters = sqliteTable("dead_letters", {
+  deadLetterId: text("dead_letter_id").primaryKey(),
+  queue: text("queue").notNull(),
+  event: text("event").notNull(),
+  error: text("error").notNull(),
+  attempts: integer("attempts").notNull(),
+  createdAt: text("created_at").notNull(),
+  replayedAt: text("replayed_at"),
+});
+
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    outboxId: text("outbox_id").primaryKey(),
+    queue: text("queue").notNull(),
+    body: text("body").notNull(),
+    createdAt: text("created_at").notNull(),
+    sentAt: text("sent_at"),
+  },
+  (t) => [index("outbox_unsent").on(t.sentAt, t.createdAt)],
+);

@@ -1,0 +1,113 @@
+import { asc, eq } from "drizzle-orm";
+import { createRouter } from "../lib/app";
+import { createDb } from "../lib/db";
+import { AppError, notFound } from "../lib/errors";
+import { transferIdFor } from "../lib/idempotency";
+import { decodeCursor, encodeCursor, isId, newId, nowIso } from "../lib/ids";
+import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
+import { wallets } from "../lib/schema";
+import * as routes from "./wallet.routes";
+
+function walletIdFrom(param: string): string {
+  if (!isId(param)) throw notFound("Wallet");
+  return param;
+}
+
+function seqFrom(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const value = decodeCursor(cursor) as { s?: unknown } | undefined;
+  if (typeof value?.s !== "number" || !Number.isSafeInteger(value.s)) {
+    throw new AppError("VALIDATION_ERROR", "The cursor is invalid", [{ path: "cursor", message: "invalid cursor" }]);
+  }
+  return value.s;
+}
+
+export const walletRouter = createRouter()
+  .openapi(routes.createWallet, async (c) => {
+    const user = c.get("user");
+    const key = c.get("idempotencyKey");
+    // With an Idempotency-Key the wallet id is derived from it, so a retry after a lost reply opens the same wallet.
+    const walletId = key === undefined ? newId() : await deriveUuid(user.user_id, key);
+    const now = nowIso();
+    const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now);
+    await createDb(c.env.DB)
+      .insert(wallets)
+      .values({ walletId, userId: user.user_id, currency: "USD", createdAt: snapshot.created_at })
+      .onConflictDoNothing();
+    return c.json({ wallet: presentWallet(snapshot) }, 201);
+  })
+  .openapi(routes.listWallets, async (c) => {
+    const user = c.get("user");
+    const rows = await createDb(c.env.DB)
+      .select({ walletId: wallets.walletId })
+      .from(wallets)
+      .where(eq(wallets.userId, user.user_id))
+      .orderBy(asc(wallets.createdAt))
+      .limit(100);
+    const snapshots = await Promise.all(rows.map((row) => ledgerFor(c.env, row.walletId).getWallet(user.user_id)));
+    return c.json({ wallets: snapshots.filter((w) => w !== null).map(presentWallet) }, 200);
+  })
+  .openapi(routes.getWallet, async (c) => {
+    const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+    const snapshot = await ledgerFor(c.env, walletId).getWallet(c.get("user").user_id);
+    if (!snapshot) throw notFound("Wallet");
+    return c.json({ wallet: presentWallet(snapshot) }, 200);
+  })
+  .openapi(routes.credit, async (c) => {
+    const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+    const { amount, description } = c.req.valid("json");
+    const user = c.get("user");
+    const outcome = unwrap(
+      await ledgerFor(c.env, walletId).credit({
+        transferId: await transferIdFor(user.user_id, c.get("idempotencyKey"), `credit:${walletId}`),
+        owner: user.user_id,
+        amount,
+        type: "DEPOSIT",
+        description: description ?? null,
+        now: nowIso(),
+      }),
+    );
+    return c.json({ wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) }, 200);
+  })
+  .openapi(routes.debit, async (c) => {
+    const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+    const { amount, description } = c.req.valid("json");
+    const user = c.get("user");
+    const outcome = unwrap(
+      await ledgerFor(c.env, walletId).debit({
+        transferId: await transferIdFor(user.user_id, c.get("idempotencyKey"), `debit:${walletId}`),
+        owner: user.user_id,
+        amount,
+        type: "WITHDRAWAL",
+        description: description ?? null,
+        now: nowIso(),
+      }),
+    );
+    return c.json({ wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) }, 200);
+  })
+  .openapi(routes.listTransactions, async (c) => {
+    const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+    const { limit, cursor, type } = c.req.valid("query");
+    const page = await ledgerFor(c.env, walletId).listTransactions(c.get("user").user_id, {
+      limit,
+      beforeSeq: seqFrom(cursor),
+      type,
+    });
+    if (!page) throw notFound("Wallet");
+    return c.json(
+      {
+        transactions: page.transactions.map(presentTransaction),
+        next_cursor: page.nextSeq === null ? null : encodeCursor({ s: page.nextSeq }),
+      },
+      200,
+    );
+  });
+
+/** A UUID (v4 layout) derived from the user and their Idempotency-Key. */
+async function deriveUuid(userId: string, key: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`wallet\n${userId}\n${key}`)));
+  digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x40;
+  digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80;
+  const hex = [...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

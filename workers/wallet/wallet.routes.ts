@@ -1,0 +1,90 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
+import { requireUser } from "../lib/auth";
+import { idempotent } from "../lib/idempotency";
+import { TRANSACTION_TYPES, TransactionSchema, WalletSchema } from "../lib/ledger";
+import { amountSchema } from "../lib/money";
+
+const tags = ["Wallet"];
+const WalletParam = IdParam("wallet_id");
+const Movement = z.strictObject({
+  amount: amountSchema(),
+  description: z.string().trim().max(200).optional().openapi({ example: "Salary" }),
+});
+const WalletAndTransaction = z.object({ wallet: WalletSchema, transaction: TransactionSchema });
+
+export const createWallet = createRoute({
+  method: "post",
+  path: "/wallet",
+  tags,
+  summary: "Open a wallet",
+  security,
+  middleware: [requireUser, idempotent] as const,
+  request: { headers: IdempotencyHeader, body: jsonBody(z.strictObject({ currency: z.literal("USD").optional() })) },
+  responses: {
+    201: jsonResponse(z.object({ wallet: WalletSchema }), "The new wallet, balance 0.00"),
+    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED"),
+  },
+});
+
+export const listWallets = createRoute({
+  method: "get",
+  path: "/wallet",
+  tags,
+  summary: "The caller's wallets",
+  security,
+  middleware: [requireUser] as const,
+  responses: { 200: jsonResponse(z.object({ wallets: z.array(WalletSchema) }), "Oldest first"), ...errorResponses("UNAUTHENTICATED") },
+});
+
+export const getWallet = createRoute({
+  method: "get",
+  path: "/wallet/{wallet_id}",
+  tags,
+  summary: "One wallet",
+  security,
+  middleware: [requireUser] as const,
+  request: { params: WalletParam },
+  responses: { 200: jsonResponse(z.object({ wallet: WalletSchema }), "The wallet"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+});
+
+const movement = (kind: "credit" | "debit") =>
+  createRoute({
+    method: "post",
+    path: `/wallet/{wallet_id}/${kind}`,
+    tags,
+    summary: kind === "credit" ? "Deposit money (DEPOSIT)" : "Withdraw money (WITHDRAWAL)",
+    security,
+    middleware: [requireUser, idempotent] as const,
+    request: { params: WalletParam, headers: IdempotencyHeader, body: jsonBody(Movement) },
+    responses: {
+      200: jsonResponse(WalletAndTransaction, "The wallet after the movement and its transaction"),
+      ...errorResponses(
+        "VALIDATION_ERROR",
+        "UNAUTHENTICATED",
+        "NOT_FOUND",
+        ...(kind === "debit" ? (["INSUFFICIENT_FUNDS"] as const) : []),
+        "IDEMPOTENCY_IN_PROGRESS",
+        "IDEMPOTENCY_KEY_REUSED",
+        "PAYLOAD_TOO_LARGE",
+        "UNSUPPORTED_MEDIA_TYPE",
+      ),
+    },
+  });
+
+export const credit = movement("credit");
+export const debit = movement("debit");
+
+export const listTransactions = createRoute({
+  method: "get",
+  path: "/wallet/{wallet_id}/transactions",
+  tags,
+  summary: "The wallet's transactions, newest first",
+  security,
+  middleware: [requireUser] as const,
+  request: { params: WalletParam, query: PageQuery.extend({ type: z.enum(TRANSACTION_TYPES).optional() }) },
+  responses: {
+    200: jsonResponse(z.object({ transactions: z.array(TransactionSchema), next_cursor: z.string().nullable() }), "One page"),
+    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND"),
+  },
+});
