@@ -18,6 +18,8 @@ export default defineConfig(async () => {
       exclude: ["test/e2e/**", "node_modules/**"],
       setupFiles: ["./test/setup.ts"],
       testTimeout: 30_000,
+      // The Worker's structured request log is noise in test output.
+      onConsoleLog: (log: string) => !log.includes('"msg":"request"') && !log.includes("injected consumer failure"),
       hookTimeout: 30_000,
     },
   };

@@ -94,6 +94,9 @@ class Refusal extends Error {
   }
 }
 
+/** The stored request of a transfer the saga gave up on: matches any later attempt, which replays the refusal. */
+const ABANDONED = "*";
+
 const OUTBOX_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
 
 /**
@@ -247,6 +250,36 @@ export class WalletLedger extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Settles a transfer whose saga gave up (its message dead-lettered): returns the stored outcome if
+   * the transfer ran, or stores an ABANDONED refusal so that a late delivery can never run it.
+   */
+  abandonTransfer(transferId: string, now: string): MoveOutcome {
+    return this.ctx.storage.transactionSync((): MoveOutcome => {
+      const stored = this.sql.exec<{ outcome: string }>("SELECT outcome FROM transfers WHERE transfer_id = ?", transferId).toArray()[0];
+      if (stored) return { ...(JSON.parse(stored.outcome) as MoveOutcome), replayed: true };
+      const outcome: MoveOutcome = { ok: false, code: "ABANDONED" };
+      this.sql.exec(
+        "INSERT INTO transfers (transfer_id, request, outcome, created_at) VALUES (?, ?, ?, ?)",
+        transferId,
+        ABANDONED,
+        JSON.stringify(outcome),
+        now,
+      );
+      return { ...outcome, replayed: false };
+    });
+  }
+
+  /** The entries a reconciliation compares with D1: every saga movement, keyed by its reference. */
+  sagaEntries(): { type: TransactionType; reference_id: string; amount: number; count: number }[] {
+    return this.sql
+      .exec<{ type: TransactionType; reference_id: string; amount: number; count: number }>(
+        `SELECT type, reference_id, SUM(amount) AS amount, COUNT(*) AS count FROM entries
+         WHERE reference_id IS NOT NULL GROUP BY type, reference_id`,
+      )
+      .toArray();
+  }
+
   // ---------------------------------------------------------------- savings pockets
 
   /** Moves money from the spendable balance into a goal's pocket (creating the pocket on first use). */
@@ -396,7 +429,7 @@ export class WalletLedger extends DurableObject<Env> {
         .exec<{ request: string; outcome: string }>("SELECT request, outcome FROM transfers WHERE transfer_id = ?", transferId)
         .toArray()[0];
       if (stored) {
-        if (stored.request !== fingerprint) return { ok: false, code: "TRANSFER_CONFLICT" } as T;
+        if (stored.request !== fingerprint && stored.request !== ABANDONED) return { ok: false, code: "TRANSFER_CONFLICT" } as T;
         return { ...(JSON.parse(stored.outcome) as T), replayed: true };
       }
       let result: T;

@@ -59,7 +59,7 @@ export type MoveRequest = {
   events?: { onSuccess?: OutcomeEvent; onFailure?: OutcomeEvent };
 };
 
-export type RefusalCode = "INSUFFICIENT_FUNDS" | "NOT_FOUND" | "TRANSFER_CONFLICT" | "INVALID_STATE" | "GOAL_NOT_REACHED";
+export type RefusalCode = "INSUFFICIENT_FUNDS" | "NOT_FOUND" | "TRANSFER_CONFLICT" | "INVALID_STATE" | "GOAL_NOT_REACHED" | "ABANDONED";
 
 export type MoveOutcome =
   | { ok: true; wallet: WalletSnapshot; transaction: LedgerTransaction; replayed?: boolean }

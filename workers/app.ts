@@ -8,6 +8,8 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
+import { loansRouter } from "./loans";
+import { paymentsRouter } from "./payments";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { AppError, errorBody } from "./lib/errors";
 import { walletRouter } from "./wallet";
@@ -27,6 +29,8 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(health, (c) => c.json({ status: "ok" as const, version: c.env.APP_VERSION }, 200))
   .route("/", authRouter)
   .route("/", walletRouter)
+  .route("/", loansRouter)
+  .route("/", paymentsRouter)
   .route("/", debtOptimiserRouter)
   .route("/", adminRouter);
 

@@ -1,4 +1,6 @@
 import { app } from "./app";
+import { handleQueue } from "./events";
+import { sweepOutbox } from "./lib/outbox";
 
 export { IdempotencyStore } from "../durable-objects/idempotency-store";
 export { LoginLimiter } from "../durable-objects/login-limiter";
@@ -6,4 +8,8 @@ export { WalletLedger } from "../durable-objects/wallet-ledger";
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  queue: (batch, env, _ctx) => handleQueue(batch, env),
+  scheduled: async (_controller, env, ctx) => {
+    ctx.waitUntil(sweepOutbox(env));
+  },
+} satisfies ExportedHandler<Env, unknown>;

@@ -28,3 +28,37 @@ export const listDeadLetters = createRoute({
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN"),
   },
 });
+
+export const replayDeadLetter = createRoute({
+  method: "post",
+  path: "/admin/dead-letters/{dead_letter_id}/replay",
+  tags,
+  summary: "Publish a dead letter's event again (its consumers are idempotent, so this is always safe)",
+  security,
+  middleware: [requireUser, requireAdmin] as const,
+  request: { params: z.object({ dead_letter_id: z.string().max(300).openapi({ param: { name: "dead_letter_id", in: "path" } }) }) },
+  responses: {
+    202: jsonResponse(z.object({ dead_letter: DeadLetterSchema }), "Published again"),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
+  },
+});
+
+export const reconciliation = createRoute({
+  method: "get",
+  path: "/admin/reconciliation",
+  tags,
+  summary: "D1 records vs wallet ledgers: every difference (empty when healthy)",
+  security,
+  middleware: [requireUser, requireAdmin] as const,
+  responses: {
+    200: jsonResponse(
+      z.object({
+        checked_at: z.string(),
+        wallets_checked: z.number().int(),
+        differences: z.array(z.object({ kind: z.string(), wallet_id: z.string(), reference_id: z.string().nullable(), message: z.string() })),
+      }),
+      "The report",
+    ),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN"),
+  },
+});

@@ -71,6 +71,8 @@ export function unwrap<T extends { ok: boolean }>(outcome: T, what = "Wallet"): 
       throw new AppError("INVALID_STATE", `The ${what.toLowerCase()} does not accept this operation in its current state`);
     case "GOAL_NOT_REACHED":
       throw new AppError("GOAL_NOT_REACHED", "The goal has not reached its target yet");
+    case "ABANDONED":
+      throw new AppError("INVALID_STATE", "This movement was abandoned and can no longer run");
     case "TRANSFER_CONFLICT":
       throw new AppError("IDEMPOTENCY_KEY_REUSED", "This key was already used for a different movement");
   }

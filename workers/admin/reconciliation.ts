@@ -1,0 +1,91 @@
+/**
+ * Compares what D1 says happened (payments, repayments, disbursed loans, goal amounts) with what the
+ * wallet ledgers hold, wallet by wallet, and lists every difference. In-flight sagas (PENDING, or a
+ * loan approved but not yet disbursed) are not differences.
+ */
+import { eq } from "drizzle-orm";
+import { createDb } from "../lib/db";
+import { ledgerFor } from "../lib/ledger";
+import { formatCents } from "../lib/money";
+import { loans, payments, repayments, savingsGoals, wallets } from "../lib/schema";
+
+export type Difference = { kind: string; wallet_id: string; reference_id: string | null; message: string };
+
+const CONCURRENCY = 8;
+
+export async function reconcile(env: Env): Promise<Difference[]> {
+  const db = createDb(env.DB);
+  const walletIds = (await db.select({ id: wallets.walletId }).from(wallets)).map((w) => w.id);
+  const differences: Difference[] = [];
+  for (let i = 0; i < walletIds.length; i += CONCURRENCY) {
+    const chunk = walletIds.slice(i, i + CONCURRENCY);
+    for (const found of await Promise.all(chunk.map((id) => reconcileWallet(env, id)))) differences.push(...found);
+  }
+  return differences;
+}
+
+async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]> {
+  const db = createDb(env.DB);
+  const ledger = ledgerFor(env, walletId);
+  const [audit, entries, walletPayments, walletRepayments, walletLoans, goals] = await Promise.all([
+    ledger.audit(),
+    ledger.sagaEntries(),
+    db.select().from(payments).where(eq(payments.walletId, walletId)),
+    db.select().from(repayments).where(eq(repayments.walletId, walletId)),
+    db.select().from(loans).where(eq(loans.walletId, walletId)),
+    db.select().from(savingsGoals).where(eq(savingsGoals.walletId, walletId)),
+  ]);
+  const out: Difference[] = [];
+  const diff = (kind: string, reference: string | null, message: string) => out.push({ kind, wallet_id: walletId, reference_id: reference, message });
+  if (!audit) {
+    diff("LEDGER_MISSING", null, "D1 lists this wallet but its ledger was never opened");
+    return out;
+  }
+  if (audit.balance !== audit.entriesNet) {
+    diff("LEDGER_BALANCE", null, `balance ${formatCents(audit.balance)} != sum of entries ${formatCents(audit.entriesNet)}`);
+  }
+  if (audit.pockets !== audit.pocketsFromEntries) {
+    diff("LEDGER_POCKETS", null, `pockets ${formatCents(audit.pockets)} != savings entries ${formatCents(audit.pocketsFromEntries)}`);
+  }
+
+  const entry = new Map(entries.map((e) => [`${e.type}:${e.reference_id}`, e]));
+  const expectMoved = (kind: string, type: string, id: string, amount: number, moved: boolean | null) => {
+    const found = entry.get(`${type}:${id}`);
+    entry.delete(`${type}:${id}`);
+    if (moved === null) return; // in flight
+    if (moved && !found) diff(kind, id, `D1 says it succeeded but the ledger has no ${type} entry`);
+    if (moved && found && (found.count !== 1 || found.amount !== amount)) {
+      diff(kind, id, `ledger has ${found.count} ${type} entries for ${formatCents(found.amount)}, D1 says one of ${formatCents(amount)}`);
+    }
+    if (!moved && found) diff(kind, id, `D1 says it did not happen but the ledger has ${found.count} ${type} entries`);
+  };
+  for (const p of walletPayments) {
+    expectMoved("PAYMENT", "PAYMENT_OUT", p.paymentId, p.amountCents, p.status === "PENDING" ? null : p.status === "SUCCESSFUL");
+  }
+  for (const r of walletRepayments) {
+    expectMoved("REPAYMENT", "LOAN_REPAYMENT", r.repaymentId, r.amountCents, r.status === "PENDING" ? null : r.status === "SUCCESSFUL");
+  }
+  for (const l of walletLoans) {
+    const moved = l.disbursedAt !== null ? true : l.status === "PENDING" || l.status === "REJECTED" ? false : null;
+    expectMoved("LOAN", "LOAN_IN", l.loanId, l.amountCents, moved);
+    const repaid = walletRepayments.filter((r) => r.loanId === l.loanId && r.status === "SUCCESSFUL").reduce((s, r) => s + r.amountCents, 0);
+    if (l.remainingBalanceCents !== l.amountCents - repaid) {
+      diff("LOAN_BALANCE", l.loanId, `remaining ${formatCents(l.remainingBalanceCents)} != amount − successful repayments ${formatCents(l.amountCents - repaid)}`);
+    }
+  }
+  for (const g of goals) {
+    const pocket = await ledger.getPocket(null, g.goalId);
+    const inLedger = pocket?.amount ?? 0;
+    if (g.status !== "DELETED" && inLedger !== g.currentCents) {
+      diff("GOAL", g.goalId, `D1 mirrors ${formatCents(g.currentCents)} but the pocket holds ${formatCents(inLedger)}`);
+    }
+    entry.delete(`SAVINGS_ADD:${g.goalId}`);
+    entry.delete(`SAVINGS_REDEEM:${g.goalId}`);
+  }
+  for (const [key, e] of entry) {
+    if (e.type === "PAYMENT_OUT" || e.type === "LOAN_REPAYMENT" || e.type === "LOAN_IN") {
+      diff("ORPHAN_ENTRY", e.reference_id, `ledger has ${key} with no matching record in D1`);
+    }
+  }
+  return out;
+}

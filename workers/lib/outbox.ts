@@ -1,0 +1,59 @@
+/**
+ * The D1 side of "publishing never depends on luck": a D1 write that must be followed by an event
+ * writes an outbox row in the same `batch()`; the row is sent right after the batch commits, and
+ * `sweepOutbox` (from the cron trigger) re-sends rows that are still unsent a while later.
+ */
+import { type AppEvent, type QueueName, queueBinding, queueFor } from "./events";
+import { nowIso } from "./ids";
+
+/** Rows younger than this are left to the request that wrote them. */
+const SWEEP_AFTER_MS = 30_000;
+
+/**
+ * An outbox insert that only happens when the previous statement of the batch changed a row
+ * (`changes() = 1`), so an event is recorded exactly when its state transition happened.
+ * The outbox id is deterministic per transition, so a repeated transition cannot queue two events.
+ */
+export function outboxInsertIfChanged(db: D1Database, outboxId: string, event: AppEvent): D1PreparedStatement {
+  return db
+    .prepare("INSERT INTO outbox (outbox_id, queue, body, created_at) SELECT ?, ?, ?, ? WHERE changes() = 1 ON CONFLICT DO NOTHING")
+    .bind(outboxId, queueFor(event.type), JSON.stringify(event), nowIso());
+}
+
+export function outboxInsert(db: D1Database, outboxId: string, event: AppEvent): D1PreparedStatement {
+  return db
+    .prepare("INSERT INTO outbox (outbox_id, queue, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+    .bind(outboxId, queueFor(event.type), JSON.stringify(event), nowIso());
+}
+
+/** Sends the given outbox rows now (best effort: whatever fails is left for the sweep). */
+export async function flushOutbox(env: Env, outboxIds: string[]): Promise<void> {
+  if (outboxIds.length === 0) return;
+  const placeholders = outboxIds.map(() => "?").join(",");
+  const { results } = await env.DB.prepare(`SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND outbox_id IN (${placeholders})`)
+    .bind(...outboxIds)
+    .all<{ outbox_id: string; queue: QueueName; body: string }>();
+  await sendRows(env, results);
+}
+
+export async function sweepOutbox(env: Env, olderThanMs = SWEEP_AFTER_MS): Promise<number> {
+  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+  const { results } = await env.DB.prepare("SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT 500")
+    .bind(cutoff)
+    .all<{ outbox_id: string; queue: QueueName; body: string }>();
+  return sendRows(env, results);
+}
+
+async function sendRows(env: Env, rows: { outbox_id: string; queue: QueueName; body: string }[]): Promise<number> {
+  let sent = 0;
+  for (const row of rows) {
+    try {
+      await queueBinding(env, row.queue).send(JSON.parse(row.body), { contentType: "json" });
+      await env.DB.prepare("UPDATE outbox SET sent_at = ? WHERE outbox_id = ?").bind(nowIso(), row.outbox_id).run();
+      sent++;
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: "outbox send failed", outbox_id: row.outbox_id, error: String(error) }));
+    }
+  }
+  return sent;
+}

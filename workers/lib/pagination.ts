@@ -1,0 +1,19 @@
+import { type SQL, and, eq, lt, or } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { AppError } from "./errors";
+import { decodeCursor, encodeCursor } from "./ids";
+
+/** Keyset pagination over (created_at, id), newest first: O(page) whatever the table size. */
+export function keysetAfter(cursor: string | undefined, createdAt: SQLiteColumn, id: SQLiteColumn): SQL | undefined {
+  if (cursor === undefined) return undefined;
+  const value = decodeCursor(cursor) as { t?: unknown; i?: unknown } | undefined;
+  if (typeof value?.t !== "string" || typeof value.i !== "string") {
+    throw new AppError("VALIDATION_ERROR", "The cursor is invalid", [{ path: "cursor", message: "invalid cursor" }]);
+  }
+  return or(lt(createdAt, value.t), and(eq(createdAt, value.t), lt(id, value.i)));
+}
+
+export function nextCursor<T>(rows: T[], limit: number, key: (row: T) => { t: string; i: string }): string | null {
+  const last = rows[limit - 1];
+  return rows.length > limit && last ? encodeCursor(key(last)) : null;
+}

@@ -1,0 +1,65 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { createDb } from "../lib/db";
+import type { EventOf } from "../lib/events";
+import { nowIso } from "../lib/ids";
+import { loans } from "../lib/schema";
+
+/** LOAN_DISBURSED → `disbursed_at`, set once. */
+export async function onLoanDisbursed(env: Env, event: EventOf<"LOAN_DISBURSED">): Promise<void> {
+  const now = nowIso();
+  await createDb(env.DB)
+    .update(loans)
+    .set({ disbursedAt: now, disbursementError: null, updatedAt: now })
+    .where(and(eq(loans.loanId, event.payload.loan_id), isNull(loans.disbursedAt)));
+}
+
+/**
+ * LOAN_REPAYMENT_SUCCESSFUL / _FAILED → the repayment's terminal status and, for a success, the
+ * loan lowered once. Both statements run in one batch; the loan update only applies when the
+ * repayment's PENDING → terminal transition happened in this batch (`changes() = 1`).
+ */
+export async function onRepaymentOutcome(env: Env, event: EventOf<"LOAN_REPAYMENT_SUCCESSFUL" | "LOAN_REPAYMENT_FAILED">): Promise<void> {
+  await settleRepayment(env, event.payload.repayment_id, event.type === "LOAN_REPAYMENT_SUCCESSFUL" ? null : event.payload.failure_reason);
+}
+
+/** `failureReason` null settles the repayment as SUCCESSFUL, otherwise FAILED with that reason. */
+export async function settleRepayment(env: Env, repaymentId: string, failureReason: string | null): Promise<void> {
+  const now = nowIso();
+  const db = env.DB;
+  const amount = "(SELECT amount_cents FROM repayments WHERE repayment_id = ?1)";
+  const loanId = "(SELECT loan_id FROM repayments WHERE repayment_id = ?1)";
+  if (failureReason === null) {
+    await db.batch([
+      db
+        .prepare("UPDATE repayments SET status = 'SUCCESSFUL', updated_at = ?2 WHERE repayment_id = ?1 AND status = 'PENDING'")
+        .bind(repaymentId, now),
+      db
+        .prepare(
+          `UPDATE loans SET
+             remaining_balance_cents = remaining_balance_cents - ${amount},
+             pending_repayment_cents = pending_repayment_cents - ${amount},
+             status = CASE WHEN remaining_balance_cents - ${amount} = 0 THEN 'PAID' ELSE status END,
+             updated_at = ?2
+           WHERE loan_id = ${loanId} AND changes() = 1`,
+        )
+        .bind(repaymentId, now),
+    ]);
+  } else {
+    await db.batch([
+      db
+        .prepare("UPDATE repayments SET status = 'FAILED', failure_reason = ?3, updated_at = ?2 WHERE repayment_id = ?1 AND status = 'PENDING'")
+        .bind(repaymentId, now, failureReason),
+      db
+        .prepare(`UPDATE loans SET pending_repayment_cents = pending_repayment_cents - ${amount}, updated_at = ?2 WHERE loan_id = ${loanId} AND changes() = 1`)
+        .bind(repaymentId, now),
+    ]);
+  }
+}
+
+/** A LOAN_APPROVED that dead-lettered: the loan stays APPROVED, flagged until an admin replays it. */
+export async function flagDisbursementFailure(env: Env, loanId: string, error: string): Promise<void> {
+  await createDb(env.DB)
+    .update(loans)
+    .set({ disbursementError: error.slice(0, 500), updatedAt: nowIso() })
+    .where(and(eq(loans.loanId, loanId), isNull(loans.disbursedAt)));
+}

@@ -1,0 +1,110 @@
+/**
+ * The wallet's saga steps: each requested movement becomes one keyed ledger transfer whose outcome
+ * event is written to the ledger's outbox in the same transaction. A duplicate delivery replays the
+ * stored outcome and writes nothing new, so each movement and each outcome event happens once.
+ */
+import type { MoveOutcome } from "../../durable-objects/wallet-ledger.types";
+import { type EventOf, makeEvent } from "../lib/events";
+import { nowIso } from "../lib/ids";
+import { ledgerFor } from "../lib/ledger";
+import { parseAmount } from "../lib/money";
+
+const cents = (amount: string) => {
+  const parsed = parseAmount(amount, Number.MAX_SAFE_INTEGER);
+  if (!parsed.ok) throw new Error(`invalid amount in event: ${amount}`);
+  return parsed.cents;
+};
+
+/** A missing wallet is not a business outcome the saga can express: let the message retry and dead-letter. */
+function assertRan(outcome: MoveOutcome, what: string): void {
+  if (!outcome.ok && (outcome.code === "NOT_FOUND" || outcome.code === "TRANSFER_CONFLICT")) {
+    throw new Error(`${what}: ledger refused with ${outcome.code}`);
+  }
+}
+
+export const paymentTransferId = (paymentId: string) => `payment:${paymentId}`;
+export const loanTransferId = (loanId: string) => `loan:${loanId}`;
+export const repaymentTransferId = (repaymentId: string) => `repayment:${repaymentId}`;
+
+export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUESTED">): Promise<void> {
+  const { payment_id, wallet_id } = event.payload;
+  const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  const outcome = await ledgerFor(env, wallet_id).debit({
+    transferId: paymentTransferId(payment_id),
+    owner: null,
+    amount: cents(event.payload.amount),
+    type: "PAYMENT_OUT",
+    referenceId: payment_id,
+    description: null,
+    now: nowIso(),
+    events: {
+      onSuccess: {
+        queue: "payment-events",
+        event: makeEvent("PAYMENT_SUCCESSFUL", { payment_id, wallet_id, transaction_id: null }, context),
+      },
+      onFailure: {
+        queue: "payment-events",
+        event: makeEvent("PAYMENT_FAILED", { payment_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context),
+      },
+    },
+  });
+  assertRan(outcome, `payment ${payment_id}`);
+}
+
+export async function onLoanApproved(env: Env, event: EventOf<"LOAN_APPROVED">): Promise<void> {
+  const { loan_id, wallet_id } = event.payload;
+  const outcome = await ledgerFor(env, wallet_id).credit({
+    transferId: loanTransferId(loan_id),
+    owner: null,
+    amount: cents(event.payload.amount),
+    type: "LOAN_IN",
+    referenceId: loan_id,
+    description: "Loan disbursement",
+    now: nowIso(),
+    events: {
+      onSuccess: {
+        queue: "loan-events",
+        event: makeEvent(
+          "LOAN_DISBURSED",
+          { loan_id, wallet_id, transaction_id: null },
+          { correlationId: event.correlation_id, requestId: event.request_id },
+        ),
+      },
+    },
+  });
+  assertRan(outcome, `loan ${loan_id}`);
+}
+
+export async function onRepaymentRequested(env: Env, event: EventOf<"LOAN_REPAYMENT_REQUESTED">): Promise<void> {
+  const { repayment_id, loan_id, wallet_id } = event.payload;
+  const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  const outcome = await ledgerFor(env, wallet_id).debit({
+    transferId: repaymentTransferId(repayment_id),
+    owner: null,
+    amount: cents(event.payload.amount),
+    type: "LOAN_REPAYMENT",
+    referenceId: repayment_id,
+    description: "Loan repayment",
+    now: nowIso(),
+    events: {
+      onSuccess: {
+        queue: "loan-events",
+        event: makeEvent("LOAN_REPAYMENT_SUCCESSFUL", { repayment_id, loan_id, wallet_id, transaction_id: null }, context),
+      },
+      onFailure: {
+        queue: "loan-events",
+        event: makeEvent("LOAN_REPAYMENT_FAILED", { repayment_id, loan_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context),
+      },
+    },
+  });
+  assertRan(outcome, `repayment ${repayment_id}`);
+}
+
+/**
+ * Settles a movement whose request dead-lettered: true when the ledger did move the money (its
+ * outcome event is on its way), false when it did not and now never will.
+ */
+export async function abandonMovement(env: Env, walletId: string, transferId: string): Promise<boolean> {
+  const outcome = await ledgerFor(env, walletId).abandonTransfer(transferId, nowIso());
+  return outcome.ok;
+}
