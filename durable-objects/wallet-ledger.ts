@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS pockets (
   amount INTEGER NOT NULL CHECK (amount >= 0),
   status TEXT NOT NULL CHECK (status IN ('ACTIVE', 'REDEEMED', 'CLOSED')),
   target INTEGER NOT NULL CHECK (target > 0),
+  version INTEGER NOT NULL DEFAULT 0,
   updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS entries (
@@ -294,7 +295,12 @@ export class WalletLedger extends DurableObject<Env> {
       const balanceAfter = wallet.balance - amount;
       if (balanceAfter < 0) throw new Refusal({ ok: false, code: "INSUFFICIENT_FUNDS", wallet: this.snapshot(wallet) });
       this.setBalance(balanceAfter, request.now);
-      this.sql.exec("UPDATE pockets SET amount = amount + ?, updated_at = ? WHERE goal_id = ?", amount, request.now, request.goalId);
+      this.sql.exec(
+        "UPDATE pockets SET amount = amount + ?, version = version + 1, updated_at = ? WHERE goal_id = ?",
+        amount,
+        request.now,
+        request.goalId,
+      );
       this.faultPoint?.("pocket-after-update");
       const transaction = this.appendEntry({
         transferId: request.transferId,
@@ -331,7 +337,12 @@ export class WalletLedger extends DurableObject<Env> {
       const amount = pocket.amount;
       const balanceAfter = wallet.balance + amount;
       const status = request.mode === "redeem" ? "REDEEMED" : "CLOSED";
-      this.sql.exec("UPDATE pockets SET amount = 0, status = ?, updated_at = ? WHERE goal_id = ?", status, request.now, request.goalId);
+      this.sql.exec(
+        "UPDATE pockets SET amount = 0, status = ?, version = version + 1, updated_at = ? WHERE goal_id = ?",
+        status,
+        request.now,
+        request.goalId,
+      );
       let transaction: LedgerTransaction | null = null;
       if (amount > 0) {
         this.setBalance(balanceAfter, request.now);
@@ -359,7 +370,9 @@ export class WalletLedger extends DurableObject<Env> {
 
   getPocket(owner: string | null, goalId: string): PocketView | null {
     if (!this.getWallet(owner)) return null;
-    const pocket = this.sql.exec<PocketView>("SELECT goal_id, amount, status, target FROM pockets WHERE goal_id = ?", goalId).toArray()[0];
+    const pocket = this.sql
+      .exec<PocketView>("SELECT goal_id, amount, status, target, version FROM pockets WHERE goal_id = ?", goalId)
+      .toArray()[0];
     return pocket ?? null;
   }
 
@@ -507,7 +520,7 @@ export class WalletLedger extends DurableObject<Env> {
   }
 
   private pocketView(goalId: string): PocketView {
-    return this.sql.exec<PocketView>("SELECT goal_id, amount, status, target FROM pockets WHERE goal_id = ?", goalId).one();
+    return this.sql.exec<PocketView>("SELECT goal_id, amount, status, target, version FROM pockets WHERE goal_id = ?", goalId).one();
   }
 
   private appendEntry(entry: {

@@ -65,7 +65,7 @@ export type MoveOutcome =
   | { ok: true; wallet: WalletSnapshot; transaction: LedgerTransaction; replayed?: boolean }
   | { ok: false; code: RefusalCode; wallet?: WalletSnapshot; replayed?: boolean };
 
-export type PocketView = { goal_id: string; amount: number; status: "ACTIVE" | "REDEEMED" | "CLOSED"; target: number };
+export type PocketView = { goal_id: string; amount: number; status: "ACTIVE" | "REDEEMED" | "CLOSED"; target: number; version: number };
 
 export type PocketMoveRequest = {
   transferId: string;

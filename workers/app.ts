@@ -8,10 +8,11 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
-import { loansRouter } from "./loans";
-import { paymentsRouter } from "./payments";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { AppError, errorBody } from "./lib/errors";
+import { loansRouter } from "./loans";
+import { paymentsRouter } from "./payments";
+import { savingsRouter } from "./savings";
 import { walletRouter } from "./wallet";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -31,6 +32,7 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .route("/", walletRouter)
   .route("/", loansRouter)
   .route("/", paymentsRouter)
+  .route("/", savingsRouter)
   .route("/", debtOptimiserRouter)
   .route("/", adminRouter);
 

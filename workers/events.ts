@@ -5,11 +5,11 @@
  * recorded and its saga finished, so nothing stays PENDING.
  */
 import { and, eq } from "drizzle-orm";
-import { flagDisbursementFailure, onLoanDisbursed, onRepaymentOutcome, settleRepayment } from "./loans/loans.events";
 import { createDb } from "./lib/db";
 import { type AppEvent, EventSchema, type EventType, type QueueName } from "./lib/events";
 import { nowIso } from "./lib/ids";
 import { deadLetters, processedEvents } from "./lib/schema";
+import { flagDisbursementFailure, onLoanDisbursed, onRepaymentOutcome, settleRepayment } from "./loans/loans.events";
 import { finishAbandonedPayment, onPaymentOutcome } from "./payments/payments.events";
 import {
   abandonMovement,
@@ -68,7 +68,14 @@ export async function processBatch(batch: MessageBatch<unknown>, env: Env): Prom
       message.ack();
     } catch (error) {
       console.error(
-        JSON.stringify({ level: "error", msg: "message failed", queue: batch.queue, id: message.id, attempts: message.attempts, error: String(error) }),
+        JSON.stringify({
+          level: "error",
+          msg: "message failed",
+          queue: batch.queue,
+          id: message.id,
+          attempts: message.attempts,
+          error: String(error),
+        }),
       );
       message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
@@ -79,7 +86,14 @@ async function deliver(env: Env, queue: QueueName, message: Message<unknown>): P
   const parsed = EventSchema.safeParse(message.body);
   if (!parsed.success) {
     // A malformed message can never succeed: record it as a dead letter now instead of retrying it.
-    await insertDeadLetter(env, queue, message.id, message.body, `invalid event: ${parsed.error.issues[0]?.message ?? "unknown"}`, message.attempts);
+    await insertDeadLetter(
+      env,
+      queue,
+      message.id,
+      message.body,
+      `invalid event: ${parsed.error.issues[0]?.message ?? "unknown"}`,
+      message.attempts,
+    );
     return;
   }
   await dispatch(env, parsed.data);
@@ -98,7 +112,10 @@ export async function dispatch(env: Env, event: AppEvent): Promise<void> {
     consumerFaults.inject?.("before", subscriber.name, event);
     await subscriber.handle(env, event as never);
     consumerFaults.inject?.("after", subscriber.name, event);
-    await db.insert(processedEvents).values({ consumer: subscriber.name, eventId: event.event_id, processedAt: nowIso() }).onConflictDoNothing();
+    await db
+      .insert(processedEvents)
+      .values({ consumer: subscriber.name, eventId: event.event_id, processedAt: nowIso() })
+      .onConflictDoNothing();
   }
 }
 

@@ -3,10 +3,14 @@ import { runPaymentChaos } from "./chaos";
 
 // Seeds 11..15 of the 20 in CI (split over files so they run in parallel).
 describe("payment saga chaos", () => {
-  it.each([11, 12, 13, 14, 15])("seed %i keeps every invariant", async (seed) => {
-    const report = await runPaymentChaos(seed);
-    console.info(JSON.stringify(report));
-    expect(report.injectedFailures).toBeGreaterThan(0);
-    expect(report.duplicated).toBeGreaterThan(0);
-  }, 120_000);
+  it.each([11, 12, 13, 14, 15])(
+    "seed %i keeps every invariant",
+    async (seed) => {
+      const report = await runPaymentChaos(seed);
+      console.info(JSON.stringify(report));
+      expect(report.injectedFailures).toBeGreaterThan(0);
+      expect(report.duplicated).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

@@ -28,7 +28,10 @@ export async function runPaymentChaos(seed: number) {
     for (let i = 0; i < PAYMENTS; i++) {
       const wallet = wallets[Math.floor(random() * wallets.length)]!;
       const amount = 100 + Math.floor(random() * 3_900);
-      const res = await api("/payment", { token: wallet.token, body: { wallet_id: wallet.id, merchant: `m${i % 7}`, amount: centsToString(amount) } });
+      const res = await api("/payment", {
+        token: wallet.token,
+        body: { wallet_id: wallet.id, merchant: `m${i % 7}`, amount: centsToString(amount) },
+      });
       expect(res.status).toBe(202);
       paymentIds.push(res.body.payment.transaction_id);
     }
@@ -72,7 +75,8 @@ export async function runPaymentChaos(seed: number) {
     }
     const paid = successful.reduce((sum, p) => sum + p.amount_cents, 0);
     expect(balances + paid).toBe(WALLETS * START_CENTS);
-    for (const p of successful) expect(outEntries.get(p.payment_id)).toEqual({ type: "PAYMENT_OUT", reference_id: p.payment_id, count: 1, amount: p.amount_cents });
+    for (const p of successful)
+      expect(outEntries.get(p.payment_id)).toEqual({ type: "PAYMENT_OUT", reference_id: p.payment_id, count: 1, amount: p.amount_cents });
     for (const p of failed) expect(outEntries.has(p.payment_id)).toBe(false);
     expect(await reconcile(env)).toEqual([]);
     return { seed, successful: successful.length, failed: failed.length, ...queue.stats };

@@ -14,7 +14,10 @@ async function deliverUntilSettled(message: { queue: string; body: unknown }) {
     await processBatch(batch, env);
     if (failures === before) return "acked";
   }
-  await processBatch(createMessageBatch(`${message.queue}-dlq`, [{ id: "dlq-1", timestamp: new Date(), attempts: 1, body: message.body }]), env);
+  await processBatch(
+    createMessageBatch(`${message.queue}-dlq`, [{ id: "dlq-1", timestamp: new Date(), attempts: 1, body: message.body }]),
+    env,
+  );
   return "dead-lettered";
 }
 let failures = 0;
@@ -63,7 +66,10 @@ describe("dead letters", () => {
 
     // The fault is fixed; replaying runs the consumer cleanly and cannot revive a terminal payment.
     consumerFaults.inject = undefined;
-    const replay = await api(`/admin/dead-letters/${encodeURIComponent(letter.dead_letter_id)}/replay`, { token: admin.token, method: "POST" });
+    const replay = await api(`/admin/dead-letters/${encodeURIComponent(letter.dead_letter_id)}/replay`, {
+      token: admin.token,
+      method: "POST",
+    });
     expect(replay.status).toBe(202);
     expect(replay.body.dead_letter.replayed_at).not.toBeNull();
     const again = await next("PAYMENT_REQUESTED");
@@ -79,7 +85,8 @@ describe("dead letters", () => {
     const admin = await signupAdmin();
     const user = await signup();
     const walletId = await createWallet(user);
-    const loan = (await api("/loan", { token: user.token, body: { wallet_id: walletId, amount: "500.00", loan_term_months: 6 } })).body.loan;
+    const loan = (await api("/loan", { token: user.token, body: { wallet_id: walletId, amount: "500.00", loan_term_months: 6 } })).body
+      .loan;
     queueTap.capture = (queue, body) => captured.push({ queue, body });
     alwaysFail("wallet.loan-credit");
     await api(`/loan/${loan.loan_id}/approve`, { token: admin.token, method: "POST" });
@@ -89,7 +96,9 @@ describe("dead letters", () => {
 
     consumerFaults.inject = undefined;
     failures = 0;
-    const letter = (await api("/admin/dead-letters", { token: admin.token })).body.dead_letters.find((l: any) => l.event.payload?.loan_id === loan.loan_id);
+    const letter = (await api("/admin/dead-letters", { token: admin.token })).body.dead_letters.find(
+      (l: any) => l.event.payload?.loan_id === loan.loan_id,
+    );
     await api(`/admin/dead-letters/${encodeURIComponent(letter.dead_letter_id)}/replay`, { token: admin.token, method: "POST" });
     expect(await deliverUntilSettled(await next("LOAN_APPROVED"))).toBe("acked");
     expect(await deliverUntilSettled(await next("LOAN_DISBURSED"))).toBe("acked");
@@ -99,7 +108,9 @@ describe("dead letters", () => {
 
   it("records a malformed message as a dead letter instead of retrying it forever", async () => {
     const admin = await signupAdmin();
-    const batch = createMessageBatch("payment-events", [{ id: "bad-1", timestamp: new Date(), attempts: 1, body: { type: "PAYMENT_REQUESTED", nope: true } }]);
+    const batch = createMessageBatch("payment-events", [
+      { id: "bad-1", timestamp: new Date(), attempts: 1, body: { type: "PAYMENT_REQUESTED", nope: true } },
+    ]);
     await processBatch(batch, env);
     const letters = (await api("/admin/dead-letters", { token: admin.token })).body.dead_letters;
     expect(letters.some((l: any) => l.error.startsWith("invalid event") && l.event.nope === true)).toBe(true);

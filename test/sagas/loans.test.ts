@@ -1,6 +1,6 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { queueTap, processBatch } from "../../workers/events";
+import { processBatch, queueTap } from "../../workers/events";
 import { amortisationSchedule, interestRateBp, minimumPaymentCents } from "../../workers/loans/pricing";
 import { api, createWallet, expectEnvelope, signup, signupAdmin, type TestUser } from "../helpers/api";
 
@@ -50,7 +50,13 @@ describe("loan endpoints", () => {
     expect((await api("/loan", { token: user.token })).body.loans.map((l: { loan_id: string }) => l.loan_id)).toEqual([loan.loan_id]);
     const schedule = await api(`/loan/${loan.loan_id}/schedule`, { token: user.token });
     expect(schedule.body.schedule).toHaveLength(12);
-    expect(schedule.body.schedule[0]).toEqual({ month: 1, payment: "86.99", interest: "6.67", principal: "80.32", balance_after: "919.68" });
+    expect(schedule.body.schedule[0]).toEqual({
+      month: 1,
+      payment: "86.99",
+      interest: "6.67",
+      principal: "80.32",
+      balance_after: "919.68",
+    });
 
     expectEnvelope(await api(`/loan/${loan.loan_id}/approve`, { token: user.token, method: "POST" }), 403, "FORBIDDEN");
     expectEnvelope(await api(`/loan/${loan.loan_id}/repay`, { token: user.token, body: { amount: "1.00" } }), 409, "INVALID_STATE");
@@ -58,8 +64,12 @@ describe("loan endpoints", () => {
     expect(approved.body.loan.status).toBe("APPROVED");
     expectEnvelope(await api(`/loan/${loan.loan_id}/approve`, { token: admin.token, method: "POST" }), 409, "INVALID_STATE");
     expectEnvelope(await api(`/loan/${loan.loan_id}/reject`, { token: admin.token, method: "POST" }), 409, "INVALID_STATE");
-    await expect.poll(async () => (await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance, { timeout: 5000 }).toBe("1000.00");
-    await expect.poll(async () => (await api(`/loan/${loan.loan_id}`, { token: user.token })).body.loan.disbursed_at, { timeout: 5000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance, { timeout: 5000 })
+      .toBe("1000.00");
+    await expect
+      .poll(async () => (await api(`/loan/${loan.loan_id}`, { token: user.token })).body.loan.disbursed_at, { timeout: 5000 })
+      .not.toBeNull();
 
     // Another customer sees nothing of it; the admin sees it in the all-users list.
     const other = await signup();
@@ -100,18 +110,25 @@ describe("loan sagas", () => {
     const captured: { queue: string; body: unknown }[] = [];
     queueTap.capture = (queue, body) => captured.push({ queue, body });
     try {
-      for (const loan of loans) expect((await api(`/loan/${loan.loan_id}/approve`, { token: admin.token, method: "POST" })).status).toBe(200);
+      for (const loan of loans)
+        expect((await api(`/loan/${loan.loan_id}/approve`, { token: admin.token, method: "POST" })).status).toBe(200);
       await expect.poll(() => captured.filter((c) => (c.body as { type: string }).type === "LOAN_APPROVED").length).toBe(20);
       const approvals = captured.splice(0);
       // Every approval twice, the copies interleaved.
       for (const round of [approvals, [...approvals].reverse()]) {
         for (const [n, message] of round.entries()) {
-          await processBatch(createMessageBatch(message.queue, [{ id: `a-${n}`, timestamp: new Date(), attempts: 1, body: message.body }]), env);
+          await processBatch(
+            createMessageBatch(message.queue, [{ id: `a-${n}`, timestamp: new Date(), attempts: 1, body: message.body }]),
+            env,
+          );
         }
       }
       await expect.poll(() => captured.length).toBe(20);
       for (const [n, message] of captured.entries()) {
-        await processBatch(createMessageBatch(message.queue, [{ id: `d-${n}`, timestamp: new Date(), attempts: 1, body: message.body }]), env);
+        await processBatch(
+          createMessageBatch(message.queue, [{ id: `d-${n}`, timestamp: new Date(), attempts: 1, body: message.body }]),
+          env,
+        );
       }
     } finally {
       queueTap.capture = undefined;
@@ -129,12 +146,14 @@ describe("loan sagas", () => {
   it("30 concurrent repayments never overpay, and every debit lowers a loan exactly once", async () => {
     const admin = await signupAdmin();
     const user = await signup();
-    const setups = [];
+    const setups: { walletId: string; loanId: string }[] = [];
     for (let i = 0; i < 3; i++) {
       const walletId = await createWallet(user);
       const loan = await applyFor(user, walletId, "300.00");
       await api(`/loan/${loan.loan_id}/approve`, { token: admin.token, method: "POST" });
-      await expect.poll(async () => (await api(`/loan/${loan.loan_id}`, { token: user.token })).body.loan.disbursed_at, { timeout: 5000 }).not.toBeNull();
+      await expect
+        .poll(async () => (await api(`/loan/${loan.loan_id}`, { token: user.token })).body.loan.disbursed_at, { timeout: 5000 })
+        .not.toBeNull();
       // Varied funds: spend part of the disbursement so some repayments fail for lack of money.
       await api(`/wallet/${walletId}/debit`, { token: user.token, body: { amount: ["0.01", "150.00", "280.00"][i]! } });
       setups.push({ walletId, loanId: loan.loan_id });
@@ -150,8 +169,11 @@ describe("loan sagas", () => {
     expect(accepted.length).toBeGreaterThan(0);
     for (const r of responses.filter((r) => r.status === 422)) expect(r.body.error.code).toBe("REPAYMENT_EXCEEDS_BALANCE");
 
-    const repayments = async () => (await Promise.all(setups.map((s) => api(`/loan/${s.loanId}/repayments`, { token: user.token })))).flatMap((r) => r.body.repayments);
-    await expect.poll(async () => (await repayments()).every((r: { status: string }) => r.status !== "PENDING"), { timeout: 10_000 }).toBe(true);
+    const repayments = async () =>
+      (await Promise.all(setups.map((s) => api(`/loan/${s.loanId}/repayments`, { token: user.token })))).flatMap((r) => r.body.repayments);
+    await expect
+      .poll(async () => (await repayments()).every((r: { status: string }) => r.status !== "PENDING"), { timeout: 10_000 })
+      .toBe(true);
     const all = await repayments();
     expect(all).toHaveLength(accepted.length);
 

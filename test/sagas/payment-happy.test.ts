@@ -9,13 +9,17 @@ describe("payment saga over the real local queues", () => {
     expect(ok.status).toBe(202);
     expect(ok.body.payment.status).toBe("PENDING");
     const id = ok.body.payment.transaction_id;
-    await expect.poll(async () => (await api(`/payment/${id}`, { token: user.token })).body.payment.status, { timeout: 5000 }).toBe("SUCCESSFUL");
+    await expect
+      .poll(async () => (await api(`/payment/${id}`, { token: user.token })).body.payment.status, { timeout: 5000 })
+      .toBe("SUCCESSFUL");
     const big = await api("/payment", { token: user.token, body: { wallet_id: walletId, merchant: "Shop", amount: "30.00" } });
     const bigId = big.body.payment.transaction_id;
-    await expect.poll(async () => (await api(`/payment/${bigId}`, { token: user.token })).body.payment, { timeout: 5000 }).toMatchObject({
-      status: "FAILED",
-      failure_reason: "INSUFFICIENT_FUNDS",
-    });
+    await expect
+      .poll(async () => (await api(`/payment/${bigId}`, { token: user.token })).body.payment, { timeout: 5000 })
+      .toMatchObject({
+        status: "FAILED",
+        failure_reason: "INSUFFICIENT_FUNDS",
+      });
     expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("20.00");
   });
 });

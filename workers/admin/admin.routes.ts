@@ -36,7 +36,14 @@ export const replayDeadLetter = createRoute({
   summary: "Publish a dead letter's event again (its consumers are idempotent, so this is always safe)",
   security,
   middleware: [requireUser, requireAdmin] as const,
-  request: { params: z.object({ dead_letter_id: z.string().max(300).openapi({ param: { name: "dead_letter_id", in: "path" } }) }) },
+  request: {
+    params: z.object({
+      dead_letter_id: z
+        .string()
+        .max(300)
+        .openapi({ param: { name: "dead_letter_id", in: "path" } }),
+    }),
+  },
   responses: {
     202: jsonResponse(z.object({ dead_letter: DeadLetterSchema }), "Published again"),
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
@@ -55,7 +62,9 @@ export const reconciliation = createRoute({
       z.object({
         checked_at: z.string(),
         wallets_checked: z.number().int(),
-        differences: z.array(z.object({ kind: z.string(), wallet_id: z.string(), reference_id: z.string().nullable(), message: z.string() })),
+        differences: z.array(
+          z.object({ kind: z.string(), wallet_id: z.string(), reference_id: z.string().nullable(), message: z.string() }),
+        ),
       }),
       "The report",
     ),

@@ -36,7 +36,8 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     db.select().from(savingsGoals).where(eq(savingsGoals.walletId, walletId)),
   ]);
   const out: Difference[] = [];
-  const diff = (kind: string, reference: string | null, message: string) => out.push({ kind, wallet_id: walletId, reference_id: reference, message });
+  const diff = (kind: string, reference: string | null, message: string) =>
+    out.push({ kind, wallet_id: walletId, reference_id: reference, message });
   if (!audit) {
     diff("LEDGER_MISSING", null, "D1 lists this wallet but its ledger was never opened");
     return out;
@@ -68,9 +69,15 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
   for (const l of walletLoans) {
     const moved = l.disbursedAt !== null ? true : l.status === "PENDING" || l.status === "REJECTED" ? false : null;
     expectMoved("LOAN", "LOAN_IN", l.loanId, l.amountCents, moved);
-    const repaid = walletRepayments.filter((r) => r.loanId === l.loanId && r.status === "SUCCESSFUL").reduce((s, r) => s + r.amountCents, 0);
+    const repaid = walletRepayments
+      .filter((r) => r.loanId === l.loanId && r.status === "SUCCESSFUL")
+      .reduce((s, r) => s + r.amountCents, 0);
     if (l.remainingBalanceCents !== l.amountCents - repaid) {
-      diff("LOAN_BALANCE", l.loanId, `remaining ${formatCents(l.remainingBalanceCents)} != amount − successful repayments ${formatCents(l.amountCents - repaid)}`);
+      diff(
+        "LOAN_BALANCE",
+        l.loanId,
+        `remaining ${formatCents(l.remainingBalanceCents)} != amount − successful repayments ${formatCents(l.amountCents - repaid)}`,
+      );
     }
   }
   for (const g of goals) {

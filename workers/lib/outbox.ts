@@ -30,7 +30,9 @@ export function outboxInsert(db: D1Database, outboxId: string, event: AppEvent):
 export async function flushOutbox(env: Env, outboxIds: string[]): Promise<void> {
   if (outboxIds.length === 0) return;
   const placeholders = outboxIds.map(() => "?").join(",");
-  const { results } = await env.DB.prepare(`SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND outbox_id IN (${placeholders})`)
+  const { results } = await env.DB.prepare(
+    `SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND outbox_id IN (${placeholders})`,
+  )
     .bind(...outboxIds)
     .all<{ outbox_id: string; queue: QueueName; body: string }>();
   await sendRows(env, results);
@@ -38,7 +40,9 @@ export async function flushOutbox(env: Env, outboxIds: string[]): Promise<void> 
 
 export async function sweepOutbox(env: Env, olderThanMs = SWEEP_AFTER_MS): Promise<number> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-  const { results } = await env.DB.prepare("SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT 500")
+  const { results } = await env.DB.prepare(
+    "SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT 500",
+  )
     .bind(cutoff)
     .all<{ outbox_id: string; queue: QueueName; body: string }>();
   return sendRows(env, results);

@@ -1,4 +1,4 @@
-import { type SQL, and, eq, lt, or } from "drizzle-orm";
+import { and, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { AppError } from "./errors";
 import { decodeCursor, encodeCursor } from "./ids";

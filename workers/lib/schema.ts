@@ -111,6 +111,8 @@ export const savingsGoals = sqliteTable(
     currentCents: integer("current_cents").notNull().default(0),
     targetDate: text("target_date"),
     status: text("status", { enum: ["ACTIVE", "REDEEMED", "DELETED"] }).notNull(),
+    /** The pocket's version in the ledger that `current_cents` mirrors; older replies never overwrite newer ones. */
+    ledgerVersion: integer("ledger_version").notNull().default(0),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

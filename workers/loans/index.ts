@@ -1,11 +1,10 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { AuthUser } from "../lib/app";
 import { createRouter } from "../lib/app";
-import { type Db, createDb } from "../lib/db";
+import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { makeEvent } from "../lib/events";
-import { transferIdFor } from "../lib/idempotency";
-import { isId, newId, nowIso } from "../lib/ids";
+import { isId, nowIso, resourceIdFor } from "../lib/ids";
 import { formatCents } from "../lib/money";
 import { flushOutbox, outboxInsertIfChanged } from "../lib/outbox";
 import { keysetAfter, nextCursor } from "../lib/pagination";
@@ -59,7 +58,7 @@ export const loansRouter = createRouter()
     const db = createDb(c.env.DB);
     await assertWalletOwner(db, user.user_id, body.wallet_id);
     const key = c.get("idempotencyKey");
-    const loanId = key === undefined ? newId() : await uuidFrom(await transferIdFor(user.user_id, key, "loan"));
+    const loanId = await resourceIdFor("loan", user.user_id, key);
     const rateBp = interestRateBp(body.loan_term_months);
     const now = nowIso();
     const row: LoanRow = {
@@ -128,7 +127,10 @@ export const loansRouter = createRouter()
     const outboxId = `loan-approved:${loan.loanId}`;
     // The status guard and the event commit together: only the request that moved PENDING → APPROVED queues the event.
     const [update] = await c.env.DB.batch([
-      c.env.DB.prepare("UPDATE loans SET status = 'APPROVED', updated_at = ? WHERE loan_id = ? AND status = 'PENDING'").bind(now, loan.loanId),
+      c.env.DB.prepare("UPDATE loans SET status = 'APPROVED', updated_at = ? WHERE loan_id = ? AND status = 'PENDING'").bind(
+        now,
+        loan.loanId,
+      ),
       outboxInsertIfChanged(c.env.DB, outboxId, event),
     ]);
     if (update?.meta.changes !== 1) throw invalidState(`Only a PENDING loan can be approved (this one is ${loan.status})`);
@@ -156,7 +158,7 @@ export const loansRouter = createRouter()
     const db = createDb(c.env.DB);
     const loan = await visibleLoan(db, { ...user, role: "customer" }, loan_id);
     const key = c.get("idempotencyKey");
-    const repaymentId = key === undefined ? newId() : await uuidFrom(await transferIdFor(user.user_id, key, `repay:${loan_id}`));
+    const repaymentId = await resourceIdFor(`repay:${loan_id}`, user.user_id, key);
     const now = nowIso();
     const event = makeEvent(
       "LOAN_REPAYMENT_REQUESTED",
@@ -181,7 +183,8 @@ export const loansRouter = createRouter()
       const existing = await db.select().from(repayments).where(eq(repayments.repaymentId, repaymentId)).get();
       if (existing) return c.json({ repayment: presentRepayment(existing) }, 202);
       const fresh = await db.select().from(loans).where(eq(loans.loanId, loan_id)).get();
-      if (!fresh || fresh.status !== "APPROVED") throw invalidState(`Only an APPROVED loan can be repaid (this one is ${fresh?.status ?? loan.status})`);
+      if (!fresh || fresh.status !== "APPROVED")
+        throw invalidState(`Only an APPROVED loan can be repaid (this one is ${fresh?.status ?? loan.status})`);
       throw new AppError(
         "REPAYMENT_EXCEEDS_BALANCE",
         `At most ${formatCents(fresh.remainingBalanceCents - fresh.pendingRepaymentCents)} can be repaid (pending repayments included)`,
@@ -204,7 +207,12 @@ export const loansRouter = createRouter()
   .openapi(routes.listRepayments, async (c) => {
     const db = createDb(c.env.DB);
     const loan = await visibleLoan(db, c.get("user"), c.req.valid("param").loan_id);
-    const rows = await db.select().from(repayments).where(eq(repayments.loanId, loan.loanId)).orderBy(desc(repayments.createdAt)).limit(500);
+    const rows = await db
+      .select()
+      .from(repayments)
+      .where(eq(repayments.loanId, loan.loanId))
+      .orderBy(desc(repayments.createdAt))
+      .limit(500);
     return c.json({ repayments: rows.map(presentRepayment) }, 200);
   })
   .openapi(routes.loanSchedule, async (c) => {
@@ -223,9 +231,3 @@ export const loansRouter = createRouter()
       200,
     );
   });
-
-/** A UUID-shaped id from a hex digest id, for ids derived from an Idempotency-Key. */
-async function uuidFrom(seed: string): Promise<string> {
-  const hex = seed.replace(/[^0-9a-f]/g, "").padEnd(32, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? "8", 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}

@@ -47,10 +47,14 @@ export async function settleRepayment(env: Env, repaymentId: string, failureReas
   } else {
     await db.batch([
       db
-        .prepare("UPDATE repayments SET status = 'FAILED', failure_reason = ?3, updated_at = ?2 WHERE repayment_id = ?1 AND status = 'PENDING'")
+        .prepare(
+          "UPDATE repayments SET status = 'FAILED', failure_reason = ?3, updated_at = ?2 WHERE repayment_id = ?1 AND status = 'PENDING'",
+        )
         .bind(repaymentId, now, failureReason),
       db
-        .prepare(`UPDATE loans SET pending_repayment_cents = pending_repayment_cents - ${amount}, updated_at = ?2 WHERE loan_id = ${loanId} AND changes() = 1`)
+        .prepare(
+          `UPDATE loans SET pending_repayment_cents = pending_repayment_cents - ${amount}, updated_at = ?2 WHERE loan_id = ${loanId} AND changes() = 1`,
+        )
         .bind(repaymentId, now),
     ]);
   }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { IdParam, IdempotencyHeader, PageQuery, errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
+import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
 import { requireAdmin, requireUser } from "../lib/auth";
 import { idempotent } from "../lib/idempotency";
 import { amountSchema, moneyString } from "../lib/money";
@@ -98,7 +98,10 @@ export const loansByWallet = createRoute({
   security,
   middleware: [requireUser] as const,
   request: { params: IdParam("wallet_id") },
-  responses: { 200: jsonResponse(z.object({ loans: z.array(LoanSchema) }), "The loans"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+  responses: {
+    200: jsonResponse(z.object({ loans: z.array(LoanSchema) }), "The loans"),
+    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+  },
 });
 
 export const approveLoan = createRoute({
@@ -121,7 +124,10 @@ export const rejectLoan = createRoute({
   middleware: [requireUser, requireAdmin] as const,
   request: {
     params: LoanParam,
-    body: { required: false, content: { "application/json": { schema: z.strictObject({ reason: z.string().trim().max(500).optional() }) } } },
+    body: {
+      required: false,
+      content: { "application/json": { schema: z.strictObject({ reason: z.string().trim().max(500).optional() }) } },
+    },
   },
   responses: {
     200: jsonResponse(LoanBody, "REJECTED"),
@@ -178,7 +184,13 @@ export const loanSchedule = createRoute({
     200: jsonResponse(
       z.object({
         schedule: z.array(
-          z.object({ month: z.number().int(), payment: moneyString, interest: moneyString, principal: moneyString, balance_after: moneyString }),
+          z.object({
+            month: z.number().int(),
+            payment: moneyString,
+            interest: moneyString,
+            principal: moneyString,
+            balance_after: moneyString,
+          }),
         ),
       }),
       "Month by month",

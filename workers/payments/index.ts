@@ -3,8 +3,7 @@ import { createRouter } from "../lib/app";
 import { createDb, toStatement } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { makeEvent } from "../lib/events";
-import { transferIdFor } from "../lib/idempotency";
-import { isId, nowIso } from "../lib/ids";
+import { isId, nowIso, resourceIdFor } from "../lib/ids";
 import { formatCents } from "../lib/money";
 import { flushOutbox, outboxInsertIfChanged } from "../lib/outbox";
 import { keysetAfter, nextCursor } from "../lib/pagination";
@@ -33,7 +32,7 @@ export const paymentsRouter = createRouter()
     const db = createDb(c.env.DB);
     await assertWalletOwner(db, user.user_id, body.wallet_id);
     // A retried request (same Idempotency-Key) maps to the same payment id, so it cannot pay twice.
-    const paymentId = (await transferIdFor(user.user_id, c.get("idempotencyKey"), "payment")).replace(/^idem-/, "pay-");
+    const paymentId = await resourceIdFor("payment", user.user_id, c.get("idempotencyKey"));
     const now = nowIso();
     const row: PaymentRow = {
       paymentId,
@@ -62,6 +61,7 @@ export const paymentsRouter = createRouter()
   })
   .openapi(routes.getPayment, async (c) => {
     const { transaction_id } = c.req.valid("param");
+    if (!isId(transaction_id)) throw notFound("Payment");
     const row = await createDb(c.env.DB)
       .select()
       .from(payments)

@@ -24,6 +24,10 @@ export async function onPaymentOutcome(env: Env, event: EventOf<"PAYMENT_SUCCESS
 export async function finishAbandonedPayment(env: Env, paymentId: string, ledgerSucceeded: boolean): Promise<void> {
   await createDb(env.DB)
     .update(payments)
-    .set({ status: ledgerSucceeded ? "SUCCESSFUL" : "FAILED", failureReason: ledgerSucceeded ? null : "PROCESSING_ERROR", updatedAt: nowIso() })
+    .set({
+      status: ledgerSucceeded ? "SUCCESSFUL" : "FAILED",
+      failureReason: ledgerSucceeded ? null : "PROCESSING_ERROR",
+      updatedAt: nowIso(),
+    })
     .where(and(eq(payments.paymentId, paymentId), eq(payments.status, "PENDING")));
 }

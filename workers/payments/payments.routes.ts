@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { IdParam, IdempotencyHeader, PageQuery, errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
+import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
 import { requireUser } from "../lib/auth";
 import { idempotent } from "../lib/idempotency";
 import { amountSchema, moneyString } from "../lib/money";

@@ -3,7 +3,7 @@ import { createRouter } from "../lib/app";
 import { createDb } from "../lib/db";
 import { AppError, notFound } from "../lib/errors";
 import { transferIdFor } from "../lib/idempotency";
-import { decodeCursor, encodeCursor, isId, newId, nowIso } from "../lib/ids";
+import { decodeCursor, encodeCursor, isId, nowIso, resourceIdFor } from "../lib/ids";
 import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
 import { wallets } from "../lib/schema";
 import * as routes from "./wallet.routes";
@@ -26,8 +26,7 @@ export const walletRouter = createRouter()
   .openapi(routes.createWallet, async (c) => {
     const user = c.get("user");
     const key = c.get("idempotencyKey");
-    // With an Idempotency-Key the wallet id is derived from it, so a retry after a lost reply opens the same wallet.
-    const walletId = key === undefined ? newId() : await deriveUuid(user.user_id, key);
+    const walletId = await resourceIdFor("wallet", user.user_id, key);
     const now = nowIso();
     const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now);
     await createDb(c.env.DB)
@@ -102,12 +101,3 @@ export const walletRouter = createRouter()
       200,
     );
   });
-
-/** A UUID (v4 layout) derived from the user and their Idempotency-Key. */
-async function deriveUuid(userId: string, key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`wallet\n${userId}\n${key}`)));
-  digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x40;
-  digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80;
-  const hex = [...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}

@@ -1,0 +1,58 @@
+import { createRouter } from "../lib/app";
+import { createDb } from "../lib/db";
+import { AppError } from "../lib/errors";
+import { formatCents } from "../lib/money";
+import { listApprovedLoansForWallet } from "../lib/queries";
+import * as routes from "./debt-optimiser.routes";
+import { type Debt, formatPlan, optimise } from "./simulate";
+
+export type ApprovedLoan = {
+  loan_id: string;
+  purpose: string | null;
+  remaining_balance_cents: number;
+  interest_rate_bp: number;
+  minimum_payment_cents: number;
+};
+
+/**
+ * A wallet's approved loans as debts: name = purpose, or the loan id when the purpose is empty or
+ * shared with another loan (names key the answer's per-month maps, so they must be unique).
+ */
+export function debtsFromLoans(loans: readonly ApprovedLoan[]): Debt[] {
+  // A loan whose last repayment has landed but whose status has not yet moved to PAID owes nothing.
+  const open = loans.filter((loan) => loan.remaining_balance_cents > 0);
+  const purposeCount = new Map<string, number>();
+  for (const loan of open) {
+    const purpose = loan.purpose?.trim();
+    if (purpose) purposeCount.set(purpose, (purposeCount.get(purpose) ?? 0) + 1);
+  }
+  return open.map((loan) => {
+    const purpose = loan.purpose?.trim();
+    return {
+      name: purpose && purposeCount.get(purpose) === 1 ? purpose : loan.loan_id,
+      balance: loan.remaining_balance_cents,
+      aprBp: loan.interest_rate_bp,
+      minimumPayment: loan.minimum_payment_cents,
+    };
+  });
+}
+
+export const debtOptimiserRouter = createRouter().openapi(routes.optimiseDebts, async (c) => {
+  const { monthly_budget, debts, wallet_id } = c.req.valid("json");
+  const input = debts
+    ? debts.map((d) => ({ name: d.name, balance: d.balance, aprBp: d.apr, minimumPayment: d.minimum_payment }))
+    : // The request schema lets through exactly one of debts and wallet_id.
+      debtsFromLoans(await listApprovedLoansForWallet(createDb(c.env.DB), c.get("user").user_id, wallet_id!));
+  const outcome = optimise(input, monthly_budget);
+  if (!outcome.ok) throw new AppError(outcome.code, outcome.message);
+  return c.json(
+    {
+      avalanche: formatPlan(outcome.avalanche),
+      snowball: formatPlan(outcome.snowball),
+      minimum_only: outcome.minimumOnly && formatPlan(outcome.minimumOnly),
+      recommended: outcome.recommended,
+      interest_saved: formatCents(outcome.interestSaved),
+    },
+    200,
+  );
+});

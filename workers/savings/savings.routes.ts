@@ -1,0 +1,157 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, security } from "../lib/app";
+import { requireUser } from "../lib/auth";
+import { idempotent } from "../lib/idempotency";
+import { TransactionSchema, WalletSchema } from "../lib/ledger";
+import { amountSchema, moneyString } from "../lib/money";
+
+const tags = ["Savings goals"];
+
+export const GoalSchema = z
+  .object({
+    goal_id: z.string(),
+    wallet_id: z.string(),
+    goal_name: z.string(),
+    target_amount: moneyString,
+    current_amount: moneyString.openapi({ description: "The money in the goal (held in the wallet's ledger as a pocket)" }),
+    target_date: z.string().nullable().openapi({ example: "2027-06-30" }),
+    status: z.enum(["ACTIVE", "REDEEMED"]),
+    progress: z.number().min(0).max(1).openapi({ description: "current / target, 0..1, rounded down to 4 decimals" }),
+    monthly_needed: moneyString.nullable().openapi({
+      description:
+        "With a target_date and an ACTIVE goal: what to save per month to reach the target, counting the current month (at least one); otherwise null",
+    }),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("SavingsGoal");
+
+const GoalParam = IdParam("goal_id");
+const GoalAndWallet = z.object({ goal: GoalSchema, wallet: WalletSchema });
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    "must be a real date",
+  );
+
+export const createGoal = createRoute({
+  method: "post",
+  path: "/savings-goal",
+  tags,
+  summary: "Create a savings goal",
+  security,
+  middleware: [requireUser, idempotent] as const,
+  request: {
+    headers: IdempotencyHeader,
+    body: jsonBody(
+      z.strictObject({
+        wallet_id: z.string().min(1).max(100),
+        goal_name: z.string().trim().min(1).max(100).openapi({ example: "Holiday" }),
+        target_amount: amountSchema(),
+        target_date: IsoDate.optional(),
+      }),
+    ),
+  },
+  responses: {
+    201: jsonResponse(z.object({ goal: GoalSchema }), "The goal, empty"),
+    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED"),
+  },
+});
+
+export const goalsByWallet = createRoute({
+  method: "get",
+  path: "/savings-goal/by-wallet/{wallet_id}",
+  tags,
+  summary: "A wallet's goals (deleted ones are gone), newest first",
+  security,
+  middleware: [requireUser] as const,
+  request: { params: IdParam("wallet_id") },
+  responses: {
+    200: jsonResponse(z.object({ goals: z.array(GoalSchema) }), "The goals"),
+    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+  },
+});
+
+export const getGoal = createRoute({
+  method: "get",
+  path: "/savings-goal/{goal_id}",
+  tags,
+  summary: "One goal",
+  security,
+  middleware: [requireUser] as const,
+  request: { params: GoalParam },
+  responses: { 200: jsonResponse(z.object({ goal: GoalSchema }), "The goal"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+});
+
+export const deleteGoal = createRoute({
+  method: "delete",
+  path: "/savings-goal/{goal_id}",
+  tags,
+  summary: "Delete a goal; its money goes back to the wallet first (one ledger transaction)",
+  security,
+  middleware: [requireUser] as const,
+  request: { params: GoalParam },
+  responses: {
+    200: jsonResponse(z.object({ goal: GoalSchema, returned_amount: moneyString }), "The goal as it was closed, and the money returned"),
+    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+  },
+});
+
+export const addToGoal = createRoute({
+  method: "post",
+  path: "/savings-goal/{goal_id}/add",
+  tags,
+  summary: "Move money from the wallet into the goal (atomic)",
+  security,
+  middleware: [requireUser, idempotent] as const,
+  request: { params: GoalParam, headers: IdempotencyHeader, body: jsonBody(z.strictObject({ amount: amountSchema() })) },
+  responses: {
+    200: jsonResponse(GoalAndWallet, "The goal and the wallet after the move"),
+    ...errorResponses(
+      "VALIDATION_ERROR",
+      "UNAUTHENTICATED",
+      "NOT_FOUND",
+      "INSUFFICIENT_FUNDS",
+      "INVALID_STATE",
+      "IDEMPOTENCY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
+    ),
+  },
+});
+
+export const redeemGoal = createRoute({
+  method: "post",
+  path: "/savings-goal/{goal_id}/redeem",
+  tags,
+  summary: "Move all of a goal's money back to the wallet once it reached its target (atomic)",
+  security,
+  middleware: [requireUser, idempotent] as const,
+  request: { params: GoalParam, headers: IdempotencyHeader },
+  responses: {
+    200: jsonResponse(GoalAndWallet, "The goal, REDEEMED, and the wallet"),
+    ...errorResponses(
+      "UNAUTHENTICATED",
+      "NOT_FOUND",
+      "GOAL_NOT_REACHED",
+      "INVALID_STATE",
+      "IDEMPOTENCY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
+    ),
+  },
+});
+
+export const goalTransactions = createRoute({
+  method: "get",
+  path: "/savings-goal/{goal_id}/transactions",
+  tags,
+  summary: "The goal's SAVINGS_ADD and SAVINGS_REDEEM transactions, newest first",
+  security,
+  middleware: [requireUser] as const,
+  request: { params: GoalParam },
+  responses: {
+    200: jsonResponse(z.object({ transactions: z.array(TransactionSchema) }), "The transactions"),
+    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+  },
+});
