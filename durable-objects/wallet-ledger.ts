@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { presentTransaction, presentWallet } from "../workers/lib/ledger";
 import type {
   LedgerEvent,
   LedgerTransaction,
@@ -419,6 +420,42 @@ export class WalletLedger extends DurableObject<Env> {
     if (current === null || current > Date.now() + delay) await this.ctx.storage.setAlarm(Date.now() + delay);
   }
 
+  // ---------------------------------------------------------------- live updates (WebSocket hibernation API)
+
+  /** Accepts a live connection; the Worker has already authenticated the user and checked ownership. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const wallet = this.walletRow();
+    if (!wallet) return new Response("not found", { status: 404 });
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.send(JSON.stringify({ type: "balance", wallet: presentWallet(this.snapshot(wallet)) }));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    // Clients may ping to keep intermediaries from closing an idle connection.
+    if (message === "ping") ws.send(JSON.stringify({ type: "pong" }));
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    ws.close(code === 1005 ? 1000 : code, "closing");
+  }
+
+  private broadcast(outcome: { wallet: WalletSnapshot; transaction?: LedgerTransaction | null }): void {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
+    const messages = [JSON.stringify({ type: "balance", wallet: presentWallet(outcome.wallet) })];
+    if (outcome.transaction) messages.push(JSON.stringify({ type: "transaction", transaction: presentTransaction(outcome.transaction) }));
+    for (const socket of sockets) {
+      try {
+        for (const message of messages) socket.send(message);
+      } catch {
+        // A socket closing under us is not the ledger's problem.
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- internals
 
   /**
@@ -472,6 +509,7 @@ export class WalletLedger extends DurableObject<Env> {
       );
       return { ...result, replayed: false };
     });
+    if (outcome.ok && !outcome.replayed) this.broadcast(outcome);
     if (wroteOutbox) {
       // Armed in the same output-gated write batch as the commit, so the outbox is never orphaned;
       // the drain below usually empties it first and the alarm then finds nothing to do.

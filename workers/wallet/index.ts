@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { createRouter } from "../lib/app";
 import { createDb } from "../lib/db";
-import { AppError, notFound } from "../lib/errors";
+import { AppError, errorBody, notFound } from "../lib/errors";
 import { transferIdFor } from "../lib/idempotency";
 import { decodeCursor, encodeCursor, isId, nowIso, resourceIdFor } from "../lib/ids";
 import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
@@ -83,6 +83,15 @@ export const walletRouter = createRouter()
       }),
     );
     return c.json({ wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) }, 200);
+  })
+  .openapi(routes.live, async (c) => {
+    const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return c.json(errorBody("VALIDATION_ERROR", "Expected a WebSocket upgrade", c.get("requestId")), 426 as never);
+    }
+    const ledger = ledgerFor(c.env, walletId);
+    if (!(await ledger.getWallet(c.get("user").user_id))) throw notFound("Wallet");
+    return ledger.fetch(c.req.raw) as unknown as Response;
   })
   .openapi(routes.listTransactions, async (c) => {
     const walletId = walletIdFrom(c.req.valid("param").wallet_id);

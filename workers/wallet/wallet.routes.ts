@@ -88,3 +88,21 @@ export const listTransactions = createRoute({
     ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND"),
   },
 });
+
+export const live = createRoute({
+  method: "get",
+  path: "/wallet/{wallet_id}/live",
+  tags,
+  summary: "Live updates over a WebSocket",
+  description:
+    'Upgrade to a WebSocket (bearer token or session cookie). The server sends `{"type":"balance","wallet":Wallet}` on connect and after every commit, ' +
+    'and `{"type":"transaction","transaction":Transaction}` for every new transaction. Send `ping` to get `{"type":"pong"}`.',
+  security,
+  middleware: [requireUser] as const,
+  request: { params: WalletParam },
+  responses: {
+    101: { description: "Switching protocols" },
+    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+    426: { description: "Not a WebSocket upgrade request" },
+  },
+});
