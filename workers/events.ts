@@ -61,10 +61,12 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
 /** Processes each message on its own: ack on success, retry with backoff on failure. */
 export async function processBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const isDeadLetterQueue = batch.queue.endsWith(DLQ_SUFFIX);
+  // Deployed queue names carry the environment ("payment-events-stg-dlq"); the code speaks of the topic.
+  const queue: QueueName = batch.queue.startsWith("loan-events") ? "loan-events" : "payment-events";
   for (const message of batch.messages) {
     try {
-      if (isDeadLetterQueue) await recordDeadLetter(env, batch.queue.slice(0, -DLQ_SUFFIX.length) as QueueName, message);
-      else await deliver(env, batch.queue as QueueName, message);
+      if (isDeadLetterQueue) await recordDeadLetter(env, queue, message);
+      else await deliver(env, queue, message);
       message.ack();
     } catch (error) {
       console.error(
