@@ -1,6 +1,11 @@
+/// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
 
-const sources = import.meta.glob<string>(["../workers/**/*.ts", "../durable-objects/**/*.ts"], { query: "?raw", import: "default", eager: true });
+const sources = import.meta.glob<string>(["../workers/**/*.ts", "../durable-objects/**/*.ts"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
 const SERVICES = ["auth", "wallet", "loans", "payments", "savings", "debt-optimiser", "admin"];
 
 const serviceOf = (path: string) => path.match(/workers\/([^/]+)\//)?.[1];
@@ -27,7 +32,11 @@ describe("architecture", () => {
   it("the shared kernel imports no service", () => {
     const violations = Object.entries(sources)
       .filter(([path]) => path.includes("/workers/lib/"))
-      .flatMap(([path, source]) => importsOf(source).filter((s) => SERVICES.some((svc) => s.startsWith(`../${svc}`))).map((s) => `${path} → ${s}`));
+      .flatMap(([path, source]) =>
+        importsOf(source)
+          .filter((s) => SERVICES.some((svc) => s.startsWith(`../${svc}`)))
+          .map((s) => `${path} → ${s}`),
+      );
     expect(violations).toEqual([]);
   });
 

@@ -88,7 +88,12 @@ export class ChaosQueue {
     // One batch per queue, as the platform would deliver them.
     for (const queue of new Set(batchItems.map((i) => i.queue))) {
       const items = batchItems.filter((i) => i.queue === queue);
-      const messages = items.map((item, n) => ({ id: `m-${this.steps}-${n}`, timestamp: new Date(), attempts: item.attempts, body: item.body }));
+      const messages = items.map((item, n) => ({
+        id: `m-${this.steps}-${n}`,
+        timestamp: new Date(),
+        attempts: item.attempts,
+        body: item.body,
+      }));
       const batch = createMessageBatch(queue, messages);
       const ctx = createExecutionContext();
       await processBatch(batch, env);

@@ -12,7 +12,10 @@ const cents = (money: string) => {
 };
 
 async function createGoal(user: TestUser, walletId: string, target: string, extra: Record<string, unknown> = {}) {
-  const res = await api("/savings-goal", { token: user.token, body: { wallet_id: walletId, goal_name: "Trip", target_amount: target, ...extra } });
+  const res = await api("/savings-goal", {
+    token: user.token,
+    body: { wallet_id: walletId, goal_name: "Trip", target_amount: target, ...extra },
+  });
   expect(res.status).toBe(201);
   return res.body.goal.goal_id as string;
 }
@@ -63,7 +66,10 @@ describe("savings goals", () => {
     const deleted = await api(`/savings-goal/${goalId}`, { token: user.token, method: "DELETE" });
     expect(deleted.status).toBe(200);
     expect(deleted.body.returned_amount).toBe("42.50");
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet).toMatchObject({ balance: "100.00", savings_balance: "0.00" });
+    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet).toMatchObject({
+      balance: "100.00",
+      savings_balance: "0.00",
+    });
     expectEnvelope(await api(`/savings-goal/${goalId}`, { token: user.token }), 404, "NOT_FOUND");
     expectEnvelope(await api(`/savings-goal/${goalId}/add`, { token: user.token, body: { amount: "1.00" } }), 404, "NOT_FOUND");
     await books(user, walletId);
@@ -109,7 +115,9 @@ describe("savings goals", () => {
     expect(audit.balance).toBe(100_000 - 33 * 3_000);
     expect((await api(`/savings-goal/${goalId}`, { token: user.token })).body.goal.current_amount).toBe("990.00");
     // The D1 mirror converged on the ledger's last version despite out-of-order replies.
-    const mirror = await env.DB.prepare("SELECT current_cents FROM savings_goals WHERE goal_id = ?").bind(goalId).first<{ current_cents: number }>();
+    const mirror = await env.DB.prepare("SELECT current_cents FROM savings_goals WHERE goal_id = ?")
+      .bind(goalId)
+      .first<{ current_cents: number }>();
     expect(mirror?.current_cents).toBe(99_000);
   });
 
@@ -140,7 +148,9 @@ describe("savings goals", () => {
         };
         const base = { transferId: `t-${mode}`, owner: null, goalId, target: 5_000, now: new Date().toISOString() };
         const run = () =>
-          mode === "add" ? instance.pocketAdd({ ...base, amount: 1_000 }) : instance.pocketRelease({ ...base, mode: mode === "redeem" ? "redeem" : "close" });
+          mode === "add"
+            ? instance.pocketAdd({ ...base, amount: 1_000 })
+            : instance.pocketRelease({ ...base, mode: mode === "redeem" ? "redeem" : "close" });
         if (mode === "redeem") {
           // Below target the redeem is refused before any write; top the pocket up without the fault first.
           instance.faultPoint = undefined;
@@ -166,12 +176,19 @@ describe("savings goals", () => {
       goal: fc.integer({ min: 0, max: 2 }),
       amount: fc.integer({ min: 1, max: 8_000 }),
     });
-    const step = fc.oneof({ weight: 3, arbitrary: op.map((o) => [o]) }, { weight: 1, arbitrary: fc.array(op, { minLength: 2, maxLength: 4 }) });
+    const step = fc.oneof(
+      { weight: 3, arbitrary: op.map((o) => [o]) },
+      { weight: 1, arbitrary: fc.array(op, { minLength: 2, maxLength: 4 }) },
+    );
 
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 8 }), async (steps) => {
         const walletId = await createWallet(user, 10_000);
-        const goals = [await createGoal(user, walletId, "50.00"), await createGoal(user, walletId, "100.00"), await createGoal(user, walletId, "20.00")];
+        const goals = [
+          await createGoal(user, walletId, "50.00"),
+          await createGoal(user, walletId, "100.00"),
+          await createGoal(user, walletId, "20.00"),
+        ];
         let external = 10_000; // deposits − withdrawals that succeeded
         const model = { wallet: 10_000, pockets: [0, 0, 0], state: ["ACTIVE", "ACTIVE", "ACTIVE"] as string[] };
         for (const group of steps) {
@@ -239,7 +256,9 @@ describe("savings goals", () => {
             for (const [i, goalId] of goals.entries()) {
               const pocket = await ledger(walletId).getPocket(null, goalId);
               model.pockets[i] = pocket?.amount ?? 0;
-              const row = await env.DB.prepare("SELECT status FROM savings_goals WHERE goal_id = ?").bind(goalId).first<{ status: string }>();
+              const row = await env.DB.prepare("SELECT status FROM savings_goals WHERE goal_id = ?")
+                .bind(goalId)
+                .first<{ status: string }>();
               model.state[i] = row!.status;
             }
           }

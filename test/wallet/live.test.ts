@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { api, createWallet, signup } from "../helpers/api";
 
 async function connect(walletId: string, token: string) {
-  const res = await SELF.fetch(`http://localhost/v1/wallet/${walletId}/live`, { headers: { upgrade: "websocket", authorization: `Bearer ${token}` } });
+  const res = await SELF.fetch(`http://localhost/v1/wallet/${walletId}/live`, {
+    headers: { upgrade: "websocket", authorization: `Bearer ${token}` },
+  });
   return res;
 }
 

@@ -183,7 +183,7 @@ export const loansRouter = createRouter()
       const existing = await db.select().from(repayments).where(eq(repayments.repaymentId, repaymentId)).get();
       if (existing) return c.json({ repayment: presentRepayment(existing) }, 202);
       const fresh = await db.select().from(loans).where(eq(loans.loanId, loan_id)).get();
-      if (!fresh || fresh.status !== "APPROVED")
+      if (fresh?.status !== "APPROVED")
         throw invalidState(`Only an APPROVED loan can be repaid (this one is ${fresh?.status ?? loan.status})`);
       throw new AppError(
         "REPAYMENT_EXCEEDS_BALANCE",

@@ -1,0 +1,45 @@
+// Starts the whole local stack for the browser tests on a fresh, temporary state directory:
+// the API (wrangler dev, 127.0.0.1:8787) and the UI (Vite, 127.0.0.1:5173, /v1 proxied).
+// Playwright starts this as its webServer and stops it when the run ends; we stop our children.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const state = mkdtempSync(join(tmpdir(), "edge-fintech-e2e-"));
+const bin = (name) => join(process.cwd(), "node_modules", ".bin", name);
+execFileSync(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { stdio: "inherit" });
+
+const children = [
+  spawn(
+    bin("wrangler"),
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      "8787",
+      "--persist-to",
+      state,
+      "--var",
+      "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret",
+      "--show-interactive-dev-session=false",
+    ],
+    { stdio: "inherit" },
+  ),
+  spawn(bin("vite"), ["--config", "pages/vite.config.ts", "--host", "127.0.0.1", "--port", "5173", "--strictPort"], { stdio: "inherit" }),
+];
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  setTimeout(() => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(state, { recursive: true, force: true });
+    process.exit(code);
+  }, 1500);
+}
+for (const child of children) child.on("exit", (code) => stop(code ?? 1));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(0));
