@@ -22,8 +22,12 @@ describe("D1 outbox sweep", () => {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
-    await expect.poll(async () => (await api(`/payment/${paymentId}`, { token: user.token })).body.payment.status, { timeout: 5000 }).toBe("SUCCESSFUL");
-    const row = await env.DB.prepare("SELECT sent_at FROM outbox WHERE outbox_id = ?").bind(`payment-requested:${paymentId}`).first<{ sent_at: string }>();
+    await expect
+      .poll(async () => (await api(`/payment/${paymentId}`, { token: user.token })).body.payment.status, { timeout: 5000 })
+      .toBe("SUCCESSFUL");
+    const row = await env.DB.prepare("SELECT sent_at FROM outbox WHERE outbox_id = ?")
+      .bind(`payment-requested:${paymentId}`)
+      .first<{ sent_at: string }>();
     expect(row?.sent_at).not.toBeNull();
   });
 });

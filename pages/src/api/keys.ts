@@ -1,0 +1,26 @@
+/**
+ * Query keys. Prefixes are chosen so the live feed can invalidate whole families at once:
+ * ["transactions", walletId], ["payments"], ["loans"], ["repayments"], ["goals"].
+ */
+import type { LoanStatus, TransactionType } from "./types";
+
+export const queryKeys = {
+  me: ["auth", "me"] as const,
+  walletList: ["wallets", "list"] as const,
+  transactions: (walletId: string) => ["transactions", walletId] as const,
+  transactionPages: (walletId: string, type: TransactionType | null) => ["transactions", walletId, "pages", type] as const,
+  recentTransactions: (walletId: string, limit: number) => ["transactions", walletId, "recent", limit] as const,
+  loans: ["loans"] as const,
+  loanPages: (status: LoanStatus | null) => ["loans", "pages", status] as const,
+  loansByWallet: (walletId: string) => ["loans", "by-wallet", walletId] as const,
+  loan: (loanId: string) => ["loans", "detail", loanId] as const,
+  loanSchedule: (loanId: string) => ["loans", "detail", loanId, "schedule"] as const,
+  repayments: (loanId: string) => ["repayments", loanId] as const,
+  payments: ["payments"] as const,
+  paymentPages: (walletId: string) => ["payments", "by-wallet", walletId] as const,
+  payment: (paymentId: string) => ["payments", "detail", paymentId] as const,
+  goals: (walletId: string) => ["goals", "by-wallet", walletId] as const,
+  goalTransactions: (goalId: string) => ["goals", "transactions", goalId] as const,
+  deadLetters: ["admin", "dead-letters"] as const,
+  reconciliation: ["admin", "reconciliation"] as const,
+};

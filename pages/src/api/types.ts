@@ -1,0 +1,43 @@
+/**
+ * Resource types, read off the typed client's responses rather than component names, so they keep
+ * working whatever the generated OpenAPI document calls its schemas.
+ */
+import type { ClientPathsWithMethod, MethodResponse } from "openapi-fetch";
+import type { ApiClient } from "./client";
+
+type Get<P extends ClientPathsWithMethod<ApiClient, "get">> = MethodResponse<ApiClient, "get", P>;
+type Post<P extends ClientPathsWithMethod<ApiClient, "post">> = MethodResponse<ApiClient, "post", P>;
+
+export type User = Get<"/v1/auth/me">["user"];
+export type Wallet = Get<"/v1/wallet/{wallet_id}">["wallet"];
+export type Transaction = Get<"/v1/wallet/{wallet_id}/transactions">["transactions"][number];
+export type TransactionType = Transaction["type"];
+export type Loan = Get<"/v1/loan/{loan_id}">["loan"];
+export type LoanStatus = Loan["status"];
+export type Repayment = Get<"/v1/loan/{loan_id}/repayments">["repayments"][number];
+export type Payment = Get<"/v1/payment/{transaction_id}">["payment"];
+export type Goal = Get<"/v1/savings-goal/{goal_id}">["goal"];
+export type DebtOptimiserResult = Post<"/v1/debt-optimiser">;
+export type Plan = DebtOptimiserResult["avalanche"];
+export type DeadLetter = Get<"/v1/admin/dead-letters">["dead_letters"][number];
+export type Reconciliation = Get<"/v1/admin/reconciliation">;
+
+export const TRANSACTION_TYPES = [
+  "DEPOSIT",
+  "WITHDRAWAL",
+  "LOAN_IN",
+  "PAYMENT_OUT",
+  "LOAN_REPAYMENT",
+  "SAVINGS_ADD",
+  "SAVINGS_REDEEM",
+] as const satisfies readonly TransactionType[];
+
+export const TRANSACTION_TYPE_LABELS: Record<TransactionType, string> = {
+  DEPOSIT: "Deposit",
+  WITHDRAWAL: "Withdrawal",
+  LOAN_IN: "Loan disbursed",
+  PAYMENT_OUT: "Payment",
+  LOAN_REPAYMENT: "Loan repayment",
+  SAVINGS_ADD: "Moved to savings",
+  SAVINGS_REDEEM: "Savings redeemed",
+};

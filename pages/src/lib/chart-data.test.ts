@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { balanceSeries, debtBalanceSeries, flowByType, formatMonths } from "./chart-data";
+
+const tx = (id: string, at: string, type: string, direction: "CREDIT" | "DEBIT", amount: string, after: string) => ({
+  transaction_id: id,
+  created_at: at,
+  type,
+  direction,
+  amount,
+  balance_after: after,
+});
+
+const history = [
+  tx("t3", "2026-11-24T12:00:00.000Z", "PAYMENT_OUT", "DEBIT", "0.20", "99.90"),
+  tx("t2", "2026-11-24T11:00:00.000Z", "WITHDRAWAL", "DEBIT", "0.10", "100.10"),
+  tx("t1", "2026-11-24T10:00:00.000Z", "DEPOSIT", "CREDIT", "100.20", "100.20"),
+];
+
+describe("balanceSeries", () => {
+  it("orders oldest first with exact cents", () => {
+    expect(balanceSeries(history)).toEqual([
+      { at: "2026-11-24T10:00:00.000Z", balance: 10020 },
+      { at: "2026-11-24T11:00:00.000Z", balance: 10010 },
+      { at: "2026-11-24T12:00:00.000Z", balance: 9990 },
+    ]);
+  });
+});
+
+describe("flowByType", () => {
+  it("sums in and out per type in the given order, skipping empty types", () => {
+    expect(
+      flowByType([...history, tx("t4", "x", "DEPOSIT", "CREDIT", "0.10", "100.00")], ["DEPOSIT", "LOAN_IN", "WITHDRAWAL", "PAYMENT_OUT"]),
+    ).toEqual([
+      { type: "DEPOSIT", moneyIn: 10030, moneyOut: 0 },
+      { type: "WITHDRAWAL", moneyIn: 0, moneyOut: 10 },
+      { type: "PAYMENT_OUT", moneyIn: 0, moneyOut: 20 },
+    ]);
+  });
+});
+
+describe("debtBalanceSeries", () => {
+  const plan = (...balances: string[]) => ({ schedule: balances.map((b, i) => ({ month: i + 1, total_balance: b })) });
+
+  it("aligns the strategies by month from the starting balance", () => {
+    const rows = debtBalanceSeries(
+      { avalanche: plan("50.00", "0.00"), snowball: plan("60.00", "10.00", "0.00"), minimumOnly: null },
+      10000,
+    );
+    expect(rows).toEqual([
+      { month: 0, avalanche: 10000, snowball: 10000, minimumOnly: null },
+      { month: 1, avalanche: 5000, snowball: 6000, minimumOnly: null },
+      { month: 2, avalanche: 0, snowball: 1000, minimumOnly: null },
+      { month: 3, avalanche: 0, snowball: 0, minimumOnly: null },
+    ]);
+  });
+});
+
+describe("formatMonths", () => {
+  it.each([
+    [0, "0 months"],
+    [1, "1 month"],
+    [12, "1 year"],
+    [27, "2 years 3 months"],
+  ])("%i → %s", (months, text) => {
+    expect(formatMonths(months)).toBe(text);
+  });
+});

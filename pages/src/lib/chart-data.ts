@@ -1,0 +1,81 @@
+/**
+ * Pure data shaping for the charts. Amounts stay integer cents here; the chart components convert
+ * to display numbers with centsToChartValue at the last moment.
+ */
+import { type Cents, parseMoney } from "./money";
+
+type LedgerRow = {
+  transaction_id: string;
+  type: string;
+  direction: "CREDIT" | "DEBIT";
+  amount: string;
+  balance_after: string;
+  created_at: string;
+};
+
+export type BalancePoint = { at: string; balance: Cents };
+
+/** The balance after each transaction, oldest first (the API lists newest first). */
+export function balanceSeries(transactions: readonly LedgerRow[]): BalancePoint[] {
+  return [...transactions]
+    .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.transaction_id.localeCompare(b.transaction_id))
+    .map((t) => ({ at: t.created_at, balance: parseMoney(t.balance_after) }));
+}
+
+export type FlowBar = { type: string; moneyIn: Cents; moneyOut: Cents };
+
+/** Money in and out per transaction type, in the order of `types`, leaving out types with no movement. */
+export function flowByType(transactions: readonly LedgerRow[], types: readonly string[]): FlowBar[] {
+  const totals = new Map<string, FlowBar>(types.map((type) => [type, { type, moneyIn: 0, moneyOut: 0 }]));
+  for (const t of transactions) {
+    const bar = totals.get(t.type) ?? { type: t.type, moneyIn: 0, moneyOut: 0 };
+    if (t.direction === "CREDIT") bar.moneyIn += parseMoney(t.amount);
+    else bar.moneyOut += parseMoney(t.amount);
+    totals.set(t.type, bar);
+  }
+  return [...totals.values()].filter((bar) => bar.moneyIn > 0 || bar.moneyOut > 0);
+}
+
+type PlanLike = { schedule: readonly { month: number; total_balance: string }[] };
+
+export type DebtBalanceRow = { month: number; avalanche: Cents | null; snowball: Cents | null; minimumOnly: Cents | null };
+
+/**
+ * Total balance by month for each strategy, from month 0 (the starting balance) until the longest
+ * plan ends; a plan that has finished shows 0, a missing plan null.
+ */
+export function debtBalanceSeries(
+  plans: { avalanche: PlanLike; snowball: PlanLike; minimumOnly: PlanLike | null },
+  startingBalance: Cents,
+): DebtBalanceRow[] {
+  const lookup = (plan: PlanLike | null) => {
+    if (!plan) return null;
+    const byMonth = new Map(plan.schedule.map((row) => [row.month, parseMoney(row.total_balance)]));
+    const last = plan.schedule.at(-1)?.month ?? 0;
+    return (month: number): Cents => (month === 0 ? startingBalance : month > last ? 0 : (byMonth.get(month) ?? 0));
+  };
+  const avalanche = lookup(plans.avalanche);
+  const snowball = lookup(plans.snowball);
+  const minimumOnly = lookup(plans.minimumOnly);
+  const months = Math.max(...[plans.avalanche, plans.snowball, plans.minimumOnly].map((plan) => plan?.schedule.at(-1)?.month ?? 0));
+  const rows: DebtBalanceRow[] = [];
+  for (let month = 0; month <= months; month++) {
+    rows.push({
+      month,
+      avalanche: avalanche ? avalanche(month) : null,
+      snowball: snowball ? snowball(month) : null,
+      minimumOnly: minimumOnly ? minimumOnly(month) : null,
+    });
+  }
+  return rows;
+}
+
+/** "2 years 3 months" style durations for plan lengths. */
+export function formatMonths(months: number): string {
+  const years = Math.floor(months / 12);
+  const rest = months % 12;
+  const parts = [];
+  if (years > 0) parts.push(`${years} ${years === 1 ? "year" : "years"}`);
+  if (rest > 0 || years === 0) parts.push(`${rest} ${rest === 1 ? "month" : "months"}`);
+  return parts.join(" ");
+}

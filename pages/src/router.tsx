@@ -1,0 +1,83 @@
+/**
+ * Routes. Every screen is its own lazily loaded chunk, so the first load carries only the shell
+ * (router, query client, layout); charts load with the screens that draw them.
+ */
+import { createBrowserRouter, Outlet, type RouteObject } from "react-router";
+import { LoadingBlock } from "./components/feedback";
+import { PublicOnly, RequireAdmin, RequireAuth } from "./components/guards";
+import { AppLayout } from "./components/layout";
+import { RouteError } from "./components/route-error";
+import { useUser } from "./components/use-user";
+
+function Hydrating() {
+  return (
+    <div className="mx-auto max-w-md p-8">
+      <LoadingBlock rows={3} />
+    </div>
+  );
+}
+
+function PublicArea() {
+  return (
+    <PublicOnly>
+      <Outlet />
+    </PublicOnly>
+  );
+}
+
+function SignedInArea() {
+  return <RequireAuth>{(user) => <AppLayout user={user} />}</RequireAuth>;
+}
+
+function AdminArea() {
+  const user = useUser();
+  return (
+    <RequireAdmin user={user}>
+      <Outlet context={user} />
+    </RequireAdmin>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    ErrorBoundary: RouteError,
+    HydrateFallback: Hydrating,
+    children: [
+      {
+        Component: PublicArea,
+        children: [
+          { path: "sign-in", lazy: () => import("./screens/sign-in-screen").then((m) => ({ Component: m.SignInScreen })) },
+          { path: "sign-up", lazy: () => import("./screens/sign-up-screen").then((m) => ({ Component: m.SignUpScreen })) },
+        ],
+      },
+      {
+        Component: SignedInArea,
+        children: [
+          { index: true, lazy: () => import("./screens/dashboard-screen").then((m) => ({ Component: m.DashboardScreen })) },
+          { path: "wallet", lazy: () => import("./screens/wallet-screen").then((m) => ({ Component: m.WalletScreen })) },
+          { path: "loans", lazy: () => import("./screens/loans-screen").then((m) => ({ Component: m.LoansScreen })) },
+          {
+            path: "loans/:loanId",
+            lazy: () => import("./screens/loan-detail-screen").then((m) => ({ Component: m.LoanDetailScreen })),
+          },
+          { path: "payments", lazy: () => import("./screens/payments-screen").then((m) => ({ Component: m.PaymentsScreen })) },
+          { path: "savings", lazy: () => import("./screens/savings-screen").then((m) => ({ Component: m.SavingsScreen })) },
+          {
+            path: "debt-optimiser",
+            lazy: () => import("./screens/debt-optimiser-screen").then((m) => ({ Component: m.DebtOptimiserScreen })),
+          },
+          {
+            path: "admin",
+            Component: AdminArea,
+            children: [{ index: true, lazy: () => import("./screens/admin-screen").then((m) => ({ Component: m.AdminScreen })) }],
+          },
+          { path: "*", lazy: () => import("./screens/not-found-screen").then((m) => ({ Component: m.NotFoundScreen })) },
+        ],
+      },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes);
+}

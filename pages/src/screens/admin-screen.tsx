@@ -1,0 +1,251 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { type ReactNode, useState } from "react";
+import { useForm } from "react-hook-form";
+import { useDeadLetters, useReconciliation, useReplayDeadLetter } from "../api/hooks/admin";
+import { useApproveLoan, useLoanPages, useRejectLoan } from "../api/hooks/loans";
+import type { DeadLetter, Loan } from "../api/types";
+import { Button } from "../components/button";
+import { Card, PageHeader } from "../components/card";
+import { useConfirm } from "../components/confirm";
+import { Dialog } from "../components/dialog";
+import { EmptyState, ErrorState, LoadingBlock, QueryState } from "../components/feedback";
+import { TextField } from "../components/field";
+import { LoadMore } from "../components/load-more";
+import { formatDateTime, formatPercent } from "../lib/format";
+import { formatMoney } from "../lib/money";
+import { rejectLoanSchema } from "../lib/validation";
+
+function RejectDialog({ loan, onClose }: { loan: Loan; onClose: () => void }) {
+  const reject = useRejectLoan();
+  const form = useForm({ resolver: zodResolver(rejectLoanSchema), defaultValues: { reason: "" } });
+  const formId = `reject-${loan.loan_id}`;
+  const onSubmit = form.handleSubmit(({ reason }) => reject.mutate({ loanId: loan.loan_id, reason }, { onSuccess: onClose }));
+  return (
+    <Dialog
+      open
+      title={`Reject the ${formatMoney(loan.amount)} application?`}
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button variant="danger" type="submit" form={formId} loading={reject.isPending}>
+            Reject loan
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} noValidate onSubmit={onSubmit} className="space-y-3">
+        <p>The applicant sees the loan as rejected. No money moves.</p>
+        <TextField label="Reason (optional)" error={form.formState.errors.reason?.message} {...form.register("reason")} />
+      </form>
+    </Dialog>
+  );
+}
+
+function PendingLoans() {
+  const pages = useLoanPages("PENDING");
+  const approve = useApproveLoan();
+  const confirm = useConfirm();
+  const [rejecting, setRejecting] = useState<Loan | null>(null);
+  const loans = pages.data?.pages.flatMap((page) => page.loans);
+
+  const onApprove = async (loan: Loan) => {
+    const ok = await confirm({
+      title: `Approve ${formatMoney(loan.amount)}?`,
+      body: `The principal is paid into the applicant's wallet right away, at ${formatPercent(loan.interest_rate)} over ${loan.loan_term_months} months.`,
+      confirmLabel: "Approve and disburse",
+    });
+    if (ok) approve.mutate({ loanId: loan.loan_id });
+  };
+
+  let content: ReactNode;
+  if (pages.isPending) content = <LoadingBlock rows={3} label="Loading pending loans…" />;
+  else if (!loans) content = <ErrorState error={pages.error} title="Could not load pending loans" onRetry={() => void pages.refetch()} />;
+  else if (loans.length === 0) content = <EmptyState title="No applications waiting">New applications appear here.</EmptyState>;
+  else {
+    content = (
+      <>
+        <ul className="divide-y divide-slate-200">
+          {loans.map((loan) => (
+            <li key={loan.loan_id} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="pending-loan">
+              <div className="min-w-0">
+                <p className="font-medium tabular-nums">
+                  {formatMoney(loan.amount)} · {loan.loan_term_months} months · {formatPercent(loan.interest_rate)}
+                </p>
+                <p className="truncate text-xs text-slate-600">
+                  {loan.purpose || "No purpose given"} · user {loan.user_id} · {formatDateTime(loan.created_at)}
+                </p>
+              </div>
+              <div className="flex gap-2">
+                <Button
+                  size="sm"
+                  onClick={() => void onApprove(loan)}
+                  loading={approve.isPending && approve.variables?.loanId === loan.loan_id}
+                >
+                  Approve
+                </Button>
+                <Button size="sm" variant="secondary" onClick={() => setRejecting(loan)}>
+                  Reject
+                </Button>
+              </div>
+            </li>
+          ))}
+        </ul>
+        <LoadMore query={pages} />
+      </>
+    );
+  }
+
+  return (
+    <Card title="Pending loans" description="Approve to disburse the principal; reject to close the application.">
+      {content}
+      {rejecting && <RejectDialog loan={rejecting} onClose={() => setRejecting(null)} />}
+    </Card>
+  );
+}
+
+function DeadLetterRow({ letter }: { letter: DeadLetter }) {
+  const replay = useReplayDeadLetter();
+  const confirm = useConfirm();
+  const onReplay = async () => {
+    const ok = await confirm({
+      title: "Replay this event?",
+      body: "The event is published again to its queue. Consumers are idempotent, so an event that already took effect changes nothing.",
+      confirmLabel: "Replay",
+    });
+    if (ok) replay.mutate(letter.dead_letter_id);
+  };
+  const type = typeof letter.event.type === "string" ? letter.event.type : "event";
+  return (
+    <li className="py-3" data-testid="dead-letter">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <p className="font-medium">
+            {type} <span className="text-sm font-normal text-slate-600">on {letter.queue}</span>
+          </p>
+          <p className="text-sm break-words text-red-800">{letter.error}</p>
+          <p className="text-xs text-slate-600">
+            {letter.attempts} attempts · {formatDateTime(letter.created_at)}
+            {letter.replayed_at && ` · replayed ${formatDateTime(letter.replayed_at)}`}
+          </p>
+        </div>
+        <Button size="sm" variant="secondary" onClick={() => void onReplay()} loading={replay.isPending}>
+          {letter.replayed_at ? "Replay again" : "Replay"}
+        </Button>
+      </div>
+      <details className="mt-2">
+        <summary className="cursor-pointer text-xs font-medium text-emerald-800">Event</summary>
+        <pre className="mt-1 max-h-64 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">
+          {JSON.stringify(letter.event, null, 2)}
+        </pre>
+      </details>
+    </li>
+  );
+}
+
+function DeadLetters() {
+  const letters = useDeadLetters();
+  return (
+    <Card title="Dead letters" description="Events that kept failing. Replay once the cause is fixed.">
+      <QueryState
+        query={letters}
+        isEmpty={(list) => list.length === 0}
+        empty={<EmptyState title="No dead letters">Every event was processed.</EmptyState>}
+      >
+        {(list) => (
+          <ul className="divide-y divide-slate-200">
+            {list.map((letter) => (
+              <DeadLetterRow key={letter.dead_letter_id} letter={letter} />
+            ))}
+          </ul>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
+function Reconciliation() {
+  const reconciliation = useReconciliation();
+  return (
+    <Card
+      title="Reconciliation"
+      description="D1 records compared with every wallet's ledger."
+      actions={
+        <Button size="sm" variant="secondary" onClick={() => void reconciliation.refetch()} loading={reconciliation.isFetching}>
+          Run again
+        </Button>
+      }
+    >
+      <QueryState query={reconciliation}>
+        {({ checked_at, differences }) => (
+          <>
+            <p className="mb-3 text-sm text-slate-600">Checked {formatDateTime(checked_at)}</p>
+            {differences.length === 0 ? (
+              <p className="rounded-lg bg-emerald-50 px-4 py-3 font-medium text-emerald-900" data-testid="reconciliation-status">
+                Healthy: no differences.
+              </p>
+            ) : (
+              <>
+                <p
+                  className="mb-3 rounded-lg bg-red-50 px-4 py-3 font-medium text-red-900"
+                  data-testid="reconciliation-status"
+                  role="alert"
+                >
+                  {differences.length} {differences.length === 1 ? "difference" : "differences"} found
+                </p>
+                <div className="overflow-x-auto">
+                  <table className="w-full text-left text-sm">
+                    <caption className="sr-only">Differences between D1 and the ledgers</caption>
+                    <thead className="text-xs text-slate-600">
+                      <tr>
+                        <th scope="col" className="py-2 pr-4 font-medium">
+                          Kind
+                        </th>
+                        <th scope="col" className="py-2 pr-4 font-medium">
+                          Wallet
+                        </th>
+                        <th scope="col" className="py-2 pr-4 font-medium">
+                          Reference
+                        </th>
+                        <th scope="col" className="py-2 font-medium">
+                          Difference
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody className="divide-y divide-slate-100">
+                      {differences.map((d) => (
+                        <tr key={`${d.kind}:${d.wallet_id}:${d.reference_id}:${d.message}`}>
+                          <td className="py-1.5 pr-4 font-medium">{d.kind}</td>
+                          <td className="py-1.5 pr-4 break-all">{d.wallet_id}</td>
+                          <td className="py-1.5 pr-4 break-all">{d.reference_id ?? "—"}</td>
+                          <td className="py-1.5">{d.message}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </>
+            )}
+          </>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
+export function AdminScreen() {
+  return (
+    <>
+      <PageHeader title="Admin" description="Loan approvals, failed events and ledger health." />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <div className="lg:col-span-2">
+          <PendingLoans />
+        </div>
+        <DeadLetters />
+        <Reconciliation />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,174 @@
+import { lazy, Suspense } from "react";
+import { Link } from "react-router";
+import { useLoansByWallet } from "../api/hooks/loans";
+import { useRecentTransactions } from "../api/hooks/wallet";
+import type { Loan, Wallet } from "../api/types";
+import { buttonClass } from "../components/button";
+import { Card, PageHeader, Stat } from "../components/card";
+import { EmptyState, QueryState, Skeleton } from "../components/feedback";
+import { StatusBadge } from "../components/status-badge";
+import { TransactionList } from "../components/transaction-list";
+import { useUser } from "../components/use-user";
+import { WalletRequired } from "../components/wallet-required";
+import { formatPercent } from "../lib/format";
+import { formatMoney, sumMoney } from "../lib/money";
+
+const BalanceChart = lazy(() => import("../components/charts/dashboard-charts").then((m) => ({ default: m.BalanceChart })));
+const FlowChart = lazy(() => import("../components/charts/dashboard-charts").then((m) => ({ default: m.FlowChart })));
+
+const CHART_WINDOW = 100;
+
+function ChartSkeleton() {
+  return (
+    <div role="status">
+      <span className="sr-only">Loading chart…</span>
+      <Skeleton className="h-5 w-40" />
+      <Skeleton className="mt-3 h-64 w-full" />
+    </div>
+  );
+}
+
+function ActiveLoans({ wallet }: { wallet: Wallet }) {
+  const loans = useLoansByWallet(wallet.wallet_id);
+  return (
+    <Card
+      title="Loans"
+      actions={
+        <Link to="/loans" className={buttonClass("secondary", "sm")}>
+          All loans
+        </Link>
+      }
+    >
+      <QueryState
+        query={loans}
+        isEmpty={(list) => list.filter(isOpen).length === 0}
+        empty={<EmptyState title="No active loans">Apply for a micro-loan from the Loans page.</EmptyState>}
+      >
+        {(list) => (
+          <ul className="divide-y divide-slate-200">
+            {list.filter(isOpen).map((loan) => (
+              <li key={loan.loan_id} className="flex items-center justify-between gap-3 py-3">
+                <div className="min-w-0">
+                  <Link to={`/loans/${loan.loan_id}`} className="font-medium text-slate-900 underline-offset-2 hover:underline">
+                    {loan.purpose || "Micro-loan"}
+                  </Link>
+                  <p className="text-xs text-slate-600">
+                    {formatMoney(loan.amount)} · {formatPercent(loan.interest_rate)} · {loan.loan_term_months} months
+                  </p>
+                </div>
+                <div className="shrink-0 text-right">
+                  <StatusBadge status={loan.status} testId="loan-status" />
+                  {loan.status === "APPROVED" && (
+                    <p className="mt-1 text-xs tabular-nums text-slate-600">{formatMoney(loan.remaining_balance)} left</p>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
+const isOpen = (loan: Loan) => loan.status === "APPROVED" || loan.status === "PENDING";
+
+function Overview({ wallet }: { wallet: Wallet }) {
+  const recent = useRecentTransactions(wallet.wallet_id, CHART_WINDOW);
+  const loans = useLoansByWallet(wallet.wallet_id);
+  const approved = loans.data?.filter((loan) => loan.status === "APPROVED") ?? [];
+  const owed = sumMoney(approved.map((loan) => loan.remaining_balance));
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <dl className="grid grid-cols-1 gap-6 sm:grid-cols-3">
+          <Stat label="Spendable balance" value={formatMoney(wallet.balance, { currency: wallet.currency })} testId="balance" />
+          <Stat
+            label="In savings goals"
+            value={formatMoney(wallet.savings_balance, { currency: wallet.currency })}
+            testId="savings-balance"
+          />
+          <Stat
+            label="Owed on loans"
+            value={loans.data ? formatMoney(owed) : <Skeleton className="h-8 w-28" />}
+            hint={loans.data ? `${approved.length} active ${approved.length === 1 ? "loan" : "loans"}` : undefined}
+            testId="loans-owed"
+          />
+        </dl>
+      </Card>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <QueryState
+            query={recent}
+            loading={<ChartSkeleton />}
+            isEmpty={(list) => list.length === 0}
+            empty={<EmptyState title="No activity to chart yet">Your balance history appears after your first deposit.</EmptyState>}
+          >
+            {(list) => (
+              <Suspense fallback={<ChartSkeleton />}>
+                <BalanceChart transactions={list} />
+              </Suspense>
+            )}
+          </QueryState>
+        </Card>
+        <Card>
+          <QueryState
+            query={recent}
+            loading={<ChartSkeleton />}
+            isEmpty={(list) => list.length === 0}
+            empty={<EmptyState title="No money movements yet" />}
+          >
+            {(list) => (
+              <Suspense fallback={<ChartSkeleton />}>
+                <FlowChart transactions={list} />
+              </Suspense>
+            )}
+          </QueryState>
+        </Card>
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card
+          title="Recent activity"
+          actions={
+            <Link to="/wallet" className={buttonClass("secondary", "sm")}>
+              Full history
+            </Link>
+          }
+        >
+          <QueryState
+            query={recent}
+            isEmpty={(list) => list.length === 0}
+            empty={
+              <EmptyState
+                title="No transactions yet"
+                action={
+                  <Link to="/wallet" className={buttonClass("primary", "sm")}>
+                    Make a deposit
+                  </Link>
+                }
+              />
+            }
+          >
+            {(list) => <TransactionList transactions={list.slice(0, 8)} currency={wallet.currency} />}
+          </QueryState>
+        </Card>
+        <ActiveLoans wallet={wallet} />
+      </div>
+    </div>
+  );
+}
+
+export function DashboardScreen() {
+  const user = useUser();
+  return (
+    <>
+      <PageHeader title={`Hello${user.name ? `, ${user.name}` : ""}`} documentTitle="Dashboard" description="Your money at a glance." />
+      <WalletRequired purpose="Create a wallet to start depositing, paying and saving.">
+        {(wallet) => <Overview wallet={wallet} />}
+      </WalletRequired>
+    </>
+  );
+}

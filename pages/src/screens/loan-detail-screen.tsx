@@ -1,0 +1,225 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { useForm } from "react-hook-form";
+import { Link, useParams } from "react-router";
+import { toApiError } from "../api/errors";
+import { useLoan, useLoanSchedule, useRepayLoan, useRepayments } from "../api/hooks/loans";
+import { queryKeys } from "../api/keys";
+import type { Loan, Repayment } from "../api/types";
+import { Button } from "../components/button";
+import { Card, PageHeader } from "../components/card";
+import { useConfirm } from "../components/confirm";
+import { EmptyState, ErrorState, LoadingBlock, QueryState } from "../components/feedback";
+import { MoneyField } from "../components/field";
+import { applyApiFieldErrors } from "../components/form-errors";
+import { ScheduleTable } from "../components/schedule-table";
+import { StatusBadge } from "../components/status-badge";
+import { failureReasonText, formatDate, formatDateTime, formatPercent } from "../lib/format";
+import { type Cents, centsToDecimal, formatMoney, parseMoney, sumMoney } from "../lib/money";
+import { repaymentSchema } from "../lib/validation";
+
+/** What may still be requested: the remaining balance less repayments still in flight (API.md). */
+function outstanding(loan: Loan, repayments: Repayment[] | undefined): Cents {
+  const pending = sumMoney((repayments ?? []).filter((r) => r.status === "PENDING").map((r) => r.amount));
+  return Math.max(parseMoney(loan.remaining_balance) - pending, 0);
+}
+
+function RepayForm({ loan, repayments }: { loan: Loan; repayments: Repayment[] | undefined }) {
+  const confirm = useConfirm();
+  const repay = useRepayLoan();
+  const owed = outstanding(loan, repayments);
+  const form = useForm({ resolver: zodResolver(repaymentSchema(owed)), defaultValues: { amount: "" } });
+  const { errors } = form.formState;
+
+  if (owed === 0) {
+    return <p className="text-sm text-slate-600">Repayments covering the whole balance are on their way.</p>;
+  }
+
+  const onSubmit = form.handleSubmit(async ({ amount }) => {
+    const payingOff = parseMoney(amount) === owed;
+    const ok = await confirm({
+      title: payingOff ? `Pay off ${formatMoney(amount)}?` : `Repay ${formatMoney(amount)}?`,
+      body: `${formatMoney(amount)} will be taken from your wallet${payingOff ? ", clearing this loan" : ""}. If your balance is too low the repayment fails and nothing is taken.`,
+      confirmLabel: payingOff ? "Pay off" : "Repay",
+    });
+    if (!ok) return;
+    repay.mutate(
+      { loanId: loan.loan_id, amount },
+      { onSuccess: () => form.reset(), onError: (error) => applyApiFieldErrors(error, form.setError, ["amount"]) },
+    );
+  });
+
+  return (
+    <form noValidate className="space-y-3" onSubmit={onSubmit}>
+      <div className="flex flex-wrap items-end gap-2">
+        <MoneyField
+          label="Repayment amount"
+          wrapperClassName="min-w-0 flex-1"
+          hint={`Up to ${formatMoney(owed)}; the minimum monthly payment is ${formatMoney(loan.minimum_payment)}`}
+          error={errors.amount?.message}
+          {...form.register("amount")}
+        />
+        <Button
+          variant="secondary"
+          onClick={() => form.setValue("amount", centsToDecimal(owed), { shouldValidate: true, shouldDirty: true })}
+        >
+          Pay off
+        </Button>
+      </div>
+      <Button type="submit" loading={repay.isPending}>
+        Repay
+      </Button>
+    </form>
+  );
+}
+
+function RepaymentList({ repayments }: { repayments: Repayment[] }) {
+  return (
+    <ul className="divide-y divide-slate-200">
+      {[...repayments]
+        .sort((a, b) => b.created_at.localeCompare(a.created_at))
+        .map((r) => (
+          <li key={r.repayment_id} className="flex items-center justify-between gap-3 py-2.5" data-testid="repayment-row">
+            <div>
+              <p className="font-medium tabular-nums">{formatMoney(r.amount)}</p>
+              <p className="text-xs text-slate-600">
+                {formatDateTime(r.created_at)}
+                {r.failure_reason && ` · ${failureReasonText(r.failure_reason)}`}
+              </p>
+            </div>
+            <StatusBadge status={r.status} testId="repayment-status" />
+          </li>
+        ))}
+    </ul>
+  );
+}
+
+/** A repayment reaching a terminal state changes the loan's balance: refetch the loan then. */
+function useRefreshLoanOnSettle(loanId: string, repayments: Repayment[] | undefined) {
+  const client = useQueryClient();
+  const signature = (repayments ?? []).map((r) => `${r.repayment_id}:${r.status}`).join(",");
+  const previous = useRef(signature);
+  useEffect(() => {
+    if (previous.current !== signature) void client.invalidateQueries({ queryKey: queryKeys.loan(loanId) });
+    previous.current = signature;
+  }, [client, loanId, signature]);
+}
+
+function LoanView({ loan }: { loan: Loan }) {
+  const repayments = useRepayments(loan.loan_id);
+  const schedule = useLoanSchedule(loan.loan_id);
+  useRefreshLoanOnSettle(loan.loan_id, repayments.data);
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-2">
+      <Card title="Summary" actions={<StatusBadge status={loan.status} testId="loan-status" />}>
+        <dl className="grid grid-cols-2 gap-4 text-sm">
+          <div>
+            <dt className="text-slate-600">Borrowed</dt>
+            <dd className="font-semibold tabular-nums">{formatMoney(loan.amount)}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Still owed</dt>
+            <dd className="font-semibold tabular-nums" data-testid="loan-remaining">
+              {formatMoney(loan.remaining_balance)}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Rate</dt>
+            <dd className="font-semibold">{formatPercent(loan.interest_rate)} a year</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Monthly payment</dt>
+            <dd className="font-semibold tabular-nums">{formatMoney(loan.minimum_payment)}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Term</dt>
+            <dd className="font-semibold">{loan.loan_term_months} months</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Applied</dt>
+            <dd className="font-semibold">{formatDate(loan.created_at)}</dd>
+          </div>
+          {loan.disbursed_at && (
+            <div>
+              <dt className="text-slate-600">Paid into wallet</dt>
+              <dd className="font-semibold">{formatDate(loan.disbursed_at)}</dd>
+            </div>
+          )}
+          {loan.purpose && (
+            <div className="col-span-2">
+              <dt className="text-slate-600">Purpose</dt>
+              <dd className="font-semibold">{loan.purpose}</dd>
+            </div>
+          )}
+        </dl>
+        {loan.status === "PENDING" && <p className="mt-4 text-sm text-slate-600">Waiting for an admin to review your application.</p>}
+        {loan.status === "REJECTED" && <p className="mt-4 text-sm text-slate-600">This application was not approved.</p>}
+        {loan.status === "PAID" && <p className="mt-4 text-sm font-medium text-emerald-800">Paid off. Well done!</p>}
+      </Card>
+
+      <Card title="Repay">
+        {loan.status === "APPROVED" ? (
+          <RepayForm key={loan.remaining_balance} loan={loan} repayments={repayments.data} />
+        ) : (
+          <p className="text-sm text-slate-600">
+            {loan.status === "PAID" ? "Nothing left to repay." : "Repayments open once the loan is approved."}
+          </p>
+        )}
+        <h3 className="mt-6 mb-1 text-sm font-semibold text-slate-900">Repayments</h3>
+        <QueryState
+          query={repayments}
+          isEmpty={(list) => list.length === 0}
+          empty={<p className="text-sm text-slate-600">No repayments yet.</p>}
+        >
+          {(list) => <RepaymentList repayments={list} />}
+        </QueryState>
+      </Card>
+
+      <Card title="Repayment schedule" className="lg:col-span-2">
+        <QueryState query={schedule} isEmpty={(rows) => rows.length === 0} empty={<EmptyState title="No schedule available" />}>
+          {(rows) => (
+            <div className="max-h-96 overflow-auto rounded-lg border border-slate-200">
+              <ScheduleTable
+                caption="Repayment schedule"
+                rows={rows.map((row) => ({
+                  month: row.month,
+                  payment: formatMoney(row.payment),
+                  interest: formatMoney(row.interest),
+                  principal: formatMoney(row.principal),
+                  balance: formatMoney(row.balance_after),
+                }))}
+              />
+            </div>
+          )}
+        </QueryState>
+      </Card>
+    </div>
+  );
+}
+
+export function LoanDetailScreen() {
+  const { loanId = "" } = useParams();
+  const loan = useLoan(loanId);
+  const notFound = loan.error && toApiError(loan.error).code === "NOT_FOUND";
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link to="/loans" className="text-emerald-800 underline">
+          ← All loans
+        </Link>
+      </nav>
+      <PageHeader title={loan.data ? `${formatMoney(loan.data.amount)} loan` : "Loan"} />
+      {loan.isPending ? (
+        <LoadingBlock rows={6} label="Loading the loan…" />
+      ) : loan.data ? (
+        <LoanView loan={loan.data} />
+      ) : notFound ? (
+        <EmptyState title="Loan not found">It may belong to another wallet, or the link is wrong.</EmptyState>
+      ) : (
+        <ErrorState error={loan.error} title="Could not load the loan" onRetry={() => void loan.refetch()} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,147 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { useCreatePayment, usePayment, usePaymentPages } from "../api/hooks/payments";
+import type { Payment, Wallet } from "../api/types";
+import { Button } from "../components/button";
+import { Card, PageHeader } from "../components/card";
+import { useConfirm } from "../components/confirm";
+import { EmptyState, ErrorState, LoadingBlock } from "../components/feedback";
+import { MoneyField, TextField } from "../components/field";
+import { applyApiFieldErrors } from "../components/form-errors";
+import { LoadMore } from "../components/load-more";
+import { StatusBadge } from "../components/status-badge";
+import { WalletRequired } from "../components/wallet-required";
+import { failureReasonText, formatDateTime } from "../lib/format";
+import { formatMoney, parseMoney } from "../lib/money";
+import { paymentSchema } from "../lib/validation";
+
+const OUTCOME: Record<Payment["status"], string> = {
+  PENDING: "Waiting for the wallet to settle the payment…",
+  SUCCESSFUL: "Paid. The money has left your wallet.",
+  FAILED: "Refused. Nothing was taken from your wallet.",
+};
+
+/** The payment just made, followed live until it is SUCCESSFUL or FAILED. */
+function LatestPayment({ paymentId }: { paymentId: string }) {
+  const payment = usePayment(paymentId);
+  if (payment.isPending) return <LoadingBlock rows={1} />;
+  if (!payment.data) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
+  const p = payment.data;
+  return (
+    <div className="rounded-lg border border-slate-200 bg-slate-50 p-4" data-testid="latest-payment">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="font-medium">
+          {formatMoney(p.amount)} to {p.merchant}
+        </p>
+        <StatusBadge status={p.status} testId="payment-status" />
+      </div>
+      <p className="mt-2 text-sm text-slate-700" role="status" aria-live="polite">
+        {OUTCOME[p.status]}
+        {p.status === "FAILED" && failureReasonText(p.failure_reason) ? ` (${failureReasonText(p.failure_reason)})` : ""}
+      </p>
+    </div>
+  );
+}
+
+function PayForm({ wallet, onPaid }: { wallet: Wallet; onPaid: (payment: Payment) => void }) {
+  const confirm = useConfirm();
+  const pay = useCreatePayment();
+  const form = useForm({ resolver: zodResolver(paymentSchema), defaultValues: { merchant: "", amount: "", description: "" } });
+  const { errors } = form.formState;
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    const short = parseMoney(values.amount) > parseMoney(wallet.balance);
+    const ok = await confirm({
+      title: `Pay ${formatMoney(values.amount)} to ${values.merchant}?`,
+      body: short
+        ? `This is more than your spendable balance (${formatMoney(wallet.balance)}), so the payment will most likely be refused.`
+        : "The payment is settled by your wallet in the background; you can watch its status here.",
+      confirmLabel: "Pay",
+    });
+    if (!ok) return;
+    pay.mutate(
+      { wallet_id: wallet.wallet_id, ...values },
+      {
+        onSuccess: (payment) => {
+          form.reset();
+          onPaid(payment);
+        },
+        onError: (error) => applyApiFieldErrors(error, form.setError, ["merchant", "amount", "description"]),
+      },
+    );
+  });
+
+  return (
+    <form noValidate className="space-y-4" onSubmit={onSubmit}>
+      <TextField label="Merchant" autoComplete="off" error={errors.merchant?.message} {...form.register("merchant")} />
+      <MoneyField label="Amount" error={errors.amount?.message} {...form.register("amount")} />
+      <TextField label="Description (optional)" error={errors.description?.message} {...form.register("description")} />
+      <Button type="submit" loading={pay.isPending}>
+        Pay
+      </Button>
+    </form>
+  );
+}
+
+function PaymentHistory({ wallet }: { wallet: Wallet }) {
+  const pages = usePaymentPages(wallet.wallet_id);
+  const payments = pages.data?.pages.flatMap((page) => page.payments);
+  if (pages.isPending) return <LoadingBlock rows={4} label="Loading payments…" />;
+  if (!payments) return <ErrorState error={pages.error} title="Could not load payments" onRetry={() => void pages.refetch()} />;
+  if (payments.length === 0) return <EmptyState title="No payments yet">Payments you make appear here with their status.</EmptyState>;
+  return (
+    <>
+      <ul className="divide-y divide-slate-200">
+        {payments.map((p) => (
+          <li key={p.transaction_id} className="flex items-start justify-between gap-3 py-3" data-testid="payment-row">
+            <div className="min-w-0">
+              <p className="truncate font-medium">{p.merchant}</p>
+              <p className="text-xs text-slate-600">
+                {formatDateTime(p.created_at)}
+                {p.description && ` · ${p.description}`}
+                {failureReasonText(p.failure_reason) && ` · ${failureReasonText(p.failure_reason)}`}
+              </p>
+            </div>
+            <div className="shrink-0 text-right">
+              <p className="font-semibold tabular-nums">{formatMoney(p.amount)}</p>
+              <StatusBadge status={p.status} testId="payment-status" />
+            </div>
+          </li>
+        ))}
+      </ul>
+      <LoadMore query={pages} />
+    </>
+  );
+}
+
+function PaymentsView({ wallet }: { wallet: Wallet }) {
+  const [latest, setLatest] = useState<string | null>(null);
+  return (
+    <div className="grid gap-6 lg:grid-cols-2">
+      <Card title="Pay a merchant" description={`Spendable balance: ${formatMoney(wallet.balance)}`}>
+        <PayForm wallet={wallet} onPaid={(payment) => setLatest(payment.transaction_id)} />
+        {latest && (
+          <div className="mt-5">
+            <h3 className="mb-2 text-sm font-semibold text-slate-900">Latest payment</h3>
+            <LatestPayment paymentId={latest} />
+          </div>
+        )}
+      </Card>
+      <Card title="Payment history">
+        <PaymentHistory wallet={wallet} />
+      </Card>
+    </div>
+  );
+}
+
+export function PaymentsScreen() {
+  return (
+    <>
+      <PageHeader title="Payment simulator" description="Pay a merchant and watch the payment settle live." />
+      <WalletRequired purpose="Payments come out of a wallet, so create one first.">
+        {(wallet) => <PaymentsView wallet={wallet} />}
+      </WalletRequired>
+    </>
+  );
+}
