@@ -2,6 +2,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 // Browser tests drive Debian's Chromium (never a downloaded browser) against the real local stack.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// E2E_UI_PORT / E2E_API_PORT (read by scripts/e2e-server.mjs too) let two runs share a machine.
+const uiOrigin = `http://127.0.0.1:${process.env.E2E_UI_PORT ?? "5173"}`;
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -13,7 +15,7 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: {
-    baseURL: "http://127.0.0.1:5173",
+    baseURL: uiOrigin,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -40,7 +42,7 @@ export default defineConfig({
   ],
   webServer: {
     command: "node scripts/e2e-server.mjs",
-    url: "http://127.0.0.1:5173/v1/health",
+    url: `${uiOrigin}/v1/health`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "ignore",

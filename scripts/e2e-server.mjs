@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+// Ports are overridable so two runs can share a machine (defaults match `npm run dev`).
+const apiPort = process.env.E2E_API_PORT ?? "8787";
+const uiPort = process.env.E2E_UI_PORT ?? "5173";
 const state = mkdtempSync(join(tmpdir(), "edge-fintech-e2e-"));
 const bin = (name) => join(process.cwd(), "node_modules", ".bin", name);
 execFileSync(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { stdio: "inherit" });
@@ -18,7 +21,7 @@ const children = [
       "--ip",
       "127.0.0.1",
       "--port",
-      "8787",
+      apiPort,
       "--persist-to",
       state,
       "--var",
@@ -27,7 +30,10 @@ const children = [
     ],
     { stdio: "inherit" },
   ),
-  spawn(bin("vite"), ["--config", "pages/vite.config.ts", "--host", "127.0.0.1", "--port", "5173", "--strictPort"], { stdio: "inherit" }),
+  spawn(bin("vite"), ["--config", "pages/vite.config.ts", "--host", "127.0.0.1", "--port", uiPort, "--strictPort"], {
+    stdio: "inherit",
+    env: { ...process.env, API_PROXY_TARGET: `http://127.0.0.1:${apiPort}` },
+  }),
 ];
 
 let stopping = false;
