@@ -1,0 +1,71 @@
+/**
+ * Bench-only entry of the API Worker for the scale scenario (`npm run bench scale`): the production
+ * Worker unchanged (same app, same Durable Object classes, same queue and cron handlers) plus one
+ * route, `POST /__bench/seed`, that fills a store fast. It is built by `wrangler deploy --dry-run`
+ * with this file as the entry and never deployed.
+ *
+ * Why this path: seeding 100,000 transactions through the public API means 100,000 HTTP requests,
+ * each with a JWT check, an idempotency round trip and a ledger round trip. At the few hundred
+ * requests per second this machine sustains that is many minutes of setup. Here each transaction is
+ * still written by the real `WalletLedger.credit` RPC (the same `transactionSync`, entry, transfer
+ * record and outcome JSON as a `POST /credit`), and each wallet still gets its D1 index row, but
+ * without HTTP, auth and idempotency in front. The measured calls go through `api.fetch` as usual.
+ */
+import api, { IdempotencyStore, LoginLimiter, WalletLedger } from "../workers/index";
+import { ledgerFor } from "../workers/lib/ledger";
+
+export { IdempotencyStore, LoginLimiter, WalletLedger };
+
+export type SeedRequest = {
+  /** Wallets to open (D1 index row + ledger `open`) before crediting. */
+  open: { wallet_id: string; user_id: string }[];
+  /** Credits of 1.00 each: `count` transfers numbered from `from` (so chunks can be sent in parallel). */
+  credits: { wallet_id: string; user_id: string; from: number; count: number }[];
+};
+
+/** Local D1 allows 100 bound parameters per statement: 4 columns → 25 rows per INSERT. */
+const ROWS_PER_INSERT = 25;
+
+async function seed(env: Env, body: SeedRequest): Promise<Response> {
+  const now = new Date().toISOString();
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < body.open.length; i += ROWS_PER_INSERT) {
+    const rows = body.open.slice(i, i + ROWS_PER_INSERT);
+    statements.push(
+      env.DB.prepare(
+        `INSERT INTO wallets (wallet_id, user_id, currency, created_at) VALUES ${rows.map(() => "(?, ?, 'USD', ?)").join(", ")} ON CONFLICT DO NOTHING`,
+      ).bind(...rows.flatMap((row) => [row.wallet_id, row.user_id, now])),
+    );
+  }
+  if (statements.length > 0) await env.DB.batch(statements);
+  await Promise.all(body.open.map((w) => ledgerFor(env, w.wallet_id).open(w.wallet_id, w.user_id, "USD", now)));
+  let written = 0;
+  await Promise.all(
+    body.credits.map(async (c) => {
+      const ledger = ledgerFor(env, c.wallet_id);
+      for (let i = c.from; i < c.from + c.count; i++) {
+        const outcome = await ledger.credit({
+          transferId: `seed:${c.wallet_id}:${i}`,
+          owner: c.user_id,
+          amount: 100,
+          type: "DEPOSIT",
+          description: "bench seed",
+          now,
+        });
+        if (!outcome.ok) throw new Error(`seed credit refused: ${outcome.code}`);
+        written++;
+      }
+    }),
+  );
+  return Response.json({ opened: body.open.length, credited: written });
+}
+
+export default {
+  ...api,
+  async fetch(request, env, ctx) {
+    if (request.method === "POST" && new URL(request.url).pathname === "/__bench/seed") {
+      return seed(env, (await request.json()) as SeedRequest);
+    }
+    return api.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env, unknown>;
