@@ -8,6 +8,7 @@ import { PublicOnly, RequireAdmin, RequireAuth } from "./components/guards";
 import { AppLayout } from "./components/layout";
 import { RouteError } from "./components/route-error";
 import { useUser } from "./components/use-user";
+import { NotFoundScreen } from "./screens/not-found-screen";
 
 function Hydrating() {
   return (
@@ -32,7 +33,7 @@ function SignedInArea() {
 function AdminArea() {
   const user = useUser();
   return (
-    <RequireAdmin user={user}>
+    <RequireAdmin user={user} fallback={<NotFoundScreen />}>
       <Outlet context={user} />
     </RequireAdmin>
   );

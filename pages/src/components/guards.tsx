@@ -31,9 +31,12 @@ export function RequireAuth({ children }: { children: (user: User) => ReactNode 
   return <>{children(me.data)}</>;
 }
 
-/** Admin routes: customers are sent home (the API answers them 403 anyway). */
-export function RequireAdmin({ user, children }: { user: User; children: ReactNode }) {
-  if (user.role !== "admin") return <Navigate to="/" replace />;
+/**
+ * Admin routes: a customer gets `fallback` (the not-found screen) at the same URL, like the API's
+ * 404 for foreign resources: nothing admin is fetched or shown, and a redirect would hide why.
+ */
+export function RequireAdmin({ user, fallback, children }: { user: User; fallback: ReactNode; children: ReactNode }) {
+  if (user.role !== "admin") return <>{fallback}</>;
   return <>{children}</>;
 }
 

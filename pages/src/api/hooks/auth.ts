@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { hashKey, type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, body } from "../client";
 import { isUnauthenticated } from "../errors";
 import { queryKeys } from "../keys";
@@ -22,16 +22,23 @@ export function useMe() {
 
 export type Credentials = { email: string; password: string };
 
+/**
+ * A new session (or none): nothing cached for the previous one may show. The session query itself
+ * is updated in place, not removed: the guards observe it, and an observer of a removed query
+ * never hears of the new value (the sign-in screen would stay up after a successful sign-in).
+ */
+export function startSession(client: QueryClient, user: User | null): void {
+  const me = hashKey(queryKeys.me);
+  client.removeQueries({ predicate: (query) => query.queryHash !== me });
+  client.setQueryData(queryKeys.me, user);
+}
+
 /** Sign in or sign up: the API sets the session cookie; the token in the body is not kept. */
 export function useSignIn() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (credentials: Credentials) => (await body(api.POST("/v1/auth/login", { body: credentials }))).user,
-    onSuccess: (user) => {
-      // Nothing cached for a previous session may show for this one.
-      client.removeQueries();
-      client.setQueryData(queryKeys.me, user);
-    },
+    onSuccess: (user) => startSession(client, user),
     meta: { failure: "Sign-in failed" },
   });
 }
@@ -40,10 +47,7 @@ export function useSignUp() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (input: Credentials & { name?: string }) => (await body(api.POST("/v1/auth/signup", { body: input }))).user,
-    onSuccess: (user) => {
-      client.removeQueries();
-      client.setQueryData(queryKeys.me, user);
-    },
+    onSuccess: (user) => startSession(client, user),
     meta: { success: "Welcome! Your account is ready.", failure: "Sign-up failed" },
   });
 }
@@ -54,10 +58,7 @@ export function useSignOut() {
     mutationFn: async () => {
       await api.POST("/v1/auth/logout");
     },
-    onSuccess: () => {
-      client.removeQueries();
-      client.setQueryData(queryKeys.me, null);
-    },
+    onSuccess: () => startSession(client, null),
     meta: { success: "Signed out", failure: "Sign-out failed" },
   });
 }
