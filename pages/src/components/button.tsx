@@ -1,13 +1,16 @@
 import type { ButtonHTMLAttributes, Ref } from "react";
 
-type Variant = "primary" | "secondary" | "danger" | "ghost";
+type Variant = "primary" | "secondary" | "danger" | "ghost" | "ghost-danger";
 type Size = "sm" | "md";
 
 const VARIANTS: Record<Variant, string> = {
-  primary: "bg-emerald-700 text-white hover:bg-emerald-800 disabled:bg-emerald-700/60",
+  // Disabled is grey with dark text: readable, and not mistaken for an available action.
+  primary: "bg-emerald-700 text-white hover:bg-emerald-800 disabled:bg-slate-200 disabled:text-slate-600",
   secondary: "border border-slate-300 bg-white text-slate-900 hover:bg-slate-100 disabled:text-slate-500",
-  danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-700/60",
+  danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-slate-200 disabled:text-slate-600",
   ghost: "text-slate-700 hover:bg-slate-100 hover:text-slate-900 disabled:text-slate-400",
+  // Its own variant: a colour passed in className would lose to ghost's text colour (same CSS property).
+  "ghost-danger": "text-red-700 hover:bg-red-50 hover:text-red-800 disabled:text-slate-400",
 };
 
 const SIZES: Record<Size, string> = {

@@ -113,9 +113,12 @@ function Shell({ user }: { user: User }) {
               {user.name || user.email}
               {user.role === "admin" && <span className="ml-1 rounded bg-slate-800 px-1.5 py-0.5 text-xs text-white">admin</span>}
             </span>
-            <Button variant="ghost" size="sm" className="hidden md:inline-flex" onClick={onSignOut} loading={signOut.isPending}>
-              Sign out
-            </Button>
+            {/* A wrapper hides it on phones: on the button, "hidden" loses to the button's own inline-flex. */}
+            <div className="hidden md:block">
+              <Button variant="ghost" size="sm" onClick={onSignOut} loading={signOut.isPending}>
+                Sign out
+              </Button>
+            </div>
             <Button
               variant="ghost"
               size="sm"

@@ -3,6 +3,7 @@ const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeSty
 const date = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" });
 const dateOnlyUtc = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const shortDate = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric" });
+const timeOfDay = new Intl.DateTimeFormat("en-US", { timeStyle: "short" });
 
 export function formatDateTime(iso: string): string {
   const time = Date.parse(iso);
@@ -19,6 +20,11 @@ export function formatDate(value: string): string {
 export function formatShortDate(iso: string): string {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? iso : shortDate.format(time);
+}
+
+export function formatTime(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : timeOfDay.format(time);
 }
 
 /** Percent for an API rate string: "8.00" → "8.00%". */

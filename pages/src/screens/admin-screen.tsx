@@ -11,6 +11,7 @@ import { Dialog } from "../components/dialog";
 import { EmptyState, ErrorState, LoadingBlock, QueryState } from "../components/feedback";
 import { TextField } from "../components/field";
 import { LoadMore } from "../components/load-more";
+import { ScrollRegion } from "../components/scroll-region";
 import { formatDateTime, formatPercent } from "../lib/format";
 import { formatMoney } from "../lib/money";
 import { rejectLoanSchema } from "../lib/validation";
@@ -74,7 +75,7 @@ function PendingLoans() {
                 <p className="font-medium tabular-nums">
                   {formatMoney(loan.amount)} · {loan.loan_term_months} months · {formatPercent(loan.interest_rate)}
                 </p>
-                <p className="truncate text-xs text-slate-600">
+                <p className="text-xs wrap-anywhere text-slate-600">
                   {loan.purpose || "No purpose given"} · user {loan.user_id} · {formatDateTime(loan.created_at)}
                 </p>
               </div>
@@ -195,7 +196,7 @@ function Reconciliation() {
                 >
                   {differences.length} {differences.length === 1 ? "difference" : "differences"} found
                 </p>
-                <div className="overflow-x-auto">
+                <ScrollRegion label="Differences">
                   <table className="w-full text-left text-sm">
                     <caption className="sr-only">Differences between D1 and the ledgers</caption>
                     <thead className="text-xs text-slate-600">
@@ -225,7 +226,7 @@ function Reconciliation() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </ScrollRegion>
               </>
             )}
           </>
@@ -239,7 +240,7 @@ export function AdminScreen() {
   return (
     <>
       <PageHeader title="Admin" description="Loan approvals, failed events and ledger health." />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <div className="lg:col-span-2">
           <PendingLoans />
         </div>

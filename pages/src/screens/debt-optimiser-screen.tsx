@@ -8,6 +8,7 @@ import { Button } from "../components/button";
 import { Card, PageHeader } from "../components/card";
 import { EmptyState, ErrorState, Skeleton } from "../components/feedback";
 import { FormError, MoneyField, TextField } from "../components/field";
+import { ScrollRegion } from "../components/scroll-region";
 import { formatMonths } from "../lib/chart-data";
 import { type Cents, formatMoney, parseMoney } from "../lib/money";
 import { type DebtFormRow, type DebtOptimiserForm, type DebtOptimiserRequest, debtOptimiserSchema, MAX_DEBTS } from "../lib/validation";
@@ -74,9 +75,10 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => voi
             {debts.fields.map((field, index) => {
               const rowErrors = errors.debts?.[index];
               return (
-                <div key={field.id} className="rounded-lg border border-slate-200 p-3">
-                  <div className="mb-2 flex items-center justify-between">
-                    <h3 className="text-sm font-semibold text-slate-900">Debt {index + 1}</h3>
+                // One fieldset per debt, so each "Name", "Balance"… field is announced with its debt.
+                <fieldset key={field.id} className="rounded-lg border border-slate-200 p-3">
+                  <legend className="float-left text-sm leading-9 font-semibold text-slate-900">Debt {index + 1}</legend>
+                  <div className="mb-2 flex justify-end">
                     <Button
                       variant="ghost"
                       size="sm"
@@ -87,7 +89,7 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => voi
                       Remove
                     </Button>
                   </div>
-                  <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+                  <div className="clear-both grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
                     <TextField label="Name" error={rowErrors?.name?.message} {...form.register(`debts.${index}.name`)} />
                     <MoneyField label="Balance" error={rowErrors?.balance?.message} {...form.register(`debts.${index}.balance`)} />
                     <TextField
@@ -106,7 +108,7 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => voi
                       {...form.register(`debts.${index}.minimum_payment`)}
                     />
                   </div>
-                </div>
+                </fieldset>
               );
             })}
             <FormError message={errors.debts?.root?.message ?? errors.debts?.message} />
@@ -126,10 +128,17 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => voi
 }
 
 function PlanCard({ plan, title, recommended }: { plan: Plan | null; title: string; recommended: boolean }) {
+  const headingId = useId();
+  const orderId = useId();
   return (
-    <div className={`rounded-xl border p-4 ${recommended ? "border-emerald-600 ring-1 ring-emerald-600" : "border-slate-200"} bg-white`}>
+    <section
+      aria-labelledby={headingId}
+      className={`rounded-xl border p-4 ${recommended ? "border-emerald-600 ring-1 ring-emerald-600" : "border-slate-200"} bg-white`}
+    >
       <div className="flex items-center justify-between gap-2">
-        <h3 className="font-semibold text-slate-900">{title}</h3>
+        <h3 id={headingId} className="font-semibold text-slate-900">
+          {title}
+        </h3>
         {recommended && <span className="rounded-full bg-emerald-700 px-2 py-0.5 text-xs font-medium text-white">Recommended</span>}
       </div>
       {plan ? (
@@ -143,15 +152,19 @@ function PlanCard({ plan, title, recommended }: { plan: Plan | null; title: stri
             </div>
             <div>
               <dt className="text-slate-600">Total interest</dt>
-              <dd className="font-semibold tabular-nums">{formatMoney(plan.total_interest)}</dd>
+              <dd className="font-semibold tabular-nums" data-testid={`plan-${plan.strategy}-interest`}>
+                {formatMoney(plan.total_interest)}
+              </dd>
             </div>
             <div className="col-span-2">
               <dt className="text-slate-600">Total paid</dt>
               <dd className="font-semibold tabular-nums">{formatMoney(plan.total_paid)}</dd>
             </div>
           </dl>
-          <h4 className="mt-3 text-sm text-slate-600">Payoff order</h4>
-          <ol className="mt-1 list-inside list-decimal text-sm">
+          <h4 id={orderId} className="mt-3 text-sm text-slate-600">
+            Payoff order
+          </h4>
+          <ol aria-labelledby={orderId} className="mt-1 list-inside list-decimal text-sm">
             {plan.payoff_order.map((name) => (
               <li key={name}>{name}</li>
             ))}
@@ -160,7 +173,7 @@ function PlanCard({ plan, title, recommended }: { plan: Plan | null; title: stri
       ) : (
         <p className="mt-3 text-sm text-slate-700">Paying only the minimums never clears these debts.</p>
       )}
-    </div>
+    </section>
   );
 }
 
@@ -216,7 +229,7 @@ function MonthByMonth({ result }: { result: DebtOptimiserResult }) {
       </fieldset>
       {plan && (
         <>
-          <div className="mb-4 overflow-x-auto">
+          <ScrollRegion label={`Payoff per debt, ${STRATEGY_NAMES[strategy]}`} className="mb-4">
             <table className="w-full text-sm">
               <caption className="sr-only">Payoff per debt with the {STRATEGY_NAMES[strategy]} strategy</caption>
               <thead className="text-left text-xs text-slate-600">
@@ -244,8 +257,8 @@ function MonthByMonth({ result }: { result: DebtOptimiserResult }) {
                 ))}
               </tbody>
             </table>
-          </div>
-          <div className="max-h-[28rem] overflow-auto rounded-lg border border-slate-200">
+          </ScrollRegion>
+          <ScrollRegion label={`Month by month, ${STRATEGY_NAMES[strategy]}`} className="max-h-[28rem] rounded-lg border border-slate-200">
             <table className="w-full text-right text-sm tabular-nums">
               <caption className="sr-only">Balance and payment per debt each month, {STRATEGY_NAMES[strategy]} strategy</caption>
               <thead className="sticky top-0 bg-slate-50 text-xs text-slate-600">
@@ -280,7 +293,7 @@ function MonthByMonth({ result }: { result: DebtOptimiserResult }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           {plan.schedule.length > SCHEDULE_PREVIEW && (
             <Button variant="secondary" size="sm" className="mt-3" onClick={() => setShowAll((all) => !all)}>
               {showAll ? `Show the first ${SCHEDULE_PREVIEW} months` : `Show all ${plan.schedule.length} months`}

@@ -14,6 +14,7 @@ import { EmptyState, ErrorState, LoadingBlock, QueryState } from "../components/
 import { MoneyField } from "../components/field";
 import { applyApiFieldErrors } from "../components/form-errors";
 import { ScheduleTable } from "../components/schedule-table";
+import { ScrollRegion } from "../components/scroll-region";
 import { StatusBadge } from "../components/status-badge";
 import { failureReasonText, formatDate, formatDateTime, formatPercent } from "../lib/format";
 import { type Cents, centsToDecimal, formatMoney, parseMoney, sumMoney } from "../lib/money";
@@ -180,7 +181,7 @@ function LoanView({ loan }: { loan: Loan }) {
       <Card title="Repayment schedule" className="lg:col-span-2">
         <QueryState query={schedule} isEmpty={(rows) => rows.length === 0} empty={<EmptyState title="No schedule available" />}>
           {(rows) => (
-            <div className="max-h-96 overflow-auto rounded-lg border border-slate-200">
+            <ScrollRegion label="Repayment schedule" className="max-h-96 rounded-lg border border-slate-200">
               <ScheduleTable
                 caption="Repayment schedule"
                 rows={rows.map((row) => ({
@@ -191,7 +192,7 @@ function LoanView({ loan }: { loan: Loan }) {
                   balance: formatMoney(row.balance_after),
                 }))}
               />
-            </div>
+            </ScrollRegion>
           )}
         </QueryState>
       </Card>

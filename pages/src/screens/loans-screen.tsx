@@ -10,6 +10,7 @@ import { EmptyState, QueryState } from "../components/feedback";
 import { MoneyField, TextField } from "../components/field";
 import { applyApiFieldErrors } from "../components/form-errors";
 import { ScheduleTable } from "../components/schedule-table";
+import { ScrollRegion } from "../components/scroll-region";
 import { StatusBadge } from "../components/status-badge";
 import { WalletRequired } from "../components/wallet-required";
 import { formatDate, formatPercent } from "../lib/format";
@@ -59,7 +60,7 @@ function Quote({ quote }: { quote: LoanQuote | null }) {
       </dl>
       <details className="mt-4">
         <summary className="cursor-pointer text-sm font-medium text-emerald-800">Repayment schedule (estimate)</summary>
-        <div className="mt-2 max-h-72 overflow-auto rounded-lg border border-slate-200">
+        <ScrollRegion label="Estimated repayment schedule" className="mt-2 max-h-72 rounded-lg border border-slate-200">
           <ScheduleTable
             caption="Estimated repayment schedule"
             rows={quote.schedule.map((row) => ({
@@ -70,7 +71,7 @@ function Quote({ quote }: { quote: LoanQuote | null }) {
               balance: formatMoney(row.balanceAfter),
             }))}
           />
-        </div>
+        </ScrollRegion>
       </details>
     </div>
   );
@@ -192,7 +193,7 @@ export function LoansScreen() {
       <PageHeader title="Micro-loans" description="Borrow from $50 to $50,000 and repay at your pace." />
       <WalletRequired purpose="Loans are paid into a wallet, so create one first.">
         {(wallet) => (
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid items-start gap-6 lg:grid-cols-2">
             <ApplyForm wallet={wallet} />
             <MyLoans wallet={wallet} />
           </div>

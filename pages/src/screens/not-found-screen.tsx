@@ -5,6 +5,7 @@ import { EmptyState } from "../components/feedback";
 export function NotFoundScreen() {
   return (
     <div className="py-10">
+      <title>Page not found · Edge Fintech</title>
       <h1 className="sr-only">Page not found</h1>
       <EmptyState
         title="Page not found"

@@ -175,12 +175,7 @@ function GoalCard({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
             >
               Redeem
             </Button>
-            <Button
-              variant="ghost"
-              className="text-red-700 hover:bg-red-50 hover:text-red-800"
-              onClick={onDelete}
-              loading={remove.isPending}
-            >
+            <Button variant="ghost-danger" onClick={onDelete} loading={remove.isPending}>
               Delete
             </Button>
           </div>

@@ -2,7 +2,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type Transaction } from "../../api/types";
 import { balanceSeries, flowByType } from "../../lib/chart-data";
-import { formatDateTime, formatShortDate } from "../../lib/format";
+import { formatDateTime, formatShortDate, formatTime } from "../../lib/format";
 import { centsToChartValue, formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
 import { ChartFigure } from "./chart-figure";
 
@@ -10,9 +10,15 @@ const AXIS = { fontSize: 12, fill: "#475569" };
 
 export function BalanceChart({ transactions }: { transactions: Transaction[] }) {
   const points = balanceSeries(transactions);
-  const data = points.map((p) => ({ at: p.at, label: formatShortDate(p.at), balance: centsToChartValue(p.balance) }));
   const first = points[0];
   const last = points.at(-1);
+  // Within a single day every tick would read the same date: show the time of day instead.
+  const oneDay = first !== undefined && last !== undefined && formatShortDate(first.at) === formatShortDate(last.at);
+  const data = points.map((p) => ({
+    at: p.at,
+    label: oneDay ? formatTime(p.at) : formatShortDate(p.at),
+    balance: centsToChartValue(p.balance),
+  }));
   const summary =
     first && last
       ? `From ${formatMoney(first.balance)} on ${formatShortDate(first.at)} to ${formatMoney(last.balance)} on ${formatShortDate(last.at)}, over the last ${points.length} transactions.`
@@ -69,10 +75,11 @@ export function FlowChart({ transactions }: { transactions: Transaction[] }) {
       }}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="label" tick={AXIS} interval={0} angle={-20} textAnchor="end" height={48} />
-          <YAxis tick={AXIS} tickFormatter={formatChartTick} width={64} />
+        {/* Horizontal bars: the type names stay readable on a phone instead of colliding under the axis. */}
+        <BarChart data={data} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" horizontal={false} />
+          <XAxis type="number" tick={AXIS} tickFormatter={formatChartTick} />
+          <YAxis type="category" dataKey="label" tick={AXIS} interval={0} width={108} />
           <Tooltip formatter={(value, name) => [formatChartMoney(value), name]} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar dataKey="moneyIn" name="Money in" fill="#047857" isAnimationActive={false} />
