@@ -72,7 +72,7 @@ export const routes: RouteObject[] = [
             Component: AdminArea,
             children: [{ index: true, lazy: () => import("./screens/admin-screen").then((m) => ({ Component: m.AdminScreen })) }],
           },
-          { path: "*", lazy: () => import("./screens/not-found-screen").then((m) => ({ Component: m.NotFoundScreen })) },
+          { path: "*", Component: NotFoundScreen },
         ],
       },
     ],
