@@ -45,7 +45,7 @@ export function BalanceChart({ transactions }: { transactions: Transaction[] }) 
               return typeof at === "string" ? formatDateTime(at) : "";
             }}
           />
-          <Line type="monotone" dataKey="balance" name="Balance" stroke="#047857" strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line type="stepAfter" dataKey="balance" name="Balance" stroke="#047857" strokeWidth={2} dot={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </ChartFigure>

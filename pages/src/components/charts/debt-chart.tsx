@@ -53,7 +53,7 @@ export function DebtChart({ result, startingBalance }: { result: DebtOptimiserRe
           {series.map((s) => (
             <Line
               key={s.key}
-              type="monotone"
+              type="linear"
               dataKey={s.key}
               name={s.name}
               stroke={s.color}
