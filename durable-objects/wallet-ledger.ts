@@ -237,19 +237,34 @@ export class WalletLedger extends DurableObject<Env> {
       }
       this.setBalance(balanceAfter, request.now);
       this.faultPoint?.("after-balance");
-      const transaction = this.appendEntry({
-        transferId: request.transferId,
-        type: request.type,
-        direction,
-        amount: request.amount,
-        balanceAfter,
-        description: request.description ?? null,
-        referenceId: request.referenceId ?? null,
-        now: request.now,
-      });
+      const transaction = this.appendEntry(
+        {
+          transferId: request.transferId,
+          type: request.type,
+          direction,
+          amount: request.amount,
+          balanceAfter,
+          description: request.description ?? null,
+          referenceId: request.referenceId ?? null,
+          now: request.now,
+        },
+        wallet.wallet_id,
+      );
       this.faultPoint?.("after-entry");
-      return { ok: true, wallet: this.snapshot(this.requireWallet()), transaction };
+      // The row just written, without reading it back (the hot path of every credit and debit).
+      return { ok: true, wallet: this.snapshot({ ...wallet, balance: balanceAfter, updated_at: request.now }), transaction };
     });
+  }
+
+  /**
+   * The stored outcome of a credit or debit, or null when the transfer has not happened (yet).
+   * Read-only: what an Idempotency-Key replay rebuilds the first response from.
+   */
+  transferOutcome(transferId: string, owner: string): MoveOutcome | null {
+    const wallet = this.walletRow();
+    if (!wallet || wallet.user_id !== owner) return null;
+    const stored = this.sql.exec<{ outcome: string }>("SELECT outcome FROM transfers WHERE transfer_id = ?", transferId).toArray()[0];
+    return stored ? { ...(JSON.parse(stored.outcome) as MoveOutcome), replayed: true } : null;
   }
 
   /**
@@ -561,16 +576,19 @@ export class WalletLedger extends DurableObject<Env> {
     return this.sql.exec<PocketView>("SELECT goal_id, amount, status, target, version FROM pockets WHERE goal_id = ?", goalId).one();
   }
 
-  private appendEntry(entry: {
-    transferId: string;
-    type: TransactionType;
-    direction: "CREDIT" | "DEBIT";
-    amount: number;
-    balanceAfter: number;
-    description: string | null;
-    referenceId: string | null;
-    now: string;
-  }): LedgerTransaction {
+  private appendEntry(
+    entry: {
+      transferId: string;
+      type: TransactionType;
+      direction: "CREDIT" | "DEBIT";
+      amount: number;
+      balanceAfter: number;
+      description: string | null;
+      referenceId: string | null;
+      now: string;
+    },
+    walletId: string = this.requireWallet().wallet_id,
+  ): LedgerTransaction {
     const row = this.sql
       .exec<EntryRow>(
         `INSERT INTO entries (transaction_id, transfer_id, type, direction, amount, balance_after, description, reference_id, created_at)
@@ -586,7 +604,7 @@ export class WalletLedger extends DurableObject<Env> {
         entry.now,
       )
       .one();
-    return this.toTransaction(row, this.requireWallet().wallet_id);
+    return this.toTransaction(row, walletId);
   }
 
   private snapshot(row: WalletRow): WalletSnapshot {

@@ -1,6 +1,16 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createWallet, signup } from "../helpers/api";
+import { LEASE_MS, RETENTION_MS } from "../../durable-objects/idempotency-store";
+import type { WalletLedger } from "../../durable-objects/wallet-ledger";
+import { transferIdFor } from "../../workers/lib/idempotency";
+import { sha256Hex } from "../../workers/lib/ids";
+import { presentTransaction, presentWallet } from "../../workers/lib/ledger";
+import { api, createWallet, signup, type TestUser } from "../helpers/api";
+
+const storeOf = (user: TestUser) => env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(user.user_id));
+const ledgerOf = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
+const fingerprint = (path: string, body: unknown) => sha256Hex(`POST /v1${path}\n${JSON.stringify(body)}`);
+const balanceOf = async (user: TestUser, walletId: string) => (await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance;
 
 describe("Idempotency-Key", () => {
   it("same key and body ×5 → one effect and identical responses", async () => {
@@ -114,5 +124,164 @@ describe("Idempotency-Key", () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("VALIDATION_ERROR");
+  });
+
+  // Credit and debit replay a success from the ledger's stored transfer outcome (idempotentEffect):
+  // the store holds the key and fingerprint only. These pin the windows that design opens.
+  describe("replayed from the ledger's stored outcome", () => {
+    it("a success is not copied into the store, and a repeat is rebuilt byte for byte from the ledger", async () => {
+      const user = await signup();
+      const walletId = await createWallet(user);
+      const key = crypto.randomUUID();
+      const path = `/wallet/${walletId}/credit`;
+      const body = { amount: "7.00", description: "rent" };
+      const first = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(first.status).toBe(200);
+      expect(first.headers.get("idempotent-replayed")).toBeNull();
+      // Still held, no response stored: a repeat of this route is answered from the effect.
+      expect(await storeOf(user).begin(key, await fingerprint(path, body), Date.now(), true)).toEqual({ state: "effect" });
+      const again = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(again.status).toBe(200);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
+      expect(await balanceOf(user, walletId)).toBe("7.00");
+    });
+
+    it("a repeat while the first has not reached the ledger is 409 and executes nothing", async () => {
+      const user = await signup();
+      const walletId = await createWallet(user);
+      const key = crypto.randomUUID();
+      const path = `/wallet/${walletId}/credit`;
+      const body = { amount: "5.00" };
+      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
+      for (let i = 0; i < 3; i++) {
+        const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+        expect(res.status).toBe(409);
+        expect(res.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
+      }
+      expect(await balanceOf(user, walletId)).toBe("0.00");
+      // The replay did not release or take over the first request's key.
+      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "in_progress" });
+    });
+
+    it("a repeat after the first committed but before it answered gets the first response", async () => {
+      const user = await signup();
+      const walletId = await createWallet(user);
+      const key = crypto.randomUUID();
+      const path = `/wallet/${walletId}/credit`;
+      const body = { amount: "3.50" };
+      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
+      // What the first request's handler did before its response reached the client.
+      const committed = await ledgerOf(walletId).credit({
+        transferId: await transferIdFor(user.user_id, key, `credit:${walletId}`),
+        owner: user.user_id,
+        amount: 350,
+        type: "DEPOSIT",
+        description: null,
+        now: new Date().toISOString(),
+      });
+      if (!committed.ok) throw new Error("credit refused");
+      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("idempotent-replayed")).toBe("true");
+      expect(res.body).toEqual({ wallet: presentWallet(committed.wallet), transaction: presentTransaction(committed.transaction) });
+      expect(await balanceOf(user, walletId)).toBe("3.50");
+    });
+
+    it("a refusal committed but not yet stored with its request id is 409 in progress, never a second body", async () => {
+      const user = await signup();
+      const walletId = await createWallet(user);
+      const key = crypto.randomUUID();
+      const path = `/wallet/${walletId}/debit`;
+      const body = { amount: "1.00" };
+      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
+      const refused = await ledgerOf(walletId).debit({
+        transferId: await transferIdFor(user.user_id, key, `debit:${walletId}`),
+        owner: user.user_id,
+        amount: 100,
+        type: "WITHDRAWAL",
+        description: null,
+        now: new Date().toISOString(),
+      });
+      expect(refused).toMatchObject({ ok: false, code: "INSUFFICIENT_FUNDS" });
+      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
+    });
+
+    it("after the holder vanished (lease over) a retry returns the committed outcome instead of moving money again", async () => {
+      const user = await signup();
+      const walletId = await createWallet(user);
+      const key = crypto.randomUUID();
+      const path = `/wallet/${walletId}/credit`;
+      const body = { amount: "2.00" };
+      const longAgo = Date.now() - LEASE_MS - 1_000;
+      expect(await storeOf(user).begin(key, await fingerprint(path, body), longAgo)).toEqual({ state: "new" });
+      const committed = await ledgerOf(walletId).credit({
+        transferId: await transferIdFor(user.user_id, key, `credit:${walletId}`),
+        owner: user.user_id,
+        amount: 200,
+        type: "DEPOSIT",
+        description: null,
+        now: new Date().toISOString(),
+      });
+      if (!committed.ok) throw new Error("credit refused");
+      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("idempotent-replayed")).toBe("true");
+      expect(res.body).toEqual({ wallet: presentWallet(committed.wallet), transaction: presentTransaction(committed.transaction) });
+      expect(await balanceOf(user, walletId)).toBe("2.00");
+      const other = await api(`/wallet/${walletId}/debit`, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(other.status).toBe(422);
+    });
+
+    it("after a 500 the same request may retry at once, but the key still refuses another request", async () => {
+      const user = await signup();
+      const walletId = await createWallet(user, 1_000);
+      const key = crypto.randomUUID();
+      const headers = { "idempotency-key": key };
+      const path = `/wallet/${walletId}/credit`;
+      await runInDurableObject(ledgerOf(walletId), (instance: WalletLedger) => {
+        instance.faultPoint = (point) => {
+          if (point === "before-commit") throw new Error("injected fault");
+        };
+      });
+      try {
+        expect((await api(path, { token: user.token, headers, body: { amount: "4.00" } })).status).toBe(500);
+      } finally {
+        await runInDurableObject(ledgerOf(walletId), (instance: WalletLedger) => {
+          instance.faultPoint = undefined;
+        });
+      }
+      // The first attempt may have moved money as far as the store knows: another request with the key is refused.
+      const debit = await api(`/wallet/${walletId}/debit`, { token: user.token, headers, body: { amount: "4.00" } });
+      expect(debit.status).toBe(422);
+      expect(debit.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+      const retry = await api(path, { token: user.token, headers, body: { amount: "4.00" } });
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get("idempotent-replayed")).toBeNull();
+      expect(await balanceOf(user, walletId)).toBe("14.00");
+    });
+  });
+
+  it("keys are kept at least 24 hours and forgotten after the retention period", async () => {
+    const user = await signup();
+    const walletId = await createWallet(user, 1_000);
+    const path = `/wallet/${walletId}/credit`;
+    const store = storeOf(user);
+    const day = 24 * 60 * 60 * 1000;
+    const kept = crypto.randomUUID();
+    expect(await store.begin(kept, await fingerprint(path, { amount: "1.00" }), Date.now() - day - 60_000)).toEqual({ state: "new" });
+    await store.complete(kept, 200, "{}");
+    const reused = await api(path, { token: user.token, headers: { "idempotency-key": kept }, body: { amount: "2.00" } });
+    expect(reused.status).toBe(422);
+    const expired = crypto.randomUUID();
+    expect(await store.begin(expired, await fingerprint(path, { amount: "1.00" }), Date.now() - RETENTION_MS - 60_000)).toEqual({
+      state: "new",
+    });
+    await store.complete(expired, 200, "{}");
+    const fresh = await api(path, { token: user.token, headers: { "idempotency-key": expired }, body: { amount: "2.00" } });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get("idempotent-replayed")).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
 
@@ -44,6 +45,18 @@ describe("wallet ownership (BOLA)", () => {
     const header = btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replaceAll("=", "");
     const payload = btoa(JSON.stringify({ sub: a.user_id, email: a.email, role: "admin", exp: now + 60 })).replaceAll("=", "");
     expectEnvelope(await api("/wallet", { token: `${header}.${payload}.` }), 401, "UNAUTHENTICATED");
+  });
+
+  it("an expired token is refused and a fresh one accepted (the HMAC key is cached per isolate, the checks are not)", async () => {
+    const { sign } = await import("hono/jwt");
+    const a = await signup();
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: a.user_id, email: a.email, role: "customer", iat: now - 120, nbf: now - 120 };
+    const expired = await sign({ ...claims, exp: now - 60 }, env.JWT_SECRET, "HS256");
+    expectEnvelope(await api("/wallet", { token: expired }), 401, "UNAUTHENTICATED");
+    const fresh = await sign({ ...claims, exp: now + 60 }, env.JWT_SECRET, "HS256");
+    expect((await api("/wallet", { token: fresh })).status).toBe(200);
+    expectEnvelope(await api("/wallet", { token: expired }), 401, "UNAUTHENTICATED");
   });
 
   it("a customer gets 403 on admin-only routes", async () => {

@@ -11,6 +11,8 @@ export type AppEnv = {
     user: AuthUser;
     /** Set by the idempotency middleware when the request carries an Idempotency-Key. */
     idempotencyKey: string | undefined;
+    /** True when an `idempotentEffect` route must only replay the first request's stored outcome. */
+    idempotencyReplay: boolean;
   };
 };
 

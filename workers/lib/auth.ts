@@ -45,12 +45,27 @@ export function roleFor(email: string, adminEmails: string): AuthUser["role"] {
   return admins.includes(email.toLowerCase()) ? "admin" : "customer";
 }
 
+/**
+ * The HMAC key of a JWT secret, imported once per isolate: hono's sign/verify would otherwise run
+ * `importKey` on every request. Keyed by the secret itself, so a rotated secret gets its own key.
+ */
+const tokenKeys = new Map<string, Promise<CryptoKey>>();
+function tokenKey(secret: string): Promise<CryptoKey> {
+  let key = tokenKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    tokenKeys.set(secret, key);
+    key.catch(() => tokenKeys.delete(secret));
+  }
+  return key;
+}
+
 export async function issueToken(env: Env, user: AuthUser): Promise<{ token: string; expiresIn: number }> {
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = Number(env.TOKEN_TTL_SECONDS) || 43_200;
   const token = await sign(
     { sub: user.user_id, email: user.email, role: user.role, iat: now, nbf: now, exp: now + expiresIn },
-    env.JWT_SECRET,
+    await tokenKey(env.JWT_SECRET),
     TOKEN_ALG,
   );
   return { token, expiresIn };
@@ -58,7 +73,7 @@ export async function issueToken(env: Env, user: AuthUser): Promise<{ token: str
 
 async function readToken(env: Env, token: string): Promise<AuthUser | null> {
   try {
-    const payload = await verify(token, env.JWT_SECRET, TOKEN_ALG);
+    const payload = await verify(token, await tokenKey(env.JWT_SECRET), TOKEN_ALG);
     const { sub, email, role } = payload;
     if (typeof sub !== "string" || typeof email !== "string" || (role !== "admin" && role !== "customer")) return null;
     return { user_id: sub, email, role };

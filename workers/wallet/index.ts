@@ -1,8 +1,9 @@
 import { asc, eq } from "drizzle-orm";
-import { createRouter } from "../lib/app";
+import type { Context } from "hono";
+import { type AppEnv, createRouter } from "../lib/app";
 import { createDb } from "../lib/db";
 import { AppError, errorBody, notFound } from "../lib/errors";
-import { transferIdFor } from "../lib/idempotency";
+import { isReplay, replayOutcome, transferIdFor } from "../lib/idempotency";
 import { decodeCursor, encodeCursor, isId, nowIso, resourceIdFor } from "../lib/ids";
 import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
 import { wallets } from "../lib/schema";
@@ -20,6 +21,37 @@ function seqFrom(cursor: string | undefined): number | undefined {
     throw new AppError("VALIDATION_ERROR", "The cursor is invalid", [{ path: "cursor", message: "invalid cursor" }]);
   }
   return value.s;
+}
+
+/**
+ * A deposit or withdrawal. In an Idempotency-Key replay (`idempotentEffect`) nothing runs: the
+ * ledger's stored outcome of the same transfer id is presented exactly as the first response was.
+ */
+async function move(
+  c: Context<AppEnv>,
+  kind: "credit" | "debit",
+  walletParam: string,
+  { amount, description }: { amount: number; description?: string | undefined },
+) {
+  const walletId = walletIdFrom(walletParam);
+  const user = c.get("user");
+  const ledger = ledgerFor(c.env, walletId);
+  const transferId = await transferIdFor(user.user_id, c.get("idempotencyKey"), `${kind}:${walletId}`);
+  const outcome = isReplay(c)
+    ? replayOutcome(await ledger.transferOutcome(transferId, user.user_id))
+    : unwrap(
+        await ledger[kind]({
+          transferId,
+          owner: user.user_id,
+          amount,
+          type: kind === "credit" ? "DEPOSIT" : "WITHDRAWAL",
+          description: description ?? null,
+          now: nowIso(),
+        }),
+      );
+  // A transfer that had already run (a retry after a crash or a lapsed lease) answers its first outcome.
+  if (outcome.replayed && c.get("idempotencyKey") !== undefined) c.header("idempotent-replayed", "true");
+  return { wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) };
 }
 
 export const walletRouter = createRouter()
@@ -52,38 +84,8 @@ export const walletRouter = createRouter()
     if (!snapshot) throw notFound("Wallet");
     return c.json({ wallet: presentWallet(snapshot) }, 200);
   })
-  .openapi(routes.credit, async (c) => {
-    const walletId = walletIdFrom(c.req.valid("param").wallet_id);
-    const { amount, description } = c.req.valid("json");
-    const user = c.get("user");
-    const outcome = unwrap(
-      await ledgerFor(c.env, walletId).credit({
-        transferId: await transferIdFor(user.user_id, c.get("idempotencyKey"), `credit:${walletId}`),
-        owner: user.user_id,
-        amount,
-        type: "DEPOSIT",
-        description: description ?? null,
-        now: nowIso(),
-      }),
-    );
-    return c.json({ wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) }, 200);
-  })
-  .openapi(routes.debit, async (c) => {
-    const walletId = walletIdFrom(c.req.valid("param").wallet_id);
-    const { amount, description } = c.req.valid("json");
-    const user = c.get("user");
-    const outcome = unwrap(
-      await ledgerFor(c.env, walletId).debit({
-        transferId: await transferIdFor(user.user_id, c.get("idempotencyKey"), `debit:${walletId}`),
-        owner: user.user_id,
-        amount,
-        type: "WITHDRAWAL",
-        description: description ?? null,
-        now: nowIso(),
-      }),
-    );
-    return c.json({ wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) }, 200);
-  })
+  .openapi(routes.credit, async (c) => c.json(await move(c, "credit", c.req.valid("param").wallet_id, c.req.valid("json")), 200))
+  .openapi(routes.debit, async (c) => c.json(await move(c, "debit", c.req.valid("param").wallet_id, c.req.valid("json")), 200))
   .openapi(routes.live, async (c) => {
     const walletId = walletIdFrom(c.req.valid("param").wallet_id);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
 import { requireUser } from "../lib/auth";
-import { idempotent } from "../lib/idempotency";
+import { idempotent, idempotentEffect } from "../lib/idempotency";
 import { TRANSACTION_TYPES, TransactionSchema, WalletSchema } from "../lib/ledger";
 import { amountSchema } from "../lib/money";
 
@@ -55,7 +55,8 @@ const movement = (kind: "credit" | "debit") =>
     tags,
     summary: kind === "credit" ? "Deposit money (DEPOSIT)" : "Withdraw money (WITHDRAWAL)",
     security,
-    middleware: [requireUser, idempotent] as const,
+    // The ledger stores each transfer's outcome: a repeat is rebuilt from it (lib/idempotency.ts).
+    middleware: [requireUser, idempotentEffect] as const,
     request: { params: WalletParam, headers: IdempotencyHeader, body: jsonBody(Movement) },
     responses: {
       200: jsonResponse(WalletAndTransaction, "The wallet after the movement and its transaction"),
