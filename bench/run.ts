@@ -1,5 +1,9 @@
 /**
- * `npm run bench [scenario…] [--quick] [--driver=http|dispatch] [--wallets=N] [--transactions=N]`
+ * `npm run bench [scenario…] [--quick] [--driver=http|dispatch] [--wallets=N] [--transactions=N] [--compare=<dir>]`
+ *
+ * `--compare=<dir>`: another copy of this repository (e.g. `mkdir /tmp/before && git archive HEAD |
+ * tar -x -C /tmp/before && ln -s $PWD/node_modules /tmp/before/`); its API Worker runs beside this
+ * one and its full credit route joins the interleaved credit rows (a same-run before/after).
  *
  * Benchmarks the API Worker on this machine and writes bench/results/<timestamp>.json and .md (the
  * .md is also printed). It measures and reports against DESIGN.md's performance budget; it gates
@@ -24,15 +28,23 @@
  * latency runs from that scheduled time, so a slow server cannot slow the offered load down and hide
  * its own queueing. "send lag" is how late the client actually sent (the load generator shares the
  * two cores with workerd). Maximum throughput is measured closed loop: 32 clients back to back for
- * a few seconds after a warm-up, completed requests per second.
+ * a few seconds after a warm-up, completed requests per second. Closed-loop rows also give workerd's
+ * CPU milliseconds per request (from /proc, idle use subtracted): on a CPU-bound server max
+ * throughput goes as 1 / that, and it moves far less than requests per second when other work shares
+ * the machine.
  *
  * Scenarios (default: all, in this order):
  *  ceiling    bench/baseline: a bare route ("ok") and a bare SQLite-DO credit (one transactionSync
  *             with a balance update and an entry insert), same runtime, same process type.
  *  credit     POST /v1/wallet/{id}/credit with an Idempotency-Key (auth, validation, idempotency,
- *             DO transaction): one hot wallet and 1,000 wallets (one user each); max throughput
- *             as a share of the bare DO credit from `ceiling` (run automatically with it), and
- *             latency at 100, 250 and 500 requests/s.
+ *             DO transaction): one hot wallet and 1,000 wallets (one user each). Max throughput as
+ *             a share of the bare DO credit, measured interleaved: a bench/baseline server runs
+ *             beside the API and the variants take turns in short windows (A B C … A B C …), the
+ *             share being the median over the rounds. The profile rows between them show where
+ *             the time goes: GET /v1/health (framework), GET /v1/wallet/{id} (+ auth + a DO read
+ *             RPC), credit without an Idempotency-Key (+ zod + the ledger's write RPC), the full
+ *             route (+ the IdempotencyStore begin). Then latency at 100, 250 and 500 requests/s
+ *             (the 500/s verdict also quotes the send lag and the bare DO credit's p99 at 500/s).
  *  saga       POST /v1/payment → terminal status at 50/s for 20 s, then rising rates until one
  *             loses a payment. The terminal state is detected without flooding: each wallet's live
  *             WebSocket pushes the PAYMENT_OUT transaction when the ledger commits; only then the
@@ -61,7 +73,7 @@ import { gzipSync } from "node:zlib";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { longSchedule } from "../test/debt-optimiser/factories";
 import { timeOptimiser } from "./optimiser";
-import type { SeedRequest } from "./scale-entry";
+import type { SeedRequest } from "./seed-request";
 
 // ---------------------------------------------------------------- options
 
@@ -84,6 +96,8 @@ const scenarios = ALL.filter((s) => selected.has(s));
 const SCALE_WALLETS = Number(flag("wallets") ?? (QUICK ? 1_000 : 10_000));
 const SCALE_TRANSACTIONS = Number(flag("transactions") ?? (QUICK ? 10_000 : 100_000));
 const JWT_SECRET = "bench-secret-bench-secret-bench-secret";
+/** `--compare=<dir>`: another checkout of this repo (e.g. the last commit); its API joins the credit scenario's interleaved rows. */
+const COMPARE = flag("compare");
 const CLOSED_LOOP_CLIENTS = 32;
 
 // The miniflare wrangler ships (its version matches the options wrangler produces and the workerd it runs).
@@ -149,6 +163,10 @@ type Row = {
   /** The Worker's own time for the request (its `ms` log line), median and p99. */
   worker_p50?: number;
   worker_p99?: number;
+  /** workerd CPU milliseconds per completed request (closed-loop rows). */
+  server_cpu_ms?: number;
+  /** The load generator's (this Node process's) CPU milliseconds per completed request. */
+  client_cpu_ms?: number;
   note?: string;
 };
 type Verdict = { target: string; measured: string; ok: boolean | null; note?: string };
@@ -160,6 +178,18 @@ const extra: Record<string, unknown> = {};
 // ---------------------------------------------------------------- builds and temp dirs
 
 const ROOT = mkdtempSync(join(tmpdir(), "edge-fintech-bench-"));
+/**
+ * What the state directory lives on. SQLite (D1, Durable Objects) fsyncs every commit locally, so a
+ * slow virtual disk shows up in the tails; `TMPDIR=/dev/shm npm run bench` takes the disk out (the
+ * platform's storage is neither this disk nor tmpfs). Reported in the header so runs compare fairly.
+ */
+const STATE_FS = (() => {
+  try {
+    return execFileSync("stat", ["-f", "-c", "%T", ROOT], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown filesystem";
+  }
+})();
 const children = new Set<ChildProcess>();
 const servers = new Set<Server>();
 let cleaned = false;
@@ -200,6 +230,42 @@ function modulesOf(dir: string) {
   return modules.sort((a, b) => Number(b.path.endsWith("/index.js")) - Number(a.path.endsWith("/index.js")));
 }
 
+// ---------------------------------------------------------------- server CPU time
+
+/**
+ * workerd processes this process started (Miniflare spawns workerd as a direct child). Their CPU time
+ * per request (utime + stime from /proc, all threads) is the profile's steadiest number: unlike
+ * requests per second it barely moves when other work on the machine competes for the cores.
+ */
+function workerdChildren(): Set<number> {
+  const found = new Set<number>();
+  if (!existsSync("/proc")) return found;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.includes("workerd")) found.add(Number(entry));
+    } catch {
+      // the process went away
+    }
+  }
+  return found;
+}
+
+/** CPU milliseconds a process has used (Linux clock ticks are 10 ms), or NaN where /proc is missing. */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 // ---------------------------------------------------------------- the server
 
 type RequestLog = { method: string; path: string; status: number; ms: number; request_id: string };
@@ -207,6 +273,10 @@ type RequestLog = { method: string; path: string; status: number; ms: number; re
 class Server {
   readonly logs: RequestLog[] = [];
   private errorsShown = 0;
+  /** The workerd process serving this instance (for CPU time per request), when it could be told apart. */
+  pid: number | undefined;
+  /** workerd's CPU use while idle (timers, queue polling), subtracted from per-request CPU. */
+  idleCpuPerMs = 0;
   private constructor(
     readonly label: string,
     private readonly mf: any,
@@ -225,7 +295,7 @@ class Server {
         name: label,
         modulesRoot: opts.bundle,
         modules: modulesOf(opts.bundle),
-        bindings: { ...workerOptions.bindings, JWT_SECRET },
+        bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), JWT_SECRET },
         host: "127.0.0.1",
         port: 0,
         resourcePersistencePath: persist,
@@ -235,8 +305,11 @@ class Server {
         handleStructuredLogs: (entry: { level: string; message: string }) => holder.server?.onLog(entry),
       }),
     );
+    const before = workerdChildren();
     const url: URL = await mf.ready;
     const server = new Server(label, mf, url, persist, opts.driver ?? DRIVER);
+    const started = [...workerdChildren()].filter((pid) => !before.has(pid));
+    server.pid = started.length === 1 ? started[0] : undefined;
     holder.server = server;
     servers.add(server);
     if (opts.d1) await server.migrate();
@@ -268,6 +341,15 @@ class Server {
       }
     }
     if ((entry.level === "error" || entry.level === "warn") && this.errorsShown++ < 5) log(`[${this.label}] ${text.slice(0, 300)}`);
+  }
+
+  /** Measures the idle CPU rate over `ms` without requests. */
+  async measureIdle(ms = 1000): Promise<void> {
+    const start = processCpuMs(this.pid);
+    const t = performance.now();
+    await sleep(ms);
+    const rate = (processCpuMs(this.pid) - start) / (performance.now() - t);
+    this.idleCpuPerMs = Number.isFinite(rate) ? rate : 0;
   }
 
   async stop(): Promise<void> {
@@ -353,7 +435,12 @@ function requestInit(init: { token?: string; body?: unknown; key?: string; metho
 type OpenLoopStats = Omit<Row, "scenario" | "case"> & { sendLagP99: number };
 
 /** Fires `op(i, scheduled)` at `rate`/s for `seconds`; latency runs from each request's scheduled time. */
-async function openLoop(rate: number, seconds: number, op: (i: number, scheduled: number) => Promise<boolean>): Promise<OpenLoopStats> {
+async function openLoop(
+  rate: number,
+  seconds: number,
+  op: (i: number, scheduled: number) => Promise<boolean>,
+  sink?: { latencies: number[]; lags: number[] },
+): Promise<OpenLoopStats> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   const lags: number[] = [];
@@ -384,6 +471,8 @@ async function openLoop(rate: number, seconds: number, op: (i: number, scheduled
     if (i < total) await sleep(Math.max(0, start + (i * 1000) / rate - performance.now()));
   }
   await Promise.all(inflight);
+  sink?.latencies.push(...latencies);
+  sink?.lags.push(...lags);
   const s = summary(latencies);
   return {
     load: `${rate}/s`,
@@ -400,8 +489,17 @@ async function openLoop(rate: number, seconds: number, op: (i: number, scheduled
 }
 
 /** `clients` concurrent loops, back to back: completed requests/s over `seconds` after a warm-up. */
-async function closedLoop(seconds: number, op: (i: number) => Promise<boolean>, warmupSeconds = 1, clients = CLOSED_LOOP_CLIENTS) {
+async function closedLoop(
+  seconds: number,
+  op: (i: number) => Promise<boolean>,
+  server?: Server,
+  warmupSeconds = 1,
+  clients = CLOSED_LOOP_CLIENTS,
+) {
   let counter = 0;
+  let cpuStart = Number.NaN;
+  let elapsed = seconds * 1000;
+  let clientStart = process.cpuUsage();
   let measuring = false;
   let stop = false;
   const latencies: number[] = [];
@@ -419,11 +517,18 @@ async function closedLoop(seconds: number, op: (i: number) => Promise<boolean>, 
     (async () => {
       await sleep(warmupSeconds * 1000);
       measuring = true;
+      cpuStart = processCpuMs(server?.pid);
+      clientStart = process.cpuUsage();
+      const t0 = performance.now();
       await sleep(seconds * 1000);
       stop = true;
+      elapsed = performance.now() - t0;
     })(),
   ]);
   const s = summary(latencies);
+  const client = process.cpuUsage(clientStart);
+  const done = Math.max(1, latencies.length);
+  const serverCpu = processCpuMs(server?.pid) - cpuStart - (server?.idleCpuPerMs ?? 0) * elapsed;
   return {
     load: `closed ×${clients}`,
     seconds,
@@ -433,7 +538,83 @@ async function closedLoop(seconds: number, op: (i: number) => Promise<boolean>, 
     p99: s.p99,
     max: s.max,
     achieved: round(latencies.length / seconds),
+    server_cpu_ms: round(serverCpu / done, 2),
+    client_cpu_ms: round((client.user + client.system) / 1000 / done, 2),
+    latencies,
+    serverCpu,
   };
+}
+
+type LoopStats = Awaited<ReturnType<typeof closedLoop>>;
+
+/** A closed-loop result as a table row (without the raw samples). */
+function loopRow(stats: LoopStats): Omit<Row, "scenario" | "case"> {
+  const { latencies: _latencies, serverCpu: _serverCpu, ...row } = stats;
+  return row;
+}
+
+/**
+ * Several closed-loop variants measured in alternating short windows (A B C A B C …), so that a
+ * change in the machine's background load hits every variant alike. Each variant's share of the
+ * reference (the first variant) is taken per round; the median share is the figure to trust.
+ */
+async function interleaved(
+  variants: { name: string; server: Server; op: (i: number) => Promise<boolean>; ref: number }[],
+  rounds: number,
+  windowSeconds: number,
+) {
+  const results = variants.map(() => ({
+    latencies: [] as number[],
+    ok: 0,
+    failed: 0,
+    cpu: 0,
+    client: 0,
+    seconds: 0,
+    worker: [] as number[],
+  }));
+  const shares: number[][] = variants.map(() => []);
+  for (let round_ = 0; round_ < rounds; round_++) {
+    const achieved: number[] = [];
+    for (const [i, v] of variants.entries()) {
+      const mark = v.server.logs.length;
+      const stats = await closedLoop(windowSeconds, v.op, v.server, 0.5);
+      const r = results[i]!;
+      r.worker.push(...v.server.logs.slice(mark).map((l) => l.ms));
+      r.latencies.push(...stats.latencies);
+      r.ok += stats.latencies.length;
+      r.failed += stats.lost;
+      r.cpu += stats.serverCpu;
+      r.client += (stats.client_cpu_ms ?? 0) * stats.latencies.length;
+      r.seconds += windowSeconds;
+      achieved.push(stats.achieved);
+    }
+    for (const [i, a] of achieved.entries()) shares[i]!.push(a / achieved[variants[i]!.ref]!);
+  }
+  return variants.map((v, i) => {
+    const r = results[i]!;
+    const s = summary(r.latencies);
+    const w = summary(r.worker);
+    const sorted = [...shares[i]!].sort((a, b) => a - b);
+    return {
+      name: v.name,
+      row: {
+        load: `closed ×${CLOSED_LOOP_CLIENTS}, ${rounds}×${windowSeconds} s interleaved`,
+        seconds: r.seconds,
+        n: r.ok + r.failed,
+        lost: r.failed,
+        p50: s.p50,
+        p99: s.p99,
+        max: s.max,
+        achieved: round(r.ok / r.seconds),
+        server_cpu_ms: round(r.cpu / Math.max(1, r.ok), 2),
+        client_cpu_ms: round(r.client / Math.max(1, r.ok), 2),
+        ...(w.n ? { worker_p50: w.p50, worker_p99: w.p99 } : {}),
+      } satisfies Omit<Row, "scenario" | "case">,
+      share: pct(sorted, 50),
+      shareMin: sorted[0] ?? Number.NaN,
+      shareMax: sorted.at(-1) ?? Number.NaN,
+    };
+  });
 }
 
 /** One request at a time (an otherwise idle server): the latency of a single call. */
@@ -450,32 +631,38 @@ async function serial(samples: number, op: () => Promise<boolean>, warmup = 10) 
 // ---------------------------------------------------------------- scenarios
 
 let apiBundle = "";
+let compareBundle = "";
 let baselineBundle = "";
 const ceiling: Record<string, number> = {};
 
 async function ceilingScenario(): Promise<void> {
   const server = await Server.start("baseline", { config: "bench/baseline/wrangler.toml", bundle: baselineBundle });
   try {
-    const seconds = QUICK ? 1.5 : 5;
+    const seconds = QUICK ? 1.5 : 3;
     const drivers: Driver[] = QUICK ? [DRIVER] : ["http", "dispatch"];
     const names = Array.from({ length: 1000 }, (_, i) => `wallet-${i}`);
     await pool(names, 16, async (name) => void (await server.hit(`/credit/${name}`, { body: { amount: 100 } })));
     for (const driver of drivers) {
-      const bare = await closedLoop(seconds, async () => (await server.hit("/ok", {}, driver)) === 200);
-      rows.push({ scenario: "ceiling", case: "bare route (bench/baseline)", driver, ...bare });
+      const bare = await closedLoop(seconds, async () => (await server.hit("/ok", {}, driver)) === 200, server);
+      rows.push({ scenario: "ceiling", case: "bare route (bench/baseline)", driver, ...loopRow(bare) });
       ceiling[`bare:${driver}`] = bare.achieved;
-      const hot = await closedLoop(seconds, async () => (await server.hit("/credit/hot", { body: { amount: 100 } }, driver)) === 200);
-      rows.push({ scenario: "ceiling", case: "bare DO credit, one hot wallet", driver, ...hot });
+      const hot = await closedLoop(
+        seconds,
+        async () => (await server.hit("/credit/hot", { body: { amount: 100 } }, driver)) === 200,
+        server,
+      );
+      rows.push({ scenario: "ceiling", case: "bare DO credit, one hot wallet", driver, ...loopRow(hot) });
       ceiling[`do-hot:${driver}`] = hot.achieved;
       const spread = await closedLoop(
         seconds,
         async (i) => (await server.hit(`/credit/${names[i % names.length]}`, { body: { amount: 100 } }, driver)) === 200,
+        server,
       );
-      rows.push({ scenario: "ceiling", case: "bare DO credit, 1,000 wallets", driver, ...spread });
+      rows.push({ scenario: "ceiling", case: "bare DO credit, 1,000 wallets", driver, ...loopRow(spread) });
       ceiling[`do-many:${driver}`] = spread.achieved;
     }
     for (const rate of [100, 250, 500]) {
-      const stats = await openLoop(rate, QUICK ? 2 : 10, async () => (await server.hit("/credit/hot", { body: { amount: 100 } })) === 200);
+      const stats = await openLoop(rate, QUICK ? 2 : 6, async () => (await server.hit("/credit/hot", { body: { amount: 100 } })) === 200);
       rows.push({
         scenario: "ceiling",
         case: "bare DO credit, one hot wallet",
@@ -513,43 +700,170 @@ async function creditScenario(): Promise<void> {
     await pool(many, 16, async (_, i) => void (await creditMany()(i))); // every ledger and idempotency object exists and is warm
     const path = /\/credit$/;
 
-    const seconds = QUICK ? 1.5 : 5;
-    const drivers: Driver[] = QUICK ? [DRIVER] : ["http", "dispatch"];
-    for (const driver of drivers) {
-      let mark = server.logs.length;
-      const hotMax = await closedLoop(seconds, creditHot(driver));
-      const hotShare = hotMax.achieved / (ceiling[`do-hot:${driver}`] ?? Number.NaN);
-      rows.push({
-        scenario: "credit",
-        case: "full route, one hot wallet: max",
-        driver,
-        ...hotMax,
-        ...server.workerTimes(mark, path),
-        note: `${round(hotShare * 100, 0)}% of bare DO credit`,
-      });
-      extra[`credit-share-hot:${driver}`] = hotShare;
-      mark = server.logs.length;
-      const manyMax = await closedLoop(seconds, creditMany(driver));
-      const manyShare = manyMax.achieved / (ceiling[`do-many:${driver}`] ?? Number.NaN);
-      rows.push({
-        scenario: "credit",
-        case: `full route, ${count} wallets: max`,
-        driver,
-        ...manyMax,
-        ...server.workerTimes(mark, path),
-        note: `${round(manyShare * 100, 0)}% of bare DO credit`,
-      });
-      extra[`credit-share-many:${driver}`] = manyShare;
-      if (driver === DRIVER) {
-        verdicts.push({
-          target: "full credit ≥ 70% of bare DO credit (hot wallet, max throughput)",
-          measured: `${round(hotShare * 100, 0)}% (${hotMax.achieved} vs ${ceiling[`do-hot:${driver}`]} req/s, ${driver}); ${count} wallets: ${round(manyShare * 100, 0)}%`,
-          ok: hotShare >= 0.7,
-        });
+    // Max throughput, interleaved with the bare DO credit of bench/baseline (a second server, alive
+    // at the same time), and the layers between them: where the full route's time goes.
+    //   health                  framework + global middleware (request id, log line, secure headers, CORS, body limit)
+    //   GET wallet              + JWT auth + one WalletLedger read RPC
+    //   credit without a key    + zod validation + the ledger's write RPC (one SQLite commit)
+    //   full route              + Idempotency-Key: the per-user IdempotencyStore begin (one commit)
+    const baseline = await Server.start("credit-baseline", { config: "bench/baseline/wrangler.toml", bundle: baselineBundle });
+    const other = compareBundle
+      ? await Server.start("credit-compare", { config: join(COMPARE ?? ".", "wrangler.toml"), bundle: compareBundle, d1: true })
+      : undefined;
+    try {
+      const otherUser = other ? await other.signup("bench-credit@example.com") : undefined;
+      const otherHot = other && otherUser ? await other.wallet(otherUser.token) : "";
+      if (other) await other.measureIdle();
+      const bareNames = Array.from({ length: count }, (_, i) => `wallet-${i}`);
+      await pool(bareNames, 16, async (name) => void (await baseline.hit(`/credit/${name}`, { body: { amount: 100 } })));
+      await baseline.measureIdle();
+      await server.measureIdle();
+      const rounds = QUICK ? 3 : 4;
+      const window = QUICK ? 1 : 2;
+      for (const driver of QUICK ? [DRIVER] : ([DRIVER, DRIVER === "http" ? "dispatch" : "http"] as Driver[])) {
+        const bareHot = async () => (await baseline.hit("/credit/hot", { body: { amount: 100 } }, driver)) === 200;
+        const bareMany = async (i: number) =>
+          (await baseline.hit(`/credit/${bareNames[i % bareNames.length]}`, { body: { amount: 100 } }, driver)) === 200;
+        const profile = driver === DRIVER;
+        // ref: the variant each one's share is taken of, round by round (0: bare hot, last but one: bare spread).
+        const variants = [
+          { name: "bare DO credit (bench/baseline), one hot wallet", server: baseline, op: bareHot, ref: 0 },
+          ...(profile
+            ? [
+                {
+                  name: "profile: GET /v1/health (framework, no auth)",
+                  server,
+                  op: async () => (await server.hit("/v1/health", {}, driver)) === 200,
+                  ref: 0,
+                },
+                {
+                  name: "profile: GET /v1/wallet/{id} (+ JWT auth, 1 DO read RPC)",
+                  server,
+                  op: async () => (await server.hit(`/v1/wallet/${hot}`, { token }, driver)) === 200,
+                  ref: 0,
+                },
+                {
+                  name: "profile: credit without Idempotency-Key (+ zod, 1 DO write RPC)",
+                  server,
+                  op: async () => (await server.hit(`/v1/wallet/${hot}/credit`, { token, body: { amount: "1.00" } }, driver)) === 200,
+                  ref: 0,
+                },
+              ]
+            : []),
+          { name: "full route, one hot wallet", server, op: creditHot(driver), ref: 0 },
+          ...(other && otherUser && profile
+            ? [
+                {
+                  name: `full route, one hot wallet, --compare ${COMPARE}`,
+                  server: other,
+                  op: async () =>
+                    (await other.hit(
+                      `/v1/wallet/${otherHot}/credit`,
+                      { token: otherUser.token, body: { amount: "1.00" }, key: randomUUID() },
+                      driver,
+                    )) === 200,
+                  ref: 0,
+                },
+              ]
+            : []),
+        ];
+        // Their own group: with every variant in one rotation, the 1,000 wallets' objects would sit idle
+        // long enough to be evicted between turns and each window would measure cold starts.
+        const manyVariants = [
+          { name: `bare DO credit (bench/baseline), ${count} wallets`, server: baseline, op: bareMany, ref: 0 },
+          { name: `full route, ${count} wallets`, server, op: creditMany(driver), ref: 0 },
+        ];
+        const measured = [...(await interleaved(variants, rounds, window)), ...(await interleaved(manyVariants, rounds, window))];
+        const all = [...variants, ...manyVariants.map((v) => ({ ...v, ref: v.ref + variants.length }))];
+        const bareCpu = measured[0]!.row.server_cpu_ms;
+        for (const [i, m] of measured.entries()) {
+          const many = m.name.endsWith(`${count} wallets`);
+          const isRef = all[i]!.ref === i;
+          const isFull = m.name === "full route, one hot wallet" || m.name === `full route, ${count} wallets`;
+          // What the CPU per request alone predicts for a CPU-bound server: bare CPU / this CPU.
+          const cpuShare = (many ? measured[all[i]!.ref]!.row.server_cpu_ms : bareCpu) / m.row.server_cpu_ms;
+          rows.push({
+            scenario: "credit",
+            case: `${m.name}: max`,
+            driver,
+            ...m.row,
+            note: isRef
+              ? "reference (100%)"
+              : `${round(m.share * 100, 0)}% of bare DO credit${many ? ` (${count} wallets)` : ""} (rounds ${round(m.shareMin * 100, 0)}–${round(m.shareMax * 100, 0)}%); by CPU/req ${round(cpuShare * 100, 0)}%`,
+          });
+          if (isFull && !many) extra[`credit-share-hot:${driver}`] = m.share;
+          if (isFull && many) extra[`credit-share-many:${driver}`] = m.share;
+        }
+        const fullHot = measured.find((m) => m.name === "full route, one hot wallet")!;
+        const bare = measured[0]!;
+        if (driver === DRIVER) {
+          verdicts.push({
+            target: "full credit ≥ 70% of bare DO credit (hot wallet, max throughput)",
+            measured:
+              `${round(fullHot.share * 100, 0)}% (median of ${rounds} interleaved rounds, range ${round(fullHot.shareMin * 100, 0)}–${round(fullHot.shareMax * 100, 0)}%; ` +
+              `${fullHot.row.achieved} vs ${bare.row.achieved} req/s, ${driver}); server CPU ${fullHot.row.server_cpu_ms} vs ${bare.row.server_cpu_ms} ms/request ` +
+              `(→ ${round((bare.row.server_cpu_ms / fullHot.row.server_cpu_ms) * 100, 0)}% by CPU); ` +
+              `${count} wallets: ${round((extra[`credit-share-many:${driver}`] as number) * 100, 0)}%`,
+            ok: fullHot.share >= 0.7,
+          });
+        }
       }
+
+      // Latency at 500/s, interleaved with the bare DO credit at the same rate: a stall of the machine
+      // lands in both, a stall of the route only in its own; the send lag shows the load generator's.
+      const p99Rounds = QUICK ? 2 : 3;
+      const p99Window = 2;
+      const bare500 = { latencies: [] as number[], lags: [] as number[] };
+      const full500 = { latencies: [] as number[], lags: [] as number[] };
+      let lost500 = 0;
+      const mark500 = server.logs.length;
+      for (let r = 0; r < p99Rounds; r++) {
+        await openLoop(500, p99Window, async () => (await baseline.hit("/credit/hot", { body: { amount: 100 } })) === 200, bare500);
+        lost500 += (await openLoop(500, p99Window, creditHot(), full500)).lost ?? 0;
+      }
+      const b = summary(bare500.latencies);
+      const f = summary(full500.latencies);
+      const bLag = summary(bare500.lags);
+      const fLag = summary(full500.lags);
+      const worker500 = server.workerTimes(mark500, path);
+      rows.push({
+        scenario: "credit",
+        case: "bare DO credit (bench/baseline), one hot wallet",
+        driver: DRIVER,
+        load: `500/s, ${p99Rounds}×${p99Window} s interleaved`,
+        n: b.n,
+        p50: b.p50,
+        p90: b.p90,
+        p99: b.p99,
+        max: b.max,
+        note: `send lag p99 ${bLag.p99} ms`,
+      });
+      rows.push({
+        scenario: "credit",
+        case: "full route, one hot wallet",
+        driver: DRIVER,
+        load: `500/s, ${p99Rounds}×${p99Window} s interleaved`,
+        n: f.n + lost500,
+        lost: lost500,
+        p50: f.p50,
+        p90: f.p90,
+        p99: f.p99,
+        max: f.max,
+        ...worker500,
+        note: `send lag p99 ${fLag.p99} ms; bare DO credit in the same windows p99 ${b.p99} ms`,
+      });
+      verdicts.push({
+        target: "credit p99 ≤ 20 ms at 500 req/s (hot wallet)",
+        measured:
+          `p99 ${f.p99} ms, p50 ${f.p50} ms, lost ${lost500} (${p99Rounds}×${p99Window} s at 500/s interleaved with the bare DO credit, whose p99 was ${b.p99} ms); ` +
+          `load generator send lag p99 ${fLag.p99} ms; Worker's own p99 ${"worker_p99" in worker500 ? worker500.worker_p99 : "?"} ms`,
+        ok: (f.p99 ?? Number.POSITIVE_INFINITY) <= 20 && lost500 === 0,
+      });
+    } finally {
+      await Promise.all([baseline.stop(), other?.stop()]);
     }
 
-    const fixedSeconds = QUICK ? 2 : 10;
+    const fixedSeconds = QUICK ? 2 : 6;
     for (const [label, op] of [
       ["one hot wallet", creditHot()],
       [`${count} wallets`, creditMany()],
@@ -565,13 +879,6 @@ async function creditScenario(): Promise<void> {
           ...server.workerTimes(mark, path),
           note: `send lag p99 ${stats.sendLagP99} ms`,
         });
-        if (rate === 500 && label === "one hot wallet") {
-          verdicts.push({
-            target: "credit p99 ≤ 20 ms at 500 req/s (hot wallet)",
-            measured: `p99 ${stats.p99} ms, p50 ${stats.p50} ms, achieved ${stats.achieved}/s, lost ${stats.lost}`,
-            ok: (stats.p99 ?? Number.POSITIVE_INFINITY) <= 20 && stats.lost === 0,
-          });
-        }
       }
     }
   } finally {
@@ -610,6 +917,8 @@ async function sagaScenario(): Promise<void> {
     const POLL_MS = 5;
     const DEADLINE_MS = 10_000;
 
+    /** Payments not terminal within DEADLINE_MS: followed after the ladder to tell slow from lost. */
+    const late: string[] = [];
     type Trace = { post: number[]; commit: number[]; gets: number[]; server: number[] };
     const payOnce = (trace: Trace) => async (i: number, scheduled: number) => {
       const res = await server.call("/v1/payment", {
@@ -629,10 +938,12 @@ async function sagaScenario(): Promise<void> {
       });
       if (Number.isFinite(commit)) trace.commit.push(commit - scheduled);
       let gets = 0;
+      late.push(id); // removed again below once it is terminal within the deadline
       while (performance.now() < deadline) {
         const got = await server.call(`/v1/payment/${id}`, { token });
         gets++;
         const status = got.body?.payment?.status;
+        if (status === "SUCCESSFUL" || status === "FAILED") late.splice(late.lastIndexOf(id), 1);
         if (status === "SUCCESSFUL") {
           trace.gets.push(gets);
           trace.server.push(Date.parse(got.body.payment.updated_at) - Date.parse(got.body.payment.created_at));
@@ -674,14 +985,41 @@ async function sagaScenario(): Promise<void> {
       measured: `p50 ${at50.p50} ms, p99 ${at50.p99} ms, lost ${at50.lost}/${at50.n}`,
       ok: (at50.p50 ?? Number.POSITIVE_INFINITY) <= 30 && (at50.p99 ?? Number.POSITIVE_INFINITY) <= 150 && at50.lost === 0,
     });
-    let best = at50.lost === 0 ? 50 : 0;
-    for (const rate of QUICK ? [100] : [100, 150, 200, 300, 400, 600]) {
-      const stats = await run(rate, QUICK ? 3 : 10);
-      if (stats.lost !== 0) break;
+    // Sustained: every payment terminal within the deadline AND the server kept up with the offered
+    // rate (a rate it only absorbs by queueing for seconds is not sustained, even with nothing lost).
+    const sustained = (stats: OpenLoopStats, rate: number) =>
+      stats.lost === 0 && (stats.achieved ?? 0) >= rate * 0.95 && (stats.p99 ?? Infinity) <= 1_000;
+    let best = sustained(at50, 50) ? 50 : 0;
+    for (const rate of QUICK ? [100] : [75, 100, 150, 200, 300]) {
+      const stats = await run(rate, QUICK ? 3 : 6);
+      if (!sustained(stats, rate)) break;
       best = rate;
     }
-    rows.push({ scenario: "saga", case: "highest rate tried with zero lost", load: `${best}/s` });
+    rows.push({
+      scenario: "saga",
+      case: "highest rate sustained (all terminal in 10 s, achieved ≥ 95% of offered, p99 ≤ 1 s)",
+      load: `${best}/s`,
+    });
     extra.sagaBestRate = best;
+    // Late is not lost: follow every payment that missed the deadline until it is terminal (60 s).
+    const overdue = [...late];
+    const settleBy = performance.now() + 60_000;
+    const pending = new Set(overdue);
+    while (pending.size > 0 && performance.now() < settleBy) {
+      for (const id of [...pending]) {
+        const status = (await server.call(`/v1/payment/${id}`, { token })).body?.payment?.status;
+        if (status === "SUCCESSFUL" || status === "FAILED") pending.delete(id);
+      }
+      if (pending.size > 0) await sleep(500);
+    }
+    rows.push({
+      scenario: "saga",
+      case: "payments late past 10 s, followed for 60 s more",
+      n: overdue.length,
+      lost: pending.size,
+      note: `${overdue.length - pending.size} reached a terminal status later; ${pending.size} still PENDING (lost)`,
+    });
+    extra.sagaLate = { late: overdue.length, stillPending: pending.size };
   } finally {
     for (const s of sockets) s.close();
     await server.stop();
@@ -1013,6 +1351,7 @@ const versionOf = (pkg: string, from = REPO) => {
   }
 };
 const wranglerDir = dirname(createRequire(import.meta.url).resolve("wrangler/package.json"));
+const benchStarted = performance.now();
 const machine = {
   cores: cpus().length,
   cpu: cpus()[0]?.model,
@@ -1023,6 +1362,7 @@ const machine = {
   workerd: versionOf("workerd", wranglerDir),
   loadavg_start: loadavg().map((n) => round(n, 2)),
   loadavg_end: [] as number[],
+  duration_s: 0,
   date: new Date().toISOString(),
   quick: QUICK,
   driver: DRIVER,
@@ -1033,6 +1373,7 @@ const failures: string[] = [];
 try {
   const needsApi = scenarios.some((s) => s === "credit" || s === "saga" || s === "optimiser");
   if (needsApi) apiBundle = build("api", "wrangler.toml");
+  if (COMPARE && selected.has("credit")) compareBundle = build("compare", join(COMPARE, "wrangler.toml"));
   if (selected.has("ceiling")) baselineBundle = build("baseline", "bench/baseline/wrangler.toml");
   for (const scenario of scenarios) {
     const t = performance.now();
@@ -1056,16 +1397,17 @@ try {
   await cleanup();
 }
 machine.loadavg_end = loadavg().map((n) => round(n, 2));
+machine.duration_s = round((performance.now() - benchStarted) / 1000, 0);
 
 // ---------------------------------------------------------------- report
 
 const cell = (v: unknown) => (v === undefined || (typeof v === "number" && Number.isNaN(v)) ? "" : String(v).replaceAll("|", "\\|"));
 const table = [
-  "| scenario | case | driver | load | n | lost | p50 ms | p90 ms | p99 ms | max ms | achieved/s | worker p50/p99 ms | note |",
-  "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+  "| scenario | case | driver | load | n | lost | p50 ms | p90 ms | p99 ms | max ms | achieved/s | worker p50/p99 ms | CPU ms/req server/client | note |",
+  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ...rows.map(
     (r) =>
-      `| ${cell(r.scenario)} | ${cell(r.case)} | ${cell(r.driver)} | ${cell(r.load)} | ${cell(r.n)} | ${cell(r.lost)} | ${cell(r.p50)} | ${cell(r.p90)} | ${cell(r.p99)} | ${cell(r.max)} | ${cell(r.achieved)} | ${r.worker_p50 === undefined ? "" : `${r.worker_p50}/${r.worker_p99}`} | ${cell(r.note)} |`,
+      `| ${cell(r.scenario)} | ${cell(r.case)} | ${cell(r.driver)} | ${cell(r.load)} | ${cell(r.n)} | ${cell(r.lost)} | ${cell(r.p50)} | ${cell(r.p90)} | ${cell(r.p99)} | ${cell(r.max)} | ${cell(r.achieved)} | ${r.worker_p50 === undefined ? "" : `${r.worker_p50}/${r.worker_p99}`} | ${r.server_cpu_ms === undefined ? "" : `${cell(r.server_cpu_ms)}/${cell(r.client_cpu_ms)}`} | ${cell(r.note)} |`,
   ),
 ].join("\n");
 const verdictTable = [
@@ -1076,9 +1418,10 @@ const verdictTable = [
 const markdown = `# Benchmark ${machine.date}${QUICK ? " (quick)" : ""}
 
 ${machine.cores} cores (${machine.cpu}), ${machine.memory_gib} GiB, Node ${machine.node}, wrangler ${machine.wrangler}, miniflare ${machine.miniflare}, workerd ${machine.workerd}.
-Load average ${machine.loadavg_start.join(" / ")} at the start, ${machine.loadavg_end.join(" / ")} at the end (other work on the machine shows here).
-Server: Miniflare (wrangler's), fresh per scenario, state on disk in a temp dir. Driver: ${DRIVER} unless a row says otherwise.
-Latency: open loop from each request's scheduled send time; "closed ×32" rows are max throughput; "serial" rows are one call at a time.
+Load average ${machine.loadavg_start.join(" / ")} at the start, ${machine.loadavg_end.join(" / ")} at the end (other work on the machine shows here; above ~2 on these 2 cores, absolute numbers are noisy and only same-run ratios mean much). The run took ${machine.duration_s} s (${scenarios.join(", ")}).
+Server: Miniflare (wrangler's), fresh per scenario, state in ${ROOT} (${STATE_FS}). Driver: ${DRIVER} unless a row says otherwise.
+Latency: open loop from each request's scheduled send time; "send lag" is how late the load generator itself sent (it shares the cores with workerd): a p99 well above the send lag is the server's, a p99 close to it is the generator's. "closed ×32" rows are max throughput ("interleaved": variants measured in alternating short windows, share = median over the rounds); "serial" rows are one call at a time.
+CPU ms/req: workerd's CPU time per completed request (idle use subtracted) / the load generator's; steadier than requests per second when the machine is busy.
 
 ## Targets
 

@@ -11,17 +11,12 @@
  * record and outcome JSON as a `POST /credit`), and each wallet still gets its D1 index row, but
  * without HTTP, auth and idempotency in front. The measured calls go through `api.fetch` as usual.
  */
+
 import api, { IdempotencyStore, LoginLimiter, WalletLedger } from "../workers/index";
 import { ledgerFor } from "../workers/lib/ledger";
+import type { SeedRequest } from "./seed-request";
 
 export { IdempotencyStore, LoginLimiter, WalletLedger };
-
-export type SeedRequest = {
-  /** Wallets to open (D1 index row + ledger `open`) before crediting. */
-  open: { wallet_id: string; user_id: string }[];
-  /** Credits of 1.00 each: `count` transfers numbered from `from` (so chunks can be sent in parallel). */
-  credits: { wallet_id: string; user_id: string; from: number; count: number }[];
-};
 
 /** Local D1 allows 100 bound parameters per statement: 4 columns → 25 rows per INSERT. */
 const ROWS_PER_INSERT = 25;
