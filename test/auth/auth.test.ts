@@ -45,6 +45,20 @@ describe("auth", () => {
     const out = await api("/auth/logout", { method: "POST", headers: { cookie } });
     expect(out.status).toBe(204);
     expect(out.headers.get("set-cookie")).toMatch(/session=;.*Max-Age=0/i);
+    expect(out.headers.getSetCookie().find((c) => c.startsWith("signed_in="))).toMatch(/signed_in=;.*Max-Age=0/i);
+  });
+
+  it("sets a readable signed_in hint with the session cookie, and nothing else readable", async () => {
+    const created = await api("/auth/signup", { body: { email: uniqueEmail(), password: "password-123" } });
+    const cookies = created.headers.getSetCookie();
+    const session = cookies.find((c) => c.startsWith("session="));
+    const hint = cookies.find((c) => c.startsWith("signed_in="));
+    expect(session).toMatch(/HttpOnly/i);
+    expect(hint).toMatch(/^signed_in=1;/);
+    expect(hint).not.toMatch(/HttpOnly/i);
+    expect(hint?.match(/Max-Age=(\d+)/)?.[1]).toBe(session?.match(/Max-Age=(\d+)/)?.[1]);
+    // The hint alone authenticates nothing.
+    expect((await api("/auth/me", { headers: { cookie: "signed_in=1" } })).status).toBe(401);
   });
 
   it("gives the same answer for an unknown email and a wrong password", async () => {

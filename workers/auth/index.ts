@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { type AppEnv, createRouter } from "../lib/app";
-import { hashPassword, issueToken, roleFor, SESSION_COOKIE, verifyPassword } from "../lib/auth";
+import { hashPassword, issueToken, roleFor, SESSION_COOKIE, SIGNED_IN_COOKIE, verifyPassword } from "../lib/auth";
 import { createDb } from "../lib/db";
 import { AppError, notFound } from "../lib/errors";
 import { newId, nowIso } from "../lib/ids";
@@ -28,6 +28,7 @@ async function startSession(c: Context<AppEnv>, row: UserRow) {
   const { token, expiresIn } = await issueToken(c.env, user);
   const secure = new URL(c.req.url).protocol === "https:";
   setCookie(c, SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: "Lax", path: "/", maxAge: expiresIn });
+  setCookie(c, SIGNED_IN_COOKIE, "1", { secure, sameSite: "Lax", path: "/", maxAge: expiresIn });
   return { user, token };
 }
 
@@ -64,6 +65,7 @@ export const authRouter = createRouter()
   })
   .openapi(routes.logout, (c) => {
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    deleteCookie(c, SIGNED_IN_COOKIE, { path: "/" });
     return c.body(null, 204);
   })
   .openapi(routes.me, async (c) => {

@@ -7,6 +7,12 @@ import { AppError, forbidden } from "./errors";
 /** Cloudflare's WebCrypto refuses PBKDF2 above 100,000 iterations in production (local dev does not). */
 export const PBKDF2_ITERATIONS = 100_000;
 export const SESSION_COOKIE = "session";
+/**
+ * A readable companion of the HttpOnly session cookie, set and cleared with it: "1" tells the UI a
+ * session may exist, so a signed-out visitor's browser never asks GET /v1/auth/me for a certain 401.
+ * It grants nothing; the session cookie (or a Bearer token) is still what authenticates.
+ */
+export const SIGNED_IN_COOKIE = "signed_in";
 const TOKEN_ALG = "HS256" as const;
 
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));

@@ -2,7 +2,7 @@ import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { queryKeys } from "../keys";
 import type { User } from "../types";
-import { startSession } from "./auth";
+import { mayHaveSession, startSession } from "./auth";
 
 const user: User = { user_id: "u1", email: "a@example.com", name: null, role: "customer", created_at: "2026-11-24T10:00:00.000Z" };
 
@@ -30,5 +30,18 @@ describe("startSession", () => {
 
     expect(client.getQueryData(queryKeys.walletList)).toBeUndefined();
     expect(client.getQueryData(queryKeys.me)).toBeNull();
+  });
+});
+
+describe("mayHaveSession", () => {
+  it("reads the API's signed_in hint among other cookies", () => {
+    expect(mayHaveSession("theme=dark; signed_in=1; other=x")).toBe(true);
+    expect(mayHaveSession("signed_in=1")).toBe(true);
+  });
+
+  it("is false without the hint, with a cleared hint, or with a look-alike", () => {
+    expect(mayHaveSession("")).toBe(false);
+    expect(mayHaveSession("signed_in=")).toBe(false);
+    expect(mayHaveSession("not_signed_in=1; signed_in=0")).toBe(false);
   });
 });

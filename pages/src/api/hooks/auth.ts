@@ -4,11 +4,20 @@ import { isUnauthenticated } from "../errors";
 import { queryKeys } from "../keys";
 import type { User } from "../types";
 
-/** Who is signed in: the user, or null when there is no valid session (401). */
+/**
+ * Whether a session may exist: the API sets the readable `signed_in=1` cookie together with the
+ * HttpOnly session cookie and clears both on sign-out. Without it there is nothing to ask.
+ */
+export function mayHaveSession(cookies: string = document.cookie): boolean {
+  return cookies.split(";").some((cookie) => cookie.trim() === "signed_in=1");
+}
+
+/** Who is signed in: the user, or null when there is no valid session (no hint, or 401). */
 export function useMe() {
   return useQuery<User | null>({
     queryKey: queryKeys.me,
     queryFn: async () => {
+      if (!mayHaveSession()) return null;
       try {
         return (await body(api.GET("/v1/auth/me"))).user;
       } catch (error) {
