@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import committedOpenApi from "../pages/src/api/openapi.json";
 import { api, expectEnvelope, signup } from "./helpers/api";
 
 describe("the app shell", () => {
@@ -19,6 +20,11 @@ describe("the app shell", () => {
     const docs = await SELF.fetch("http://localhost/v1/docs");
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("openapi.json");
+  });
+
+  it("matches the OpenAPI document the UI's typed client is generated from (npm run gen:api)", async () => {
+    const served = (await api("/openapi.json")).body;
+    expect(served).toEqual(committedOpenApi);
   });
 
   it("answers unknown routes with a 404 envelope", async () => {
