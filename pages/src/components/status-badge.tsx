@@ -1,3 +1,6 @@
+import type { Loan } from "../api/types";
+import { formatMoney } from "../lib/money";
+
 const TONES: Record<string, string> = {
   PENDING: "bg-amber-100 text-amber-900 ring-amber-300",
   APPROVED: "bg-sky-100 text-sky-900 ring-sky-300",
@@ -31,5 +34,15 @@ export function StatusBadge({ status, testId }: { status: string; testId?: strin
       {status === "PENDING" && <span className="size-1.5 motion-safe:animate-pulse rounded-full bg-amber-600" aria-hidden="true" />}
       {LABELS[status] ?? status}
     </span>
+  );
+}
+
+/** A loan's status, and what is still owed while it is being repaid. */
+export function LoanStanding({ loan, className = "text-right" }: { loan: Pick<Loan, "status" | "remaining_balance">; className?: string }) {
+  return (
+    <div className={className}>
+      <StatusBadge status={loan.status} testId="loan-status" />
+      {loan.status === "APPROVED" && <p className="mt-1 text-xs tabular-nums text-slate-600">{formatMoney(loan.remaining_balance)} left</p>}
+    </div>
   );
 }

@@ -6,7 +6,7 @@ import type { Loan, Wallet } from "../api/types";
 import { buttonClass } from "../components/button";
 import { Card, PageHeader, Stat } from "../components/card";
 import { EmptyState, QueryState, Skeleton } from "../components/feedback";
-import { StatusBadge } from "../components/status-badge";
+import { LoanStanding } from "../components/status-badge";
 import { TransactionList } from "../components/transaction-list";
 import { useUser } from "../components/use-user";
 import { WalletRequired } from "../components/wallet-required";
@@ -56,12 +56,7 @@ function ActiveLoans({ wallet }: { wallet: Wallet }) {
                     {formatMoney(loan.amount)} · {formatPercent(loan.interest_rate)} · {loan.loan_term_months} months
                   </p>
                 </div>
-                <div className="shrink-0 text-right">
-                  <StatusBadge status={loan.status} testId="loan-status" />
-                  {loan.status === "APPROVED" && (
-                    <p className="mt-1 text-xs tabular-nums text-slate-600">{formatMoney(loan.remaining_balance)} left</p>
-                  )}
-                </div>
+                <LoanStanding loan={loan} className="shrink-0 text-right" />
               </li>
             ))}
           </ul>

@@ -11,7 +11,7 @@ import { MoneyField, TextField } from "../components/field";
 import { applyApiFieldErrors } from "../components/form-errors";
 import { ScheduleTable } from "../components/schedule-table";
 import { ScrollRegion } from "../components/scroll-region";
-import { StatusBadge } from "../components/status-badge";
+import { LoanStanding } from "../components/status-badge";
 import { WalletRequired } from "../components/wallet-required";
 import { formatDate, formatPercent } from "../lib/format";
 import { formatRate, LOAN_MAX_CENTS, LOAN_MAX_TERM, LOAN_MIN_CENTS, LOAN_MIN_TERM, type LoanQuote, quoteLoan } from "../lib/loan-pricing";
@@ -172,12 +172,7 @@ function MyLoans({ wallet }: { wallet: Wallet }) {
                       applied {formatDate(loan.created_at)}
                     </p>
                   </div>
-                  <div className="text-right">
-                    <StatusBadge status={loan.status} testId="loan-status" />
-                    {loan.status === "APPROVED" && (
-                      <p className="mt-1 text-xs tabular-nums text-slate-600">{formatMoney(loan.remaining_balance)} left</p>
-                    )}
-                  </div>
+                  <LoanStanding loan={loan} />
                 </li>
               ))}
           </ul>
