@@ -33,11 +33,12 @@ export const ENVIRONMENTS = {
 export const isPlaceholderId = (/** @type {string | undefined} */ id) => !id || /^0{8}-0{4}-0{4}-0{4}-0{11}[0-9]$/.test(id);
 
 /**
- * `--env staging|production` (or `--env=…`) and the boolean flags present.
+ * `--env staging|production` (or `--env=…`) and which of the `allowed` boolean flags are present (any other is an error).
  * @param {string[]} argv
  * @param {string} usage
+ * @param {string[]} [allowed]
  */
-export function parseArgs(argv, usage) {
+export function parseArgs(argv, usage, allowed = ["dry-run"]) {
   const flags = new Set();
   let env;
   for (let i = 0; i < argv.length; i++) {
@@ -47,8 +48,11 @@ export function parseArgs(argv, usage) {
     else if (arg === "--help" || arg === "-h") {
       console.log(usage);
       process.exit(0);
-    } else if (arg.startsWith("--")) flags.add(arg.slice(2));
-    else {
+    } else if (arg.startsWith("--") && allowed.includes(arg.slice(2))) flags.add(arg.slice(2));
+    else if (arg.startsWith("--")) {
+      console.error(`Unknown option ${arg}\n${usage}`);
+      process.exit(2);
+    } else {
       console.error(`Unexpected argument ${arg}\n${usage}`);
       process.exit(2);
     }

@@ -22,14 +22,9 @@ const usage = `usage: node scripts/deploy.mjs --env <${Object.keys(ENVIRONMENTS)
   --dry-run  print every command (and the generated Pages config) without running anything
   --skip-ui  deploy the database migrations and the API Worker only`;
 
-const { env, flags } = parseArgs(process.argv.slice(2), usage);
+const { env, flags } = parseArgs(process.argv.slice(2), usage, ["dry-run", "skip-ui"]);
 const dryRun = flags.has("dry-run");
 const skipUi = flags.has("skip-ui");
-const unknown = [...flags].filter((f) => f !== "dry-run" && f !== "skip-ui");
-if (unknown.length > 0) {
-  console.error(`Unknown option --${unknown[0]}\n${usage}`);
-  process.exit(2);
-}
 
 const run = runner({ dryRun });
 const api = apiResources(env);

@@ -13,11 +13,6 @@ const usage = `usage: node scripts/setup-cloudflare.mjs --env <${Object.keys(ENV
 
 const { env, flags } = parseArgs(process.argv.slice(2), usage);
 const dryRun = flags.has("dry-run");
-const unknown = [...flags].filter((f) => f !== "dry-run");
-if (unknown.length > 0) {
-  console.error(`Unknown option --${unknown[0]}\n${usage}`);
-  process.exit(2);
-}
 
 const run = runner({ dryRun });
 const api = apiResources(env);
