@@ -12,6 +12,17 @@ const ledgerOf = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.i
 const fingerprint = (path: string, body: unknown) => sha256Hex(`POST /v1${path}\n${JSON.stringify(body)}`);
 const balanceOf = async (user: TestUser, walletId: string) => (await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance;
 
+/** What a first request's handler did on the ledger before its response reached the client. */
+const firstRequestMoved = async (user: TestUser, walletId: string, key: string, kind: "credit" | "debit", amount: number) =>
+  ledgerOf(walletId)[kind]({
+    transferId: await transferIdFor(user.user_id, key, `${kind}:${walletId}`),
+    owner: user.user_id,
+    amount,
+    type: kind === "credit" ? "DEPOSIT" : "WITHDRAWAL",
+    description: null,
+    now: new Date().toISOString(),
+  });
+
 describe("Idempotency-Key", () => {
   it("same key and body ×5 → one effect and identical responses", async () => {
     const user = await signup();
@@ -171,15 +182,7 @@ describe("Idempotency-Key", () => {
       const path = `/wallet/${walletId}/credit`;
       const body = { amount: "3.50" };
       expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
-      // What the first request's handler did before its response reached the client.
-      const committed = await ledgerOf(walletId).credit({
-        transferId: await transferIdFor(user.user_id, key, `credit:${walletId}`),
-        owner: user.user_id,
-        amount: 350,
-        type: "DEPOSIT",
-        description: null,
-        now: new Date().toISOString(),
-      });
+      const committed = await firstRequestMoved(user, walletId, key, "credit", 350);
       if (!committed.ok) throw new Error("credit refused");
       const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
       expect(res.status).toBe(200);
@@ -195,14 +198,7 @@ describe("Idempotency-Key", () => {
       const path = `/wallet/${walletId}/debit`;
       const body = { amount: "1.00" };
       expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
-      const refused = await ledgerOf(walletId).debit({
-        transferId: await transferIdFor(user.user_id, key, `debit:${walletId}`),
-        owner: user.user_id,
-        amount: 100,
-        type: "WITHDRAWAL",
-        description: null,
-        now: new Date().toISOString(),
-      });
+      const refused = await firstRequestMoved(user, walletId, key, "debit", 100);
       expect(refused).toMatchObject({ ok: false, code: "INSUFFICIENT_FUNDS" });
       const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
       expect(res.status).toBe(409);
@@ -217,14 +213,7 @@ describe("Idempotency-Key", () => {
       const body = { amount: "2.00" };
       const longAgo = Date.now() - LEASE_MS - 1_000;
       expect(await storeOf(user).begin(key, await fingerprint(path, body), longAgo)).toEqual({ state: "new" });
-      const committed = await ledgerOf(walletId).credit({
-        transferId: await transferIdFor(user.user_id, key, `credit:${walletId}`),
-        owner: user.user_id,
-        amount: 200,
-        type: "DEPOSIT",
-        description: null,
-        now: new Date().toISOString(),
-      });
+      const committed = await firstRequestMoved(user, walletId, key, "credit", 200);
       if (!committed.ok) throw new Error("credit refused");
       const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
       expect(res.status).toBe(200);

@@ -55,13 +55,11 @@ function idempotencyMiddleware(effectStoresOutcome: boolean) {
       case "in_progress":
         throw inProgress();
       case "effect":
-        // Read-only: the handler rebuilds the first response from the effect's stored outcome or
-        // throws 409. The key stays as the first request left it.
+        // Read-only: the handler rebuilds the first response from the effect's stored outcome (and
+        // marks it Idempotent-Replayed) or throws 409. The key stays as the first request left it.
         c.set("idempotencyKey", key);
         c.set("idempotencyReplay", true);
-        await next();
-        if (c.res.status < 300) c.res.headers.set("idempotent-replayed", "true");
-        return;
+        return next();
     }
     c.set("idempotencyKey", key);
     try {
