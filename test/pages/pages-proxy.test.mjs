@@ -95,6 +95,26 @@ describe("Pages origin → Pages Function → service binding → API Worker", {
     assert.equal(wallet.wallet.balance, "13.00", "the replayed credit must not count twice");
   });
 
+  test("cookie requests from the Pages origin itself pass the Origin check; another origin's are refused", async () => {
+    const email = `pages-origin-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const signup = await fetch(url("/v1/auth/signup"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: "Quiet-Harbor-7-Lantern" }),
+    });
+    const cookie = sessionCookie(signup);
+    await json(signup, 201);
+    const createWallet = (/** @type {Record<string, string>} */ headers) =>
+      fetch(url("/v1/wallet"), { method: "POST", headers: { "content-type": "application/json", cookie, ...headers }, body: "{}" });
+    // What a browser sends from the UI: its own (Pages) origin, which the Worker sees as the request URL's.
+    await json(await createWallet({ origin: String(stack?.origin), "sec-fetch-site": "same-origin" }), 201);
+    const refused = await json(await createWallet({ origin: "https://evil.example", "sec-fetch-site": "cross-site" }), 403);
+    assert.equal(refused.error.code, "FORBIDDEN");
+    const logout = await fetch(url("/v1/auth/logout"), { method: "POST", headers: { cookie, origin: String(stack?.origin) } });
+    assert.equal(logout.status, 204);
+    await json(await fetch(url("/v1/auth/me"), { headers: { cookie } }), 401);
+  });
+
   for (const path of ["/", "/wallet", "/loans/some-id"]) {
     test(`deep link ${path} serves the SPA's index.html`, async () => {
       const res = await fetch(url(path), { headers: { accept: "text/html" } });
