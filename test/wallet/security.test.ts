@@ -51,7 +51,9 @@ describe("wallet ownership (BOLA)", () => {
     const { sign } = await import("hono/jwt");
     const a = await signup();
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: a.user_id, email: a.email, role: "customer", iat: now - 120, nbf: now - 120 };
+    // Every token names its session (API.md "Sessions"): the fresh one must name a live one.
+    const sid = JSON.parse(atob(a.token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid;
+    const claims = { sub: a.user_id, sid, email: a.email, role: "customer", iat: now - 120, nbf: now - 120 };
     const expired = await sign({ ...claims, exp: now - 60 }, env.JWT_SECRET, "HS256");
     expectEnvelope(await api("/wallet", { token: expired }), 401, "UNAUTHENTICATED");
     const fresh = await sign({ ...claims, exp: now + 60 }, env.JWT_SECRET, "HS256");
