@@ -10,13 +10,14 @@ import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { AppError, errorBody } from "./lib/errors";
+import { jsonBodies } from "./lib/json-body";
+import { limitPerIp } from "./lib/rate-limit";
 import { loansRouter } from "./loans";
 import { paymentsRouter } from "./payments";
 import { savingsRouter } from "./savings";
 import { walletRouter } from "./wallet";
 
 export const MAX_BODY_BYTES = 64 * 1024;
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const health = createRoute({
   method: "get",
@@ -98,15 +99,17 @@ app.use(
   }),
 );
 // JSON only: also what makes the cookie session safe from cross-site form posts (they cannot send JSON).
+app.use("/v1/*", jsonBodies);
+
+// Signup and login per client IP (login's failed attempts are also limited, exactly, by LoginLimiter).
+app.post("/v1/auth/signup", limitPerIp("AUTH_RATE_LIMIT"));
+app.post("/v1/auth/login", limitPerIp("AUTH_RATE_LIMIT"));
+
+// Nothing the API answers may be kept by a browser or a shared cache, except its public documents.
+const CACHEABLE = new Set(["/v1/health", "/v1/openapi.json"]);
 app.use("/v1/*", async (c, next) => {
-  if (BODY_METHODS.has(c.req.method)) {
-    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
-    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
-    if (hasBody && type !== "application/json") {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json");
-    }
-  }
   await next();
+  if (!CACHEABLE.has(c.req.path) && !c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
 });
 
 app.route("/v1", v1);

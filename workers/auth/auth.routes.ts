@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
 import { requireUser } from "../lib/auth";
+import { textSchema } from "../lib/text";
 
 const Email = z
   .string()
@@ -32,11 +33,11 @@ export const signup = createRoute({
   tags: ["Auth"],
   summary: "Create an account",
   request: {
-    body: jsonBody(z.strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(100).optional() })),
+    body: jsonBody(z.strictObject({ email: Email, password: Password, name: textSchema({ max: 100 }).optional() })),
   },
   responses: {
     201: jsonResponse(Session, "Account created; signed in"),
-    ...errorResponses("VALIDATION_ERROR", "EMAIL_TAKEN", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"),
+    ...errorResponses("VALIDATION_ERROR", "EMAIL_TAKEN", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED"),
   },
 });
 

@@ -68,6 +68,7 @@ export interface paths {
                         email: string;
                         /** @example correct horse battery */
                         password: string;
+                        /** @description 1..100 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         name?: string;
                     };
                 };
@@ -115,6 +116,15 @@ export interface paths {
                 };
                 /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE): UNSUPPORTED_MEDIA_TYPE */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -408,8 +418,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+                /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED, WALLET_LIMIT */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -513,7 +532,10 @@ export interface paths {
                          * @example 12.50
                          */
                         amount: string;
-                        /** @example Salary */
+                        /**
+                         * @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Salary
+                         */
                         description?: string;
                     };
                 };
@@ -594,6 +616,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -632,7 +663,10 @@ export interface paths {
                          * @example 12.50
                          */
                         amount: string;
-                        /** @example Salary */
+                        /**
+                         * @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Salary
+                         */
                         description?: string;
                     };
                 };
@@ -706,6 +740,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -934,6 +977,7 @@ export interface paths {
                          */
                         amount: string;
                         loan_term_months: number;
+                        /** @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         purpose?: string;
                     };
                 };
@@ -1217,6 +1261,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        /** @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         reason?: string;
                     };
                 };
@@ -1372,6 +1417,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: REPAYMENT_EXCEEDS_BALANCE, IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1537,13 +1591,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         wallet_id: string;
-                        /** @example Coffee Corner */
+                        /**
+                         * @description 1..100 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Coffee Corner
+                         */
                         merchant: string;
                         /**
                          * @description Positive amount with at most two decimals, as a string or a JSON number (0.01..1000000.00).
                          * @example 12.50
                          */
                         amount: string;
+                        /** @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         description?: string;
                     };
                 };
@@ -1598,6 +1656,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1767,7 +1834,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         wallet_id: string;
-                        /** @example Holiday */
+                        /**
+                         * @description 1..100 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Holiday
+                         */
                         goal_name: string;
                         /**
                          * @description Positive amount with at most two decimals, as a string or a JSON number (0.01..1000000.00).
@@ -1996,6 +2066,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -2094,6 +2173,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2167,6 +2255,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: GOAL_NOT_REACHED, IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2322,6 +2419,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: BUDGET_TOO_LOW, NEVER_PAID_OFF */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2538,7 +2644,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "RATE_LIMITED" | "INTERNAL";
+                code: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "WALLET_LIMIT" | "RATE_LIMITED" | "INTERNAL";
                 message: string;
                 request_id: string;
                 details: {
@@ -2699,8 +2805,8 @@ export interface components {
                 /** @example 1250.00 */
                 interest_paid: string;
             }[];
-            /** @description One row per month, `months` rows. */
-            schedule: {
+            /** @description One row per month, `months` rows; absent unless `include_schedule` asked for this plan. */
+            schedule?: {
                 /** @description 1 for the first month. */
                 month: number;
                 /**
@@ -2735,12 +2841,14 @@ export interface components {
              */
             monthly_budget: string;
             debts?: components["schemas"]["DebtInput"][];
+            /** @description `true` (the default when absent): every plan has its `schedule`; `false`: none has (the comparison alone, a few KB); a strategy name: only that plan has it. Schedules that would exceed 2 MB of JSON are refused (400): ask for one strategy, or none. */
+            include_schedule?: boolean | ("avalanche" | "snowball" | "minimum_only");
             /** @description Instead of `debts`: use this wallet's APPROVED loans (name = purpose, or the loan id when the purpose is empty or shared by two loans; balance = remaining_balance; apr = interest_rate). A wallet with no approved loans gets three empty plans (months 0). */
             wallet_id?: string;
         };
         DebtInput: {
             /**
-             * @description Unique within the request.
+             * @description 1..40 printable characters, unique within the request.
              * @example Credit card
              */
             name: string;
