@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -8,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
+import { docsRouter } from "./docs";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { AppError, errorBody } from "./lib/errors";
 import { jsonBodies } from "./lib/json-body";
@@ -52,7 +52,6 @@ export const OPENAPI_INFO = {
   servers: [{ url: "/v1" }],
 };
 v1.doc31("/openapi.json", OPENAPI_INFO);
-v1.get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Edge Fintech API" }));
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -112,6 +111,7 @@ app.use("/v1/*", async (c, next) => {
   if (!CACHEABLE.has(c.req.path) && !c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
 });
 
+app.route("/v1", docsRouter);
 app.route("/v1", v1);
 
 app.notFound((c) => c.json(errorBody("NOT_FOUND", "No such route", c.get("requestId")), 404));
