@@ -10,6 +10,8 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: { JWT_SECRET: "test-secret-that-is-long-enough-for-hs256", TEST_MIGRATIONS: migrations },
+          // Low limits that test/security/rate-limit.test.ts swaps in for the configured (generous) ones.
+          ratelimits: { TEST_RATE_LIMIT_3: { namespace_id: "9001", simple: { limit: 3, period: 60 } } },
         },
       }),
     ],

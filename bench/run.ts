@@ -225,7 +225,9 @@ function modulesOf(dir: string) {
   const modules: { type: string; path: string }[] = [];
   for (const file of readdirSync(dir)) {
     if (file.endsWith(".map") || file === "README.md") continue;
-    if (/\.m?js$/.test(file)) modules.push({ type: "ESModule", path: join(dir, file) });
+    // A file collected by a wrangler.toml [[rules]] entry is named by its content hash; ours are Text.
+    if (/^[0-9a-f]{40}-/.test(file) && !file.endsWith(".wasm")) modules.push({ type: "Text", path: join(dir, file) });
+    else if (/\.m?js$/.test(file)) modules.push({ type: "ESModule", path: join(dir, file) });
     else if (file.endsWith(".wasm")) modules.push({ type: "CompiledWasm", path: join(dir, file) });
     else throw new Error(`unexpected file in the Worker bundle: ${file}`);
   }

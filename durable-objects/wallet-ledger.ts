@@ -112,20 +112,30 @@ const OUTBOX_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
  */
 export class WalletLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** False until `open`: an object nobody opened has no tables, and its reads answer "not found" without writing. */
+  private hasSchema: boolean;
   /** Test seam: called at named points inside ledger transactions; throwing rolls the transaction back. */
   faultPoint: ((point: string) => void) | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    // Schema setup is synchronous, so no request can observe a half-initialised object.
-    this.sql.exec(SCHEMA);
+    // The schema is created by the first `open`, never here: anyone can ask for any wallet id, and a
+    // constructor that wrote would create storage for each. A wallet that exists gets the
+    // (idempotent) schema again, so tables added later reach it. Synchronous: no request can observe
+    // a half-initialised object.
+    this.hasSchema = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'wallet'").toArray().length > 0;
+    if (this.hasSchema) this.sql.exec(SCHEMA);
   }
 
   // ---------------------------------------------------------------- reads
 
   /** Creates the wallet if it does not exist yet; idempotent by wallet id. */
   open(walletId: string, userId: string, currency: string, now: string): WalletSnapshot {
+    if (!this.hasSchema) {
+      this.sql.exec(SCHEMA);
+      this.hasSchema = true;
+    }
     const existing = this.walletRow();
     if (existing) {
       if (existing.user_id !== userId || existing.wallet_id !== walletId) {
@@ -273,6 +283,8 @@ export class WalletLedger extends DurableObject<Env> {
    * the transfer ran, or stores an ABANDONED refusal so that a late delivery can never run it.
    */
   abandonTransfer(transferId: string, now: string): MoveOutcome {
+    // A wallet that was never opened moved nothing and never will: nothing to store.
+    if (!this.hasSchema) return { ok: false, code: "ABANDONED", replayed: false };
     return this.ctx.storage.transactionSync((): MoveOutcome => {
       const stored = this.sql.exec<{ outcome: string }>("SELECT outcome FROM transfers WHERE transfer_id = ?", transferId).toArray()[0];
       if (stored) return { ...(JSON.parse(stored.outcome) as MoveOutcome), replayed: true };
@@ -290,6 +302,7 @@ export class WalletLedger extends DurableObject<Env> {
 
   /** The entries a reconciliation compares with D1: every saga movement, keyed by its reference. */
   sagaEntries(): { type: TransactionType; reference_id: string; amount: number; count: number }[] {
+    if (!this.hasSchema) return [];
     return this.sql
       .exec<{ type: TransactionType; reference_id: string; amount: number; count: number }>(
         `SELECT type, reference_id, SUM(amount) AS amount, COUNT(*) AS count FROM entries
@@ -415,6 +428,7 @@ export class WalletLedger extends DurableObject<Env> {
   }
 
   outboxSize(): number {
+    if (!this.hasSchema) return 0;
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
   }
 
@@ -555,6 +569,7 @@ export class WalletLedger extends DurableObject<Env> {
   }
 
   private walletRow(): WalletRow | undefined {
+    if (!this.hasSchema) return undefined;
     return this.sql
       .exec<WalletRow>("SELECT wallet_id, user_id, currency, balance, created_at, updated_at FROM wallet WHERE id = 1")
       .toArray()[0];

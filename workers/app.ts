@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -8,15 +7,17 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
+import { docsRouter } from "./docs";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { AppError, errorBody } from "./lib/errors";
+import { jsonBodies } from "./lib/json-body";
+import { limitPerIp } from "./lib/rate-limit";
 import { loansRouter } from "./loans";
 import { paymentsRouter } from "./payments";
 import { savingsRouter } from "./savings";
 import { walletRouter } from "./wallet";
 
 export const MAX_BODY_BYTES = 64 * 1024;
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const health = createRoute({
   method: "get",
@@ -51,7 +52,6 @@ export const OPENAPI_INFO = {
   servers: [{ url: "/v1" }],
 };
 v1.doc31("/openapi.json", OPENAPI_INFO);
-v1.get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Edge Fintech API" }));
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -98,17 +98,20 @@ app.use(
   }),
 );
 // JSON only: also what makes the cookie session safe from cross-site form posts (they cannot send JSON).
+app.use("/v1/*", jsonBodies);
+
+// Signup and login per client IP (login's failed attempts are also limited, exactly, by LoginLimiter).
+app.post("/v1/auth/signup", limitPerIp("AUTH_RATE_LIMIT"));
+app.post("/v1/auth/login", limitPerIp("AUTH_RATE_LIMIT"));
+
+// Nothing the API answers may be kept by a browser or a shared cache, except its public documents.
+const CACHEABLE = new Set(["/v1/health", "/v1/openapi.json"]);
 app.use("/v1/*", async (c, next) => {
-  if (BODY_METHODS.has(c.req.method)) {
-    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
-    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
-    if (hasBody && type !== "application/json") {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json");
-    }
-  }
   await next();
+  if (!CACHEABLE.has(c.req.path) && !c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
 });
 
+app.route("/v1", docsRouter);
 app.route("/v1", v1);
 
 app.notFound((c) => c.json(errorBody("NOT_FOUND", "No such route", c.get("requestId")), 404));

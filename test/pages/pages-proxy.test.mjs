@@ -135,6 +135,21 @@ describe("Pages origin → Pages Function → service binding → API Worker", {
     await res.arrayBuffer();
   });
 
+  test("every HTML page of the UI carries the Content-Security-Policy of pages/public/_headers", async () => {
+    for (const path of ["/", "/wallet", "/debt-optimiser"]) {
+      const res = await fetch(url(path), { headers: { accept: "text/html" } });
+      await res.text();
+      const csp = res.headers.get("content-security-policy") ?? "";
+      assert.match(csp, /script-src 'self'(;|$)/, `${path}: ${csp}`);
+      assert.match(csp, /frame-ancestors 'none'/, `${path}: ${csp}`);
+      assert.doesNotMatch(csp, /unsafe-eval|https?:/, `${path}: ${csp}`);
+    }
+    // The API reference page is the Worker's own, with its stricter policy, through the Function.
+    const docs = await fetch(url("/v1/docs"));
+    await docs.text();
+    assert.match(docs.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+  });
+
   test("an unknown /v1 route is the API's JSON 404, not the SPA", async () => {
     const body = await json(await fetch(url("/v1/nope")), 404);
     assert.equal(body.error.code, "NOT_FOUND");

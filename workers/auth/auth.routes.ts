@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
 import { requireUser } from "../lib/auth";
+import { textSchema } from "../lib/text";
 
 const Email = z
   .string()
@@ -57,11 +58,11 @@ export const signup = createRoute({
   description:
     "A weak password (common, guessable, containing the email's name, or with control characters) is a 400 with the reason in `details`.",
   request: {
-    body: jsonBody(z.strictObject({ email: Email, password: NewPassword, name: z.string().trim().min(1).max(100).optional() })),
+    body: jsonBody(z.strictObject({ email: Email, password: NewPassword, name: textSchema({ max: 100 }).optional() })),
   },
   responses: {
     201: jsonResponse(SignedIn, "Account created; signed in"),
-    ...errorResponses("VALIDATION_ERROR", "EMAIL_TAKEN", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"),
+    ...errorResponses("VALIDATION_ERROR", "EMAIL_TAKEN", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED"),
   },
 });
 

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
 import { requireUser } from "../lib/auth";
 import { amountSchema, moneyString, parseAmount } from "../lib/money";
+import { limitPerUser } from "../lib/rate-limit";
+import { textSchema } from "../lib/text";
 import { MAX_MONTHS } from "./simulate";
 
 export const MAX_DEBTS = 50;
@@ -13,7 +15,7 @@ export const aprSchema = z
   .union([z.string(), z.number()])
   .transform((value, ctx) => {
     // Numbers are read through their shortest decimal form, as amounts are (see money.ts).
-    const match = APR.exec(typeof value === "number" ? String(value) : value.trim());
+    const match = APR.exec(typeof value === "number" ? String(value) : value);
     const bp = match ? Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0")) : undefined;
     if (bp === undefined || bp > 10_000) {
       ctx.addIssue({ code: "custom", message: "apr must be a percent from 0 to 100 with at most two decimal places" });
@@ -29,7 +31,7 @@ const ZERO = /^0(?:\.0{1,2})?$/;
 export const minimumPaymentSchema = z
   .union([z.string(), z.number()])
   .transform((value, ctx) => {
-    if (ZERO.test(typeof value === "number" ? String(value) : value.trim())) return 0;
+    if (ZERO.test(typeof value === "number" ? String(value) : value)) return 0;
     const parsed = parseAmount(value);
     if (!parsed.ok) {
       ctx.addIssue({ code: "custom", message: `${parsed.message} (or 0)` });
@@ -45,7 +47,10 @@ export const minimumPaymentSchema = z
 
 const DebtInput = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).openapi({ example: "Credit card", description: "Unique within the request." }),
+    name: textSchema({ max: 40 }).openapi({
+      example: "Credit card",
+      description: "1..40 printable characters, unique within the request.",
+    }),
     balance: amountSchema(),
     apr: aprSchema,
     minimum_payment: minimumPaymentSchema,
@@ -56,6 +61,15 @@ export const OptimiseRequest = z
   .strictObject({
     monthly_budget: amountSchema().openapi({ description: "Money available for all the debts each month." }),
     debts: z.array(DebtInput).min(1).max(MAX_DEBTS).optional(),
+    include_schedule: z
+      .union([z.boolean(), z.enum(["avalanche", "snowball", "minimum_only"])])
+      .optional()
+      .openapi({
+        description:
+          "`true` (the default when absent): every plan has its `schedule`; `false`: none has (the comparison alone, a few KB); a " +
+          "strategy name: only that plan has it. Schedules that would exceed 2 MB of JSON are refused (400): ask " +
+          "for one strategy, or none.",
+      }),
     wallet_id: z
       .string()
       .optional()
@@ -112,7 +126,8 @@ export const PlanSchema = z
           payments: MoneyByDebt("What each debt was paid this month (minimum plus any extra); 0.00 once paid off."),
         }),
       )
-      .openapi({ description: "One row per month, `months` rows." }),
+      .optional()
+      .openapi({ description: "One row per month, `months` rows; absent unless `include_schedule` asked for this plan." }),
   })
   .openapi("DebtPlan", {
     description:
@@ -148,11 +163,12 @@ export const optimiseDebts = createRoute({
     "Give either `debts` or `wallet_id`. 422 BUDGET_TOO_LOW when monthly_budget is below the sum of the minimum " +
     `payments; 422 NEVER_PAID_OFF when avalanche or snowball would need more than ${MAX_MONTHS} months.`,
   security,
-  middleware: [requireUser] as const,
+  middleware: [requireUser, limitPerUser("OPTIMISER_RATE_LIMIT")] as const,
   request: { body: jsonBody(OptimiseRequest) },
   responses: {
     200: jsonResponse(OptimiseResponse, "The three plans and the recommendation"),
     ...errorResponses(
+      "RATE_LIMITED",
       "VALIDATION_ERROR",
       "UNAUTHENTICATED",
       "NOT_FOUND",

@@ -4,7 +4,10 @@ import { AppError } from "../lib/errors";
 import { formatCents } from "../lib/money";
 import { listApprovedLoansForWallet } from "../lib/queries";
 import * as routes from "./debt-optimiser.routes";
-import { type Debt, formatPlan, optimise } from "./simulate";
+import { type Debt, formatPlan, formatPlanSummary, optimise, type Plan, type Strategy, scheduleBytes } from "./simulate";
+
+/** The largest answer with schedules (API.md: a 50-debt answer with schedules is at most 2 MB). */
+export const MAX_SCHEDULE_BYTES = 2_000_000;
 
 export type ApprovedLoan = {
   loan_id: string;
@@ -38,18 +41,31 @@ export function debtsFromLoans(loans: readonly ApprovedLoan[]): Debt[] {
 }
 
 export const debtOptimiserRouter = createRouter().openapi(routes.optimiseDebts, async (c) => {
-  const { monthly_budget, debts, wallet_id } = c.req.valid("json");
+  const { monthly_budget, debts, wallet_id, include_schedule } = c.req.valid("json");
   const input = debts
     ? debts.map((d) => ({ name: d.name, balance: d.balance, aprBp: d.apr, minimumPayment: d.minimum_payment }))
     : // The request schema lets through exactly one of debts and wallet_id.
       debtsFromLoans(await listApprovedLoansForWallet(createDb(c.env.DB), c.get("user").user_id, wallet_id!));
   const outcome = optimise(input, monthly_budget);
   if (!outcome.ok) throw new AppError(outcome.code, outcome.message);
+  const wanted = (strategy: Strategy) => (include_schedule ?? true) === true || include_schedule === strategy;
+  const plans = [outcome.avalanche, outcome.snowball, outcome.minimumOnly].filter((plan) => plan !== null);
+  // 50 debts over 600 months is megabytes per plan: bounded before anything is built.
+  const bytes = plans.filter((plan) => wanted(plan.strategy)).reduce((sum, plan) => sum + scheduleBytes(plan), 0);
+  if (bytes > MAX_SCHEDULE_BYTES) {
+    throw new AppError("VALIDATION_ERROR", "The schedules would be too large", [
+      {
+        path: "include_schedule",
+        message: `the schedules asked for would be about ${Math.ceil(bytes / 1_000_000)} MB (at most ${MAX_SCHEDULE_BYTES / 1_000_000} MB): ask for one strategy's schedule, or false`,
+      },
+    ]);
+  }
+  const present = (plan: Plan) => (wanted(plan.strategy) ? formatPlan(plan) : formatPlanSummary(plan));
   return c.json(
     {
-      avalanche: formatPlan(outcome.avalanche),
-      snowball: formatPlan(outcome.snowball),
-      minimum_only: outcome.minimumOnly && formatPlan(outcome.minimumOnly),
+      avalanche: present(outcome.avalanche),
+      snowball: present(outcome.snowball),
+      minimum_only: outcome.minimumOnly && present(outcome.minimumOnly),
       recommended: outcome.recommended,
       interest_saved: formatCents(outcome.interestSaved),
     },

@@ -161,6 +161,45 @@ export function optimise(debts: readonly Debt[], monthlyBudget: Cents): Optimisa
 }
 
 /** A plan as API.md's `Plan`: money as "12.50" strings, per-month amounts keyed by debt name. */
+/** Length of `formatCents(cents)` for cents >= 0, without building the string. */
+function formattedLength(cents: Cents): number {
+  let digits = 1;
+  for (let n = Math.abs(cents); n >= 10; n = Math.floor(n / 10)) digits++;
+  return Math.max(digits, 3) + 1 + (cents < 0 ? 1 : 0);
+}
+
+/**
+ * The JSON size of a plan's schedule as `formatPlan` would answer it (to a few bytes per row),
+ * counted without building it, so an answer of megabytes can be refused before it costs memory.
+ */
+export function scheduleBytes(plan: Plan): number {
+  const keys = plan.debts.reduce((sum, d) => sum + JSON.stringify(d.name).length + 2, 0);
+  let bytes = 0;
+  for (const row of plan.schedule) {
+    // {"month":N,"total_balance":"X","balances":{…},"payments":{…}},
+    bytes += 58 + String(row.month).length + formattedLength(row.totalBalance) + 2 * keys;
+    for (const cents of row.balances) bytes += formattedLength(cents) + 2;
+    for (const cents of row.payments) bytes += formattedLength(cents) + 2;
+  }
+  return bytes;
+}
+
+/** A plan as the API answers it, without its month-by-month schedule. */
+export function formatPlanSummary(plan: Plan) {
+  return {
+    strategy: plan.strategy,
+    months: plan.months,
+    total_interest: formatCents(plan.totalInterest),
+    total_paid: formatCents(plan.totalPaid),
+    payoff_order: plan.payoffOrder,
+    debts: plan.debts.map((d) => ({
+      name: d.name,
+      payoff_month: d.payoffMonth,
+      interest_paid: formatCents(d.interestPaid),
+    })),
+  };
+}
+
 export function formatPlan(plan: Plan) {
   const names = plan.debts.map((d) => d.name);
   // Copying a template made by Object.fromEntries gives every row own keys, so assigning to a debt
@@ -173,16 +212,7 @@ export function formatPlan(plan: Plan) {
     return row;
   };
   return {
-    strategy: plan.strategy,
-    months: plan.months,
-    total_interest: formatCents(plan.totalInterest),
-    total_paid: formatCents(plan.totalPaid),
-    payoff_order: plan.payoffOrder,
-    debts: plan.debts.map((d) => ({
-      name: d.name,
-      payoff_month: d.payoffMonth,
-      interest_paid: formatCents(d.interestPaid),
-    })),
+    ...formatPlanSummary(plan),
     schedule: plan.schedule.map((row) => ({
       month: row.month,
       total_balance: formatCents(row.totalBalance),

@@ -24,7 +24,8 @@ export function parseAmount(input: unknown, max: Cents = MAX_MOVEMENT_CENTS): Pa
     if (!Number.isFinite(input)) return { ok: false, message: "amount must be a finite number" };
     text = String(input);
   } else if (typeof input === "string") {
-    text = input.trim();
+    // Not trimmed: " 12.50" is refused, as API.md says.
+    text = input;
   } else {
     return { ok: false, message: "amount must be a decimal string or a number" };
   }

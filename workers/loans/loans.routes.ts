@@ -3,6 +3,8 @@ import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, Pag
 import { requireAdmin, requireUser } from "../lib/auth";
 import { idempotent } from "../lib/idempotency";
 import { amountSchema, moneyString } from "../lib/money";
+import { limitPerUser } from "../lib/rate-limit";
+import { textSchema } from "../lib/text";
 
 const tags = ["Micro-loans"];
 const LOAN_STATUSES = ["PENDING", "APPROVED", "REJECTED", "PAID"] as const;
@@ -55,7 +57,7 @@ export const applyForLoan = createRoute({
         wallet_id: z.string().min(1).max(100),
         amount: amountSchema({ min: 5_000, max: 5_000_000 }),
         loan_term_months: z.number().int().min(1).max(60),
-        purpose: z.string().trim().min(1).max(200).optional(),
+        purpose: textSchema().optional(),
       }),
     ),
   },
@@ -126,7 +128,7 @@ export const rejectLoan = createRoute({
     params: LoanParam,
     body: {
       required: false,
-      content: { "application/json": { schema: z.strictObject({ reason: z.string().trim().max(500).optional() }) } },
+      content: { "application/json": { schema: z.strictObject({ reason: textSchema().optional() }) } },
     },
   },
   responses: {
@@ -142,11 +144,12 @@ export const repayLoan = createRoute({
   summary: "Repay part or all of an APPROVED loan (asynchronous: 202 PENDING)",
   description: "Pending repayments are reserved against the remaining balance, so concurrent repays can never overpay.",
   security,
-  middleware: [requireUser, idempotent] as const,
+  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
   request: { params: LoanParam, headers: IdempotencyHeader, body: jsonBody(z.strictObject({ amount: amountSchema() })) },
   responses: {
     202: jsonResponse(z.object({ repayment: RepaymentSchema }), "Accepted"),
     ...errorResponses(
+      "RATE_LIMITED",
       "VALIDATION_ERROR",
       "UNAUTHENTICATED",
       "NOT_FOUND",

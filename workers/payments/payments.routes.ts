@@ -3,6 +3,8 @@ import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, Pag
 import { requireUser } from "../lib/auth";
 import { idempotent } from "../lib/idempotency";
 import { amountSchema, moneyString } from "../lib/money";
+import { limitPerUser } from "../lib/rate-limit";
+import { textSchema } from "../lib/text";
 
 const tags = ["Payments"];
 
@@ -29,21 +31,28 @@ export const createPayment = createRoute({
   tags,
   summary: "Pay a merchant (asynchronous: 202 PENDING, then SUCCESSFUL or FAILED)",
   security,
-  middleware: [requireUser, idempotent] as const,
+  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
   request: {
     headers: IdempotencyHeader,
     body: jsonBody(
       z.strictObject({
         wallet_id: z.string().min(1).max(100),
-        merchant: z.string().trim().min(1).max(100).openapi({ example: "Coffee Corner" }),
+        merchant: textSchema({ max: 100 }).openapi({ example: "Coffee Corner" }),
         amount: amountSchema(),
-        description: z.string().trim().max(200).optional(),
+        description: textSchema().optional(),
       }),
     ),
   },
   responses: {
     202: jsonResponse(z.object({ payment: PaymentSchema }), "Accepted; the saga runs on the payment-events queue"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED"),
+    ...errorResponses(
+      "RATE_LIMITED",
+      "VALIDATION_ERROR",
+      "UNAUTHENTICATED",
+      "NOT_FOUND",
+      "IDEMPOTENCY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
+    ),
   },
 });
 

@@ -4,6 +4,8 @@ import { requireUser } from "../lib/auth";
 import { idempotent } from "../lib/idempotency";
 import { TransactionSchema, WalletSchema } from "../lib/ledger";
 import { amountSchema, moneyString } from "../lib/money";
+import { limitPerUser } from "../lib/rate-limit";
+import { textSchema } from "../lib/text";
 
 const tags = ["Savings goals"];
 
@@ -48,7 +50,7 @@ export const createGoal = createRoute({
     body: jsonBody(
       z.strictObject({
         wallet_id: z.string().min(1).max(100),
-        goal_name: z.string().trim().min(1).max(100).openapi({ example: "Holiday" }),
+        goal_name: textSchema({ max: 100 }).openapi({ example: "Holiday" }),
         target_amount: amountSchema(),
         target_date: IsoDate.optional(),
       }),
@@ -91,11 +93,11 @@ export const deleteGoal = createRoute({
   tags,
   summary: "Delete a goal; its money goes back to the wallet first (one ledger transaction)",
   security,
-  middleware: [requireUser] as const,
+  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT")] as const,
   request: { params: GoalParam },
   responses: {
     200: jsonResponse(z.object({ goal: GoalSchema, returned_amount: moneyString }), "The goal as it was closed, and the money returned"),
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+    ...errorResponses("RATE_LIMITED", "UNAUTHENTICATED", "NOT_FOUND"),
   },
 });
 
@@ -105,11 +107,12 @@ export const addToGoal = createRoute({
   tags,
   summary: "Move money from the wallet into the goal (atomic)",
   security,
-  middleware: [requireUser, idempotent] as const,
+  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
   request: { params: GoalParam, headers: IdempotencyHeader, body: jsonBody(z.strictObject({ amount: amountSchema() })) },
   responses: {
     200: jsonResponse(GoalAndWallet, "The goal and the wallet after the move"),
     ...errorResponses(
+      "RATE_LIMITED",
       "VALIDATION_ERROR",
       "UNAUTHENTICATED",
       "NOT_FOUND",
@@ -127,11 +130,12 @@ export const redeemGoal = createRoute({
   tags,
   summary: "Move all of a goal's money back to the wallet once it reached its target (atomic)",
   security,
-  middleware: [requireUser, idempotent] as const,
+  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
   request: { params: GoalParam, headers: IdempotencyHeader },
   responses: {
     200: jsonResponse(GoalAndWallet, "The goal, REDEEMED, and the wallet"),
     ...errorResponses(
+      "RATE_LIMITED",
       "UNAUTHENTICATED",
       "NOT_FOUND",
       "GOAL_NOT_REACHED",

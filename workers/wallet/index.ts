@@ -15,6 +15,29 @@ function walletIdFrom(param: string): string {
   return param;
 }
 
+/** API.md: up to 10 wallets per user. */
+export const MAX_WALLETS_PER_USER = 10;
+
+/**
+ * Registers a new wallet id for the user unless they already have MAX_WALLETS_PER_USER: one
+ * statement, so concurrent creates cannot get past the limit (D1 runs each statement atomically).
+ * True when this call inserted the row, false for a retry of the same wallet id (Idempotency-Key).
+ */
+async function claimWalletSlot(db: D1Database, walletId: string, userId: string, now: string): Promise<boolean> {
+  const insert = await db
+    .prepare(
+      `INSERT INTO wallets (wallet_id, user_id, currency, created_at)
+       SELECT ?1, ?2, 'USD', ?3 WHERE (SELECT COUNT(*) FROM wallets WHERE user_id = ?2) < ?4
+       ON CONFLICT (wallet_id) DO NOTHING`,
+    )
+    .bind(walletId, userId, now, MAX_WALLETS_PER_USER)
+    .run();
+  if (insert.meta.changes > 0) return true;
+  const existing = await db.prepare("SELECT user_id FROM wallets WHERE wallet_id = ?").bind(walletId).first<{ user_id: string }>();
+  if (existing?.user_id === userId) return false;
+  throw new AppError("WALLET_LIMIT", `A user can have at most ${MAX_WALLETS_PER_USER} wallets`);
+}
+
 function seqFrom(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const value = decodeCursor(cursor) as { s?: unknown } | undefined;
@@ -61,12 +84,15 @@ export const walletRouter = createRouter()
     const key = c.get("idempotencyKey");
     const walletId = await resourceIdFor("wallet", user.user_id, key);
     const now = nowIso();
-    const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now);
-    await createDb(c.env.DB)
-      .insert(wallets)
-      .values({ walletId, userId: user.user_id, currency: "USD", createdAt: snapshot.created_at })
-      .onConflictDoNothing();
-    return c.json({ wallet: presentWallet(snapshot) }, 201);
+    const claimed = await claimWalletSlot(c.env.DB, walletId, user.user_id, now);
+    try {
+      const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now);
+      return c.json({ wallet: presentWallet(snapshot) }, 201);
+    } catch (error) {
+      // Give the slot back: a wallet that never opened must not count against the limit.
+      if (claimed) await c.env.DB.prepare("DELETE FROM wallets WHERE wallet_id = ?").bind(walletId).run();
+      throw error;
+    }
   })
   .openapi(routes.listWallets, async (c) => {
     const user = c.get("user");
@@ -74,8 +100,7 @@ export const walletRouter = createRouter()
       .select({ walletId: wallets.walletId })
       .from(wallets)
       .where(eq(wallets.userId, user.user_id))
-      .orderBy(asc(wallets.createdAt))
-      .limit(100);
+      .orderBy(asc(wallets.createdAt));
     const snapshots = await Promise.all(rows.map((row) => ledgerFor(c.env, row.walletId).getWallet(user.user_id)));
     return c.json({ wallets: snapshots.filter((w) => w !== null).map(presentWallet) }, 200);
   })

@@ -4,12 +4,14 @@ import { requireUser } from "../lib/auth";
 import { idempotent, idempotentEffect } from "../lib/idempotency";
 import { TRANSACTION_TYPES, TransactionSchema, WalletSchema } from "../lib/ledger";
 import { amountSchema } from "../lib/money";
+import { limitPerUser } from "../lib/rate-limit";
+import { textSchema } from "../lib/text";
 
 const tags = ["Wallet"];
 const WalletParam = IdParam("wallet_id");
 const Movement = z.strictObject({
   amount: amountSchema(),
-  description: z.string().trim().max(200).optional().openapi({ example: "Salary" }),
+  description: textSchema().optional().openapi({ example: "Salary" }),
 });
 const WalletAndTransaction = z.object({ wallet: WalletSchema, transaction: TransactionSchema });
 
@@ -19,11 +21,18 @@ export const createWallet = createRoute({
   tags,
   summary: "Open a wallet",
   security,
-  middleware: [requireUser, idempotent] as const,
+  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
   request: { headers: IdempotencyHeader, body: jsonBody(z.strictObject({ currency: z.literal("USD").optional() })) },
   responses: {
     201: jsonResponse(z.object({ wallet: WalletSchema }), "The new wallet, balance 0.00"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED"),
+    ...errorResponses(
+      "RATE_LIMITED",
+      "VALIDATION_ERROR",
+      "UNAUTHENTICATED",
+      "IDEMPOTENCY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
+      "WALLET_LIMIT",
+    ),
   },
 });
 
@@ -56,11 +65,12 @@ const movement = (kind: "credit" | "debit") =>
     summary: kind === "credit" ? "Deposit money (DEPOSIT)" : "Withdraw money (WITHDRAWAL)",
     security,
     // The ledger stores each transfer's outcome: a repeat is rebuilt from it (lib/idempotency.ts).
-    middleware: [requireUser, idempotentEffect] as const,
+    middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotentEffect] as const,
     request: { params: WalletParam, headers: IdempotencyHeader, body: jsonBody(Movement) },
     responses: {
       200: jsonResponse(WalletAndTransaction, "The wallet after the movement and its transaction"),
       ...errorResponses(
+        "RATE_LIMITED",
         "VALIDATION_ERROR",
         "UNAUTHENTICATED",
         "NOT_FOUND",

@@ -71,6 +71,7 @@ export interface paths {
                         email: string;
                         /** @description 8..128 characters, no control characters; checked for strength (a guessable password is a 400) */
                         password: string;
+                        /** @description 1..100 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         name?: string;
                     };
                 };
@@ -118,6 +119,15 @@ export interface paths {
                 };
                 /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE): UNSUPPORTED_MEDIA_TYPE */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -925,8 +935,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+                /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED, WALLET_LIMIT */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1030,7 +1049,10 @@ export interface paths {
                          * @example 12.50
                          */
                         amount: string;
-                        /** @example Salary */
+                        /**
+                         * @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Salary
+                         */
                         description?: string;
                     };
                 };
@@ -1111,6 +1133,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1149,7 +1180,10 @@ export interface paths {
                          * @example 12.50
                          */
                         amount: string;
-                        /** @example Salary */
+                        /**
+                         * @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Salary
+                         */
                         description?: string;
                     };
                 };
@@ -1223,6 +1257,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1469,6 +1512,7 @@ export interface paths {
                          */
                         amount: string;
                         loan_term_months: number;
+                        /** @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         purpose?: string;
                     };
                 };
@@ -1752,6 +1796,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        /** @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         reason?: string;
                     };
                 };
@@ -1907,6 +1952,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: REPAYMENT_EXCEEDS_BALANCE, IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2072,13 +2126,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         wallet_id: string;
-                        /** @example Coffee Corner */
+                        /**
+                         * @description 1..100 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Coffee Corner
+                         */
                         merchant: string;
                         /**
                          * @description Positive amount with at most two decimals, as a string or a JSON number (0.01..1000000.00).
                          * @example 12.50
                          */
                         amount: string;
+                        /** @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
                         description?: string;
                     };
                 };
@@ -2133,6 +2191,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2302,7 +2369,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         wallet_id: string;
-                        /** @example Holiday */
+                        /**
+                         * @description 1..100 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                         * @example Holiday
+                         */
                         goal_name: string;
                         /**
                          * @description Positive amount with at most two decimals, as a string or a JSON number (0.01..1000000.00).
@@ -2531,6 +2601,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -2629,6 +2708,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2702,6 +2790,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: GOAL_NOT_REACHED, IDEMPOTENCY_KEY_REUSED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2857,6 +2954,15 @@ export interface paths {
                 };
                 /** @description Unprocessable: BUDGET_TOO_LOW, NEVER_PAID_OFF */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3075,7 +3181,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "OTP_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "RATE_LIMITED" | "INTERNAL";
+                code: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "OTP_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "WALLET_LIMIT" | "RATE_LIMITED" | "INTERNAL";
                 message: string;
                 request_id: string;
                 details: {
@@ -3245,8 +3351,8 @@ export interface components {
                 /** @example 1250.00 */
                 interest_paid: string;
             }[];
-            /** @description One row per month, `months` rows. */
-            schedule: {
+            /** @description One row per month, `months` rows; absent unless `include_schedule` asked for this plan. */
+            schedule?: {
                 /** @description 1 for the first month. */
                 month: number;
                 /**
@@ -3281,12 +3387,14 @@ export interface components {
              */
             monthly_budget: string;
             debts?: components["schemas"]["DebtInput"][];
+            /** @description `true` (the default when absent): every plan has its `schedule`; `false`: none has (the comparison alone, a few KB); a strategy name: only that plan has it. Schedules that would exceed 2 MB of JSON are refused (400): ask for one strategy, or none. */
+            include_schedule?: boolean | ("avalanche" | "snowball" | "minimum_only");
             /** @description Instead of `debts`: use this wallet's APPROVED loans (name = purpose, or the loan id when the purpose is empty or shared by two loans; balance = remaining_balance; apr = interest_rate). A wallet with no approved loans gets three empty plans (months 0). */
             wallet_id?: string;
         };
         DebtInput: {
             /**
-             * @description Unique within the request.
+             * @description 1..40 printable characters, unique within the request.
              * @example Credit card
              */
             name: string;

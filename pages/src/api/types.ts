@@ -17,8 +17,14 @@ export type LoanStatus = Loan["status"];
 export type Repayment = Get<"/v1/loan/{loan_id}/repayments">["repayments"][number];
 export type Payment = Get<"/v1/payment/{transaction_id}">["payment"];
 export type Goal = Get<"/v1/savings-goal/{goal_id}">["goal"];
-export type DebtOptimiserResult = Post<"/v1/debt-optimiser">;
-export type Plan = DebtOptimiserResult["avalanche"];
+type DebtOptimiserAnswer = Post<"/v1/debt-optimiser">;
+/** The UI asks with the default `include_schedule: true`, so every plan it gets has its schedule. */
+export type Plan = DebtOptimiserAnswer["avalanche"] & Required<Pick<DebtOptimiserAnswer["avalanche"], "schedule">>;
+export type DebtOptimiserResult = Omit<DebtOptimiserAnswer, "avalanche" | "snowball" | "minimum_only"> & {
+  avalanche: Plan;
+  snowball: Plan;
+  minimum_only: Plan | null;
+};
 export type DeadLetter = Get<"/v1/admin/dead-letters">["dead_letters"][number];
 export type Reconciliation = Get<"/v1/admin/reconciliation">;
 

@@ -141,7 +141,7 @@ export function savingsGoalSchema(today = localDateString()) {
 
 export const savingsAddSchema = z.object({ amount: amountField() });
 
-export const rejectLoanSchema = z.object({ reason: optionalText(500, "Reason") });
+export const rejectLoanSchema = z.object({ reason: optionalText(200, "Reason") });
 
 const APR = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*$/;
 
@@ -191,8 +191,8 @@ export const debtOptimiserSchema = z
     const debts = form.debts.map((row, index) => {
       const name = row.name.trim();
       if (name === "") ctx.addIssue({ code: "custom", path: ["debts", index, "name"], message: "Name is required" });
-      else if (name.length > 100) {
-        ctx.addIssue({ code: "custom", path: ["debts", index, "name"], message: "Name must be at most 100 characters" });
+      else if (name.length > 40) {
+        ctx.addIssue({ code: "custom", path: ["debts", index, "name"], message: "Name must be at most 40 characters" });
       } else if (seen.has(name)) {
         ctx.addIssue({ code: "custom", path: ["debts", index, "name"], message: "Names must be unique" });
       }
