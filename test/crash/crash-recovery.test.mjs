@@ -25,6 +25,7 @@ const WALLETS = 5;
 const PAYMENTS = 300;
 const REPAYMENTS = 30;
 const APPROVALS = 6;
+const KILL_AFTER_ACCEPTED = 120;
 
 const tmp = mkdtempSync(join(tmpdir(), "edge-fintech-crash-"));
 const persist = join(tmp, "state");
@@ -231,7 +232,7 @@ test("kill -9 mid-burst, restart: every saga finishes with one ledger effect and
       const loan = repayable[((i / 10) % 3) | 0];
       jobs.push(() => call(`/loan/${loan}/repay`, { token: customer, body: { amount: "1.00" }, key: `repay-${i}` }));
     }
-    if (i % 40 === 20 && toApprove.length > 0) {
+    if (i % 20 === 10 && toApprove.length > 0) {
       const loan = toApprove.shift();
       jobs.push(() => call(`/loan/${loan}/approve`, { method: "POST", token: admin }));
     }
@@ -250,7 +251,11 @@ test("kill -9 mid-burst, restart: every saga finishes with one ledger effect and
       }
     }
   });
-  await new Promise((ok) => setTimeout(ok, 2_000));
+  // About two seconds in; on a loaded machine, once enough requests are in to leave sagas mid-flight.
+  const burstStarted = Date.now();
+  while (Date.now() - burstStarted < 2_000 || (accepted < KILL_AFTER_ACCEPTED && Date.now() - burstStarted < 15_000)) {
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
   await killServer();
   const stopped = next;
   await Promise.allSettled(workers);
