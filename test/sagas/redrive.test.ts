@@ -216,6 +216,23 @@ describe("saga re-drive", () => {
 });
 
 describe("server request ids", () => {
+  it("an event's request_id is the server's, even when the client sent a well-formed X-Request-Id", async () => {
+    const user = await signup();
+    const walletId = await createWallet(user, 5_000);
+    capture();
+    const res = await api("/payment", {
+      token: user.token,
+      headers: { "x-request-id": "client-chosen-id" },
+      body: { wallet_id: walletId, merchant: "Ids", amount: "1.00" },
+    });
+    const serverId = res.headers.get("x-request-id");
+    expect(serverId).not.toBe("client-chosen-id");
+    const requested = await take("PAYMENT_REQUESTED");
+    expect(requested.body.request_id).toBe(serverId);
+    const denied = await api("/payment/not-a-payment", { token: user.token, headers: { "x-request-id": "client-chosen-id" } });
+    expect(denied.body.error.request_id).not.toBe("client-chosen-id");
+  });
+
   it("a client's 150-character X-Request-Id is never the request id, and its payment and repayment finish", async () => {
     const admin = await signupAdmin();
     const user = await signup();
