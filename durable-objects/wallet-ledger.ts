@@ -418,6 +418,8 @@ export class WalletLedger extends DurableObject<Env> {
     };
     this.draining = run().finally(() => {
       this.draining = null;
+      // Asked for between the last pass and now: one more drain, so no joined request is left behind.
+      if (this.drainAgain) this.ctx.waitUntil(this.drainOutbox());
     });
     return this.draining;
   }
