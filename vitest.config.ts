@@ -9,7 +9,12 @@ export default defineConfig(async () => {
         main: "./workers/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { JWT_SECRET: "test-secret-that-is-long-enough-for-hs256", TEST_MIGRATIONS: migrations },
+          // Sagas are re-driven only when a test runs the sweep itself (test/sagas/redrive.test.ts).
+          bindings: {
+            JWT_SECRET: "test-secret-that-is-long-enough-for-hs256",
+            TEST_MIGRATIONS: migrations,
+            SAGA_REDRIVE_AFTER_SECONDS: "3600",
+          },
           // Low limits that test/security/rate-limit.test.ts swaps in for the configured (generous) ones.
           ratelimits: { TEST_RATE_LIMIT_3: { namespace_id: "9001", simple: { limit: 3, period: 60 } } },
         },

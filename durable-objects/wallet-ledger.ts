@@ -408,8 +408,37 @@ export class WalletLedger extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- outbox
 
-  /** Sends every outbox row to its queue, deleting each once sent; re-arms the alarm while rows remain. */
-  async drainOutbox(): Promise<number> {
+  /** The drain in progress, if any, and whether another pass was asked for while it ran. */
+  private draining: Promise<number> | null = null;
+  private drainAgain = false;
+
+  /**
+   * Sends every outbox row to its queue, deleting each once sent; re-arms the alarm while rows remain.
+   * Single-flight: a drain asked for while one runs joins it and makes it run one more pass (for
+   * rows committed after its read), so no row is sent twice by concurrent drains.
+   */
+  drainOutbox(): Promise<number> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining;
+    }
+    const run = async () => {
+      let sent = 0;
+      do {
+        this.drainAgain = false;
+        sent += await this.drainPass();
+      } while (this.drainAgain);
+      return sent;
+    };
+    this.draining = run().finally(() => {
+      this.draining = null;
+      // Asked for between the last pass and now: one more drain, so no joined request is left behind.
+      if (this.drainAgain) this.ctx.waitUntil(this.drainOutbox());
+    });
+    return this.draining;
+  }
+
+  private async drainPass(): Promise<number> {
     const rows = this.sql.exec<{ seq: number; queue: string; body: string }>("SELECT seq, queue, body FROM outbox ORDER BY seq").toArray();
     let sent = 0;
     for (const row of rows) {
@@ -521,7 +550,9 @@ export class WalletLedger extends DurableObject<Env> {
         .toArray()[0];
       if (stored) {
         if (stored.request !== fingerprint && stored.request !== ABANDONED) return { ok: false, code: "TRANSFER_CONFLICT" } as T;
-        return { ...(JSON.parse(stored.outcome) as T), replayed: true };
+        const replayed: T = { ...(JSON.parse(stored.outcome) as T), replayed: true };
+        if (events?.reemitOnReplay) wroteOutbox = this.writeOutcomeEvent(events, replayed, now);
+        return replayed;
       }
       let result: T;
       try {
@@ -530,16 +561,7 @@ export class WalletLedger extends DurableObject<Env> {
         if (!(error instanceof Refusal)) throw error;
         result = error.outcome as T;
       }
-      const event = result.ok ? events?.onSuccess : events?.onFailure;
-      if (event) {
-        this.sql.exec(
-          "INSERT INTO outbox (queue, body, created_at) VALUES (?, ?, ?)",
-          event.queue,
-          JSON.stringify({ ...event.event, payload: { ...event.event.payload, ...this.eventFacts(result) } }),
-          now,
-        );
-        wroteOutbox = true;
-      }
+      wroteOutbox = this.writeOutcomeEvent(events, result, now);
       this.faultPoint?.("before-commit");
       this.sql.exec(
         "INSERT INTO transfers (transfer_id, request, outcome, created_at) VALUES (?, ?, ?, ?)",
@@ -560,12 +582,26 @@ export class WalletLedger extends DurableObject<Env> {
     return outcome;
   }
 
+  /** Writes the outcome's event (if the caller gave one) to the outbox, inside the caller's transaction. */
+  private writeOutcomeEvent(events: MoveRequest["events"], result: MoveOutcome | PocketOutcome, now: string): boolean {
+    const event = result.ok ? events?.onSuccess : events?.onFailure;
+    if (!event) return false;
+    this.sql.exec(
+      "INSERT INTO outbox (queue, body, created_at) VALUES (?, ?, ?)",
+      event.queue,
+      JSON.stringify({ ...event.event, payload: { ...event.event.payload, ...this.eventFacts(result) } }),
+      now,
+    );
+    return true;
+  }
+
   /** Facts every outcome event carries, whichever saga emitted it. */
   private eventFacts(result: MoveOutcome | PocketOutcome): Record<string, unknown> {
     if (result.ok) {
       return { transaction_id: result.transaction?.transaction_id ?? null, balance_after: result.wallet.balance };
     }
-    return { failure_reason: result.code };
+    // A transfer abandoned after its request dead-lettered is, to the saga, a processing error.
+    return { failure_reason: result.code === "ABANDONED" ? "PROCESSING_ERROR" : result.code };
   }
 
   private walletRow(): WalletRow | undefined {

@@ -55,8 +55,12 @@ export type MoveRequest = {
   description?: string | null;
   referenceId?: string | null;
   now: string;
-  /** Events written to the outbox in the same transaction as the outcome. */
-  events?: { onSuccess?: OutcomeEvent; onFailure?: OutcomeEvent };
+  /**
+   * Events written to the outbox in the same transaction as the outcome. With `reemitOnReplay`, a
+   * replayed transfer id writes its stored outcome's event again (a saga re-driven after its first
+   * outcome event was lost); outcome handlers apply it once.
+   */
+  events?: { onSuccess?: OutcomeEvent; onFailure?: OutcomeEvent; reemitOnReplay?: boolean };
 };
 
 export type RefusalCode = "INSUFFICIENT_FUNDS" | "NOT_FOUND" | "TRANSFER_CONFLICT" | "INVALID_STATE" | "GOAL_NOT_REACHED" | "ABANDONED";

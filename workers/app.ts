@@ -10,6 +10,7 @@ import { debtOptimiserRouter } from "./debt-optimiser";
 import { docsRouter } from "./docs";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { AppError, errorBody } from "./lib/errors";
+import { clientRequestId } from "./lib/events";
 import { jsonBodies } from "./lib/json-body";
 import { limitPerIp } from "./lib/rate-limit";
 import { loansRouter } from "./loans";
@@ -55,7 +56,9 @@ v1.doc31("/openapi.json", OPENAPI_INFO);
 
 export const app = new OpenAPIHono<AppEnv>();
 
-app.use(requestId({ headerName: "X-Request-Id" }));
+// The request id is always the server's (limitLength 0: a client's X-Request-Id is never adopted);
+// the client's header is only recorded beside it, sanitised and truncated, in the request log.
+app.use(requestId({ headerName: "X-Request-Id", limitLength: 0 }));
 app.use(async (c, next) => {
   const started = performance.now();
   await next();
@@ -64,6 +67,7 @@ app.use(async (c, next) => {
       level: c.res.status >= 500 ? "error" : "info",
       msg: "request",
       request_id: c.get("requestId"),
+      client_request_id: clientRequestId(c.req.header("x-request-id")),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

@@ -6,8 +6,9 @@
  */
 import { and, eq } from "drizzle-orm";
 import { createDb } from "./lib/db";
-import { type AppEvent, EventSchema, type EventType, type QueueName } from "./lib/events";
+import { type AppEvent, EventSchema, type EventType, type QueueName, sagaRefOf } from "./lib/events";
 import { nowIso } from "./lib/ids";
+import { redriveSaga } from "./lib/saga-sweep";
 import { deadLetters, processedEvents } from "./lib/schema";
 import { flagDisbursementFailure, onLoanDisbursed, onRepaymentOutcome, settleRepayment } from "./loans/loans.events";
 import { finishAbandonedPayment, onPaymentOutcome } from "./payments/payments.events";
@@ -96,6 +97,7 @@ async function deliver(env: Env, queue: QueueName, message: Message<unknown>): P
       `invalid event: ${parsed.error.issues[0]?.message ?? "unknown"}`,
       message.attempts,
     );
+    await finishInvalidEvent(env, message.body);
     return;
   }
   await dispatch(env, parsed.data);
@@ -135,6 +137,16 @@ async function recordDeadLetter(env: Env, queue: QueueName, message: Message<unk
   await insertDeadLetter(env, queue, message.id, message.body, "exhausted retries", message.attempts);
   const parsed = EventSchema.safeParse(message.body);
   if (parsed.success) await finishSaga(env, parsed.data);
+  else await finishInvalidEvent(env, message.body);
+}
+
+/**
+ * An event that fails validation still finishes its saga: the business id its payload names is
+ * re-driven from the saga's D1 state (a fresh, valid request built from the record), if unfinished.
+ */
+async function finishInvalidEvent(env: Env, body: unknown): Promise<void> {
+  const ref = sagaRefOf(body);
+  if (ref) await redriveSaga(env, ref);
 }
 
 export async function finishSaga(env: Env, event: AppEvent): Promise<void> {

@@ -1,9 +1,11 @@
 import { app } from "./app";
 import { handleQueue } from "./events";
 import { sweepOutbox } from "./lib/outbox";
+import { runSagaSweep } from "./lib/saga-sweep";
 
 export { IdempotencyStore } from "../durable-objects/idempotency-store";
 export { LoginLimiter } from "../durable-objects/login-limiter";
+export { SagaSweeper } from "../durable-objects/saga-sweeper";
 export { WalletLedger } from "../durable-objects/wallet-ledger";
 
 export default {
@@ -11,5 +13,7 @@ export default {
   queue: (batch, env, _ctx) => handleQueue(batch, env),
   scheduled: async (_controller, env, ctx) => {
     ctx.waitUntil(sweepOutbox(env));
+    // The same single-flight sweep the SagaSweeper's alarm runs: re-drives every unfinished saga.
+    ctx.waitUntil(runSagaSweep(env));
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -78,7 +78,10 @@ export async function runPaymentChaos(seed: number) {
     for (const p of successful)
       expect(outEntries.get(p.payment_id)).toEqual({ type: "PAYMENT_OUT", reference_id: p.payment_id, count: 1, amount: p.amount_cents });
     for (const p of failed) expect(outEntries.has(p.payment_id)).toBe(false);
-    expect(await reconcile(env)).toEqual([]);
+    // This run's wallets: a seed that failed earlier in the same file leaves PENDING payments behind,
+    // which reconciliation now (rightly) reports as stuck once they are old enough.
+    const ours = new Set(wallets.map((w) => w.id));
+    expect((await reconcile(env)).filter((d) => ours.has(d.wallet_id))).toEqual([]);
     return { seed, successful: successful.length, failed: failed.length, ...queue.stats };
   } finally {
     queue.uninstall();

@@ -1,12 +1,16 @@
 /**
  * Compares what D1 says happened (payments, repayments, disbursed loans, goal amounts) with what the
- * wallet ledgers hold, wallet by wallet, and lists every difference. In-flight sagas (PENDING, or a
- * loan approved but not yet disbursed) are not differences.
+ * wallet ledgers hold, wallet by wallet, and lists every difference. Sagas in flight are not
+ * differences, but stuck ones are: a saga still unfinished after STUCK_AFTER_SECONDS (`STUCK`), and
+ * an unfinished saga whose ledger side already happened, once older than the re-drive timeout (so a
+ * saga mid-flight under load is no false alarm): a PENDING payment or repayment with its debit, an
+ * approved loan with its LOAN_IN but no `disbursed_at`.
  */
 import { eq } from "drizzle-orm";
 import { createDb } from "../lib/db";
 import { ledgerFor } from "../lib/ledger";
 import { formatCents } from "../lib/money";
+import { redriveAfterMs, stuckAfterMs } from "../lib/saga-sweep";
 import { loans, payments, repayments, savingsGoals, wallets } from "../lib/schema";
 
 export type Difference = { kind: string; wallet_id: string; reference_id: string | null; message: string };
@@ -50,10 +54,23 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
   }
 
   const entry = new Map(entries.map((e) => [`${e.type}:${e.reference_id}`, e]));
-  const expectMoved = (kind: string, type: string, id: string, amount: number, moved: boolean | null) => {
+  const now = Date.now();
+  const stuckMs = stuckAfterMs(env);
+  const redriveMs = redriveAfterMs(env);
+  const age = (iso: string) => now - Date.parse(iso);
+  /** `moved` null: the saga is unfinished since `since`. */
+  const expectMoved = (kind: string, type: string, id: string, amount: number, moved: boolean | null, since: string) => {
     const found = entry.get(`${type}:${id}`);
     entry.delete(`${type}:${id}`);
-    if (moved === null) return; // in flight
+    if (moved === null) {
+      const unfinished = kind === "LOAN" ? "approved but not disbursed" : "PENDING";
+      if (found && age(since) >= redriveMs) {
+        diff(kind, id, `D1 says ${unfinished} but the ledger has ${found.count} ${type} entries for ${formatCents(found.amount)}`);
+      } else if (age(since) >= stuckMs) {
+        diff("STUCK", id, `${kind.toLowerCase()} ${unfinished} since ${since} (over ${stuckMs / 1000} s)`);
+      }
+      return;
+    }
     if (moved && !found) diff(kind, id, `D1 says it succeeded but the ledger has no ${type} entry`);
     if (moved && found && (found.count !== 1 || found.amount !== amount)) {
       diff(kind, id, `ledger has ${found.count} ${type} entries for ${formatCents(found.amount)}, D1 says one of ${formatCents(amount)}`);
@@ -61,14 +78,28 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     if (!moved && found) diff(kind, id, `D1 says it did not happen but the ledger has ${found.count} ${type} entries`);
   };
   for (const p of walletPayments) {
-    expectMoved("PAYMENT", "PAYMENT_OUT", p.paymentId, p.amountCents, p.status === "PENDING" ? null : p.status === "SUCCESSFUL");
+    expectMoved(
+      "PAYMENT",
+      "PAYMENT_OUT",
+      p.paymentId,
+      p.amountCents,
+      p.status === "PENDING" ? null : p.status === "SUCCESSFUL",
+      p.createdAt,
+    );
   }
   for (const r of walletRepayments) {
-    expectMoved("REPAYMENT", "LOAN_REPAYMENT", r.repaymentId, r.amountCents, r.status === "PENDING" ? null : r.status === "SUCCESSFUL");
+    expectMoved(
+      "REPAYMENT",
+      "LOAN_REPAYMENT",
+      r.repaymentId,
+      r.amountCents,
+      r.status === "PENDING" ? null : r.status === "SUCCESSFUL",
+      r.createdAt,
+    );
   }
   for (const l of walletLoans) {
     const moved = l.disbursedAt !== null ? true : l.status === "PENDING" || l.status === "REJECTED" ? false : null;
-    expectMoved("LOAN", "LOAN_IN", l.loanId, l.amountCents, moved);
+    expectMoved("LOAN", "LOAN_IN", l.loanId, l.amountCents, moved, l.updatedAt);
     const repaid = walletRepayments
       .filter((r) => r.loanId === l.loanId && r.status === "SUCCESSFUL")
       .reduce((s, r) => s + r.amountCents, 0);

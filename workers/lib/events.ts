@@ -6,6 +6,17 @@ import { z } from "@hono/zod-openapi";
 import { moneyString } from "./money";
 
 const Id = z.string().min(1).max(100);
+const CLIENT_REQUEST_ID_MAX = 64;
+
+/**
+ * A client's `X-Request-Id`, as it may be recorded beside the server's request id: printable
+ * id characters only, at most 64 of them; null when nothing usable is left.
+ */
+export function clientRequestId(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const cleaned = header.replace(/[^\w\-=.:]/g, "").slice(0, CLIENT_REQUEST_ID_MAX);
+  return cleaned.length > 0 ? cleaned : null;
+}
 
 export const PAYLOADS = {
   PAYMENT_REQUESTED: z.object({ payment_id: Id, wallet_id: Id, amount: moneyString }),
@@ -28,6 +39,8 @@ const envelope = <T extends EventType>(type: T) =>
     occurred_at: z.string(),
     correlation_id: Id,
     request_id: z.string().max(100),
+    /** The client's `X-Request-Id`, sanitised and truncated (see `clientRequestId`); never the event's id. */
+    client_request_id: z.string().max(CLIENT_REQUEST_ID_MAX).optional(),
     payload: PAYLOADS[type],
   });
 
@@ -53,16 +66,40 @@ export const queueFor = (type: EventType): QueueName => (type.startsWith("PAYMEN
 export function makeEvent<T extends EventType>(
   type: T,
   payload: EventPayload<T>,
-  context: { correlationId: string; requestId?: string; eventId?: string },
+  context: { correlationId: string; requestId?: string; eventId?: string; clientRequestId?: string | null },
 ): EventOf<T> {
+  const client = clientRequestId(context.clientRequestId);
   return {
     event_id: context.eventId ?? crypto.randomUUID(),
     type,
     occurred_at: new Date().toISOString(),
     correlation_id: context.correlationId,
     request_id: context.requestId ?? "",
+    ...(client ? { client_request_id: client } : {}),
     payload,
   } as EventOf<T>;
 }
 
 export const queueBinding = (env: Env, queue: QueueName): Queue => (queue === "loan-events" ? env.LOAN_EVENTS : env.PAYMENT_EVENTS);
+
+export type SagaKind = "payment" | "repayment" | "loan";
+export type SagaRef = { kind: SagaKind; id: string };
+
+/**
+ * The saga an event belongs to, read from its payload's business id even when the envelope is
+ * invalid (a request id too long, a field missing): what lets an invalid event still finish its saga.
+ */
+export function sagaRefOf(body: unknown): SagaRef | null {
+  if (!body || typeof body !== "object") return null;
+  const payload = (body as { payload?: unknown }).payload;
+  if (!payload || typeof payload !== "object") return null;
+  const fields = payload as Record<string, unknown>;
+  const id = (value: unknown) => (typeof value === "string" && Id.safeParse(value).success ? value : null);
+  const repayment = id(fields.repayment_id);
+  if (repayment) return { kind: "repayment", id: repayment };
+  const payment = id(fields.payment_id);
+  if (payment) return { kind: "payment", id: payment };
+  const loan = id(fields.loan_id);
+  if (loan) return { kind: "loan", id: loan };
+  return null;
+}

@@ -5,6 +5,7 @@
  */
 import { type AppEvent, type QueueName, queueBinding, queueFor } from "./events";
 import { nowIso } from "./ids";
+import { armSagaSweep } from "./saga-sweep";
 
 /** Rows younger than this are left to the request that wrote them. */
 const SWEEP_AFTER_MS = 30_000;
@@ -29,6 +30,8 @@ export function outboxInsert(db: D1Database, outboxId: string, event: AppEvent):
 /** Sends the given outbox rows now (best effort: whatever fails is left for the sweep). */
 export async function flushOutbox(env: Env, outboxIds: string[]): Promise<void> {
   if (outboxIds.length === 0) return;
+  // Every saga starts with an outbox row: make sure the sweep that finishes it will run.
+  const armed = armSagaSweep(env);
   const placeholders = outboxIds.map(() => "?").join(",");
   const { results } = await env.DB.prepare(
     `SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND outbox_id IN (${placeholders})`,
@@ -36,6 +39,7 @@ export async function flushOutbox(env: Env, outboxIds: string[]): Promise<void> 
     .bind(...outboxIds)
     .all<{ outbox_id: string; queue: QueueName; body: string }>();
   await sendRows(env, results);
+  await armed;
 }
 
 export async function sweepOutbox(env: Env, olderThanMs = SWEEP_AFTER_MS): Promise<number> {

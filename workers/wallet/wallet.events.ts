@@ -1,7 +1,8 @@
 /**
  * The wallet's saga steps: each requested movement becomes one keyed ledger transfer whose outcome
- * event is written to the ledger's outbox in the same transaction. A duplicate delivery replays the
- * stored outcome and writes nothing new, so each movement and each outcome event happens once.
+ * event is written to the ledger's outbox in the same transaction. A duplicate or re-driven delivery
+ * replays the stored outcome and moves no money; it writes the outcome event again (its first copy may
+ * have been lost with a crash), which the outcome handlers apply once by business id.
  */
 import type { MoveOutcome } from "../../durable-objects/wallet-ledger.types";
 import { type EventOf, makeEvent } from "../lib/events";
@@ -38,6 +39,8 @@ export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUE
     description: null,
     now: nowIso(),
     events: {
+      // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
+      reemitOnReplay: true,
       onSuccess: {
         queue: "payment-events",
         event: makeEvent("PAYMENT_SUCCESSFUL", { payment_id, wallet_id, transaction_id: null }, context),
@@ -62,6 +65,8 @@ export async function onLoanApproved(env: Env, event: EventOf<"LOAN_APPROVED">):
     description: "Loan disbursement",
     now: nowIso(),
     events: {
+      // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
+      reemitOnReplay: true,
       onSuccess: {
         queue: "loan-events",
         event: makeEvent(
@@ -87,6 +92,8 @@ export async function onRepaymentRequested(env: Env, event: EventOf<"LOAN_REPAYM
     description: "Loan repayment",
     now: nowIso(),
     events: {
+      // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
+      reemitOnReplay: true,
       onSuccess: {
         queue: "loan-events",
         event: makeEvent("LOAN_REPAYMENT_SUCCESSFUL", { repayment_id, loan_id, wallet_id, transaction_id: null }, context),
