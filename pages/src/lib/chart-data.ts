@@ -2,6 +2,7 @@
  * Pure data shaping for the charts. Amounts stay integer cents here; the chart components convert
  * to display numbers with centsToChartValue at the last moment.
  */
+import { scaleLinear, scaleTime } from "d3-scale";
 import { type Cents, parseMoney } from "./money";
 
 type LedgerRow = {
@@ -22,12 +23,55 @@ export function balanceSeries(transactions: readonly LedgerRow[]): BalancePoint[
     .map((t) => ({ at: t.created_at, balance: parseMoney(t.balance_after) }));
 }
 
+/**
+ * Moves between a person's own pockets: money set aside in a savings goal (and back) is neither
+ * income nor spending, so the money-in/out chart leaves it out.
+ */
+export const INTERNAL_TYPES: ReadonlySet<string> = new Set(["SAVINGS_ADD", "SAVINGS_REDEEM"]);
+/** Borrowed and repaid money: real movements, but not income or spending either. */
+export const LOAN_TYPES: ReadonlySet<string> = new Set(["LOAN_IN", "LOAN_REPAYMENT"]);
+
+export type FlowTotals = { income: Cents; spending: Cents; borrowed: Cents; repaid: Cents; internal: number };
+
+/** Income and spending without internal moves and loans, which are counted on their own. */
+export function flowTotals(transactions: readonly LedgerRow[]): FlowTotals {
+  const totals: FlowTotals = { income: 0, spending: 0, borrowed: 0, repaid: 0, internal: 0 };
+  for (const t of transactions) {
+    const cents = parseMoney(t.amount);
+    if (INTERNAL_TYPES.has(t.type)) totals.internal += 1;
+    else if (t.type === "LOAN_IN") totals.borrowed += cents;
+    else if (t.type === "LOAN_REPAYMENT") totals.repaid += cents;
+    else if (t.direction === "CREDIT") totals.income += cents;
+    else totals.spending += cents;
+  }
+  return totals;
+}
+
+/** Round ticks for a time axis (minutes, hours, days… as the span needs), at most about `count`. */
+export function timeTicks(from: number, to: number, count = 5): number[] {
+  if (from === to) return [from];
+  return scaleTime()
+    .domain([new Date(from), new Date(to)])
+    .ticks(count)
+    .map((date) => date.getTime());
+}
+
+/** A round money axis: domain and ticks at 1, 2 or 5 × 10^n steps (chart values, not cents). */
+export function moneyTicks(min: number, max: number, count = 5): { domain: [number, number]; ticks: number[] } {
+  const low = Math.min(0, min);
+  const high = max === low ? low + 1 : max;
+  const scale = scaleLinear().domain([low, high]).nice(count);
+  const [d0, d1] = scale.domain() as [number, number];
+  return { domain: [d0, d1], ticks: scale.ticks(count) };
+}
+
 export type FlowBar = { type: string; moneyIn: Cents; moneyOut: Cents };
 
-/** Money in and out per transaction type, in the order of `types`, leaving out types with no movement. */
+/** Money in and out per transaction type, in the order of `types`, leaving out internal moves and types with no movement. */
 export function flowByType(transactions: readonly LedgerRow[], types: readonly string[]): FlowBar[] {
   const totals = new Map<string, FlowBar>(types.map((type) => [type, { type, moneyIn: 0, moneyOut: 0 }]));
   for (const t of transactions) {
+    if (INTERNAL_TYPES.has(t.type)) continue;
     const bar = totals.get(t.type) ?? { type: t.type, moneyIn: 0, moneyOut: 0 };
     if (t.direction === "CREDIT") bar.moneyIn += parseMoney(t.amount);
     else bar.moneyOut += parseMoney(t.amount);

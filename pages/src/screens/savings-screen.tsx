@@ -36,7 +36,7 @@ function CreateGoalForm({ wallet }: { wallet: Wallet }) {
   return (
     <Card title="New goal" description="Money you set aside stays in your wallet, in its own pocket.">
       <form noValidate className="space-y-4" onSubmit={onSubmit}>
-        <TextField label="Goal name" placeholder="Holiday" error={errors.goal_name?.message} {...form.register("goal_name")} />
+        <TextField label="Goal name" hint="For example: Holiday" error={errors.goal_name?.message} {...form.register("goal_name")} />
         <MoneyField label="Target amount" error={errors.target_amount?.message} {...form.register("target_amount")} />
         <TextField
           label="Target date (optional)"
@@ -223,7 +223,7 @@ export function SavingsScreen() {
       <PageHeader title="Savings goals" description="Set targets, add money as you go, redeem when you get there." />
       <WalletRequired purpose="Savings goals live inside a wallet, so create one first.">
         {(wallet) => (
-          <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
             <div>
               <CreateGoalForm wallet={wallet} />
             </div>

@@ -14,6 +14,6 @@ export function useDebtOptimiser() {
               : { monthly_budget: request.monthly_budget, debts: request.debts },
         }),
       ),
-    meta: { success: "Plans ready", failure: "Could not build the plans" },
+    meta: { success: "Plans ready", inlineFailure: true },
   });
 }
