@@ -151,6 +151,8 @@ async function settled(page: Page) {
 
 /** Each screen in both themes: light, then dark (the system setting the UI follows), then back. */
 async function checkScreen(page: Page, testInfo: TestInfo, screen: string, errors: string[], width?: number) {
+  // Two themes per screen: each check gets its own time on top of the test's.
+  testInfo.setTimeout(testInfo.timeout + 45_000);
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
     await expect(page.locator("html")).toHaveClass(colorScheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b).*$/);

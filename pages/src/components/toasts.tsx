@@ -60,7 +60,7 @@ export function Toasts() {
         {(t) => (
           <ToastBar toast={t}>
             {({ icon, message }) => (
-              <>
+              <div className="flex items-center" data-toast-type={t.type}>
                 {icon}
                 {message}
                 {t.type !== "loading" && (
@@ -75,7 +75,7 @@ export function Toasts() {
                     </svg>
                   </button>
                 )}
-              </>
+              </div>
             )}
           </ToastBar>
         )}

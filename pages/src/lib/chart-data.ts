@@ -65,6 +65,15 @@ export function moneyTicks(min: number, max: number, count = 5): { domain: [numb
   return { domain: [d0, d1], ticks: scale.ticks(count) };
 }
 
+/** Round month ticks from 0 (every 1, 2, 5, 10, 20, 50… months), none past `months`. */
+export function monthTicks(months: number, count = 8): number[] {
+  if (months <= 0) return [0];
+  return scaleLinear()
+    .domain([0, months])
+    .ticks(count)
+    .filter((tick) => Number.isInteger(tick) && tick <= months);
+}
+
 export type FlowBar = { type: string; moneyIn: Cents; moneyOut: Cents };
 
 /** Money in and out per transaction type, in the order of `types`, leaving out internal moves and types with no movement. */

@@ -1,7 +1,7 @@
 /** Total debt over time per strategy; loaded on demand with the optimiser's results. */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { DebtOptimiserResult } from "../../api/types";
-import { debtBalanceSeries, formatMonths, moneyTicks } from "../../lib/chart-data";
+import { debtBalanceSeries, formatMonths, moneyTicks, monthTicks } from "../../lib/chart-data";
 import { type Cents, centsToChartValue, formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
 import { ChartFigure } from "./chart-figure";
 import { AXIS_TICK, LEGEND_STYLE, TOOLTIP_STYLE, useChartColors } from "./chart-theme";
@@ -22,13 +22,16 @@ export function DebtChart({ result, startingBalance }: { result: DebtOptimiserRe
   }));
   // Identical plans draw one line over the other: say so in the legend instead of hiding one.
   const same = rows.every((row) => row.avalanche === row.snowball);
+  const highest = Math.max(startingBalance, ...rows.flatMap((row) => [row.avalanche ?? 0, row.snowball ?? 0, row.minimumOnly ?? 0]));
+  // Within 1% of the scale everywhere, the two lines are drawn on top of each other.
+  const overlap = !same && rows.every((row) => Math.abs((row.avalanche ?? 0) - (row.snowball ?? 0)) <= highest / 100);
   const all: { key: SeriesKey; name: string; color: string; dash: string | undefined }[] = [
     { key: "avalanche", name: same ? "Avalanche and snowball (the same plan)" : "Avalanche", color: colors.positive, dash: undefined },
-    { key: "snowball", name: "Snowball", color: colors.second, dash: "6 3" },
+    { key: "snowball", name: overlap ? "Snowball (almost the same line as avalanche)" : "Snowball", color: colors.second, dash: "6 3" },
     { key: "minimumOnly", name: "Minimum payments only", color: colors.third, dash: "2 3" },
   ];
   const series = all.filter((s) => (s.key !== "minimumOnly" || result.minimum_only !== null) && (s.key !== "snowball" || !same));
-  const highest = Math.max(startingBalance, ...rows.flatMap((row) => [row.avalanche ?? 0, row.snowball ?? 0, row.minimumOnly ?? 0]));
+  const months = rows.at(-1)?.month ?? 0;
   const y = moneyTicks(0, centsToChartValue(highest));
   const summary =
     `Starting from ${formatMoney(startingBalance)}: avalanche clears the debts in ${formatMonths(result.avalanche.months)}, ` +
@@ -52,7 +55,14 @@ export function DebtChart({ result, startingBalance }: { result: DebtOptimiserRe
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="month" tick={AXIS_TICK} label={{ value: "Month", position: "insideBottomRight", offset: -4, fontSize: 12 }} />
+          <XAxis
+            dataKey="month"
+            type="number"
+            domain={[0, months]}
+            ticks={monthTicks(months)}
+            tick={AXIS_TICK}
+            label={{ value: "Month", position: "insideBottomRight", offset: -4, fontSize: 12 }}
+          />
           <YAxis tick={AXIS_TICK} tickFormatter={formatChartTick} width={64} domain={y.domain} ticks={y.ticks} />
           <Tooltip
             {...TOOLTIP_STYLE}
