@@ -13,7 +13,8 @@ async function createGoal(user: TestUser, walletId: string, target: string, extr
   return res.body.goal.goal_id as string;
 }
 
-const patch = (user: TestUser, goalId: string, body: unknown) => api(`/savings-goal/${goalId}`, { token: user.token, method: "PATCH", body });
+const patch = (user: TestUser, goalId: string, body: unknown) =>
+  api(`/savings-goal/${goalId}`, { token: user.token, method: "PATCH", body });
 
 describe("editing a goal (PATCH /v1/savings-goal/{goal_id})", () => {
   it("changes only the fields sent, and a null target_date removes the date", async () => {
