@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { balanceSeries, debtBalanceSeries, flowByType, flowTotals, formatMonths, moneyTicks, timeTicks } from "./chart-data";
+import { balanceSeries, debtBalanceSeries, flowByType, flowTotals, formatMonths, moneyTicks, timeAxis } from "./chart-data";
 
 const tx = (id: string, at: string, type: string, direction: "CREDIT" | "DEBIT", amount: string, after: string) => ({
   transaction_id: id,
@@ -66,12 +66,25 @@ describe("axis ticks", () => {
   it("puts time ticks on round minutes, evenly spaced in time", () => {
     const from = Date.parse("2026-11-24T18:10:20.000Z");
     const to = Date.parse("2026-11-24T18:14:50.000Z");
-    const ticks = timeTicks(from, to);
+    const { ticks, unit } = timeAxis(from, to);
+    expect(unit).toBe("minute");
     expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(new Set(ticks).size).toBe(ticks.length);
     for (const tick of ticks) expect(tick % 60_000).toBe(0);
     const steps = ticks.slice(1).map((tick, i) => tick - (ticks[i] ?? 0));
     expect(new Set(steps).size).toBe(1);
+  });
+
+  it("widens a burst within seconds to a minute, labelled to the second", () => {
+    const at = Date.parse("2026-11-24T18:10:20.000Z");
+    const axis = timeAxis(at, at + 900);
+    expect(axis.domain[1] - axis.domain[0]).toBe(60_000);
+    expect(axis.unit).toBe("second");
+    for (const tick of axis.ticks) expect(tick % 1000).toBe(0);
+  });
+
+  it("labels a multi-day span by day", () => {
+    expect(timeAxis(Date.parse("2026-11-01T00:00:00Z"), Date.parse("2026-11-20T00:00:00Z")).unit).toBe("day");
   });
 
   it("uses 1, 2 or 5 × 10^n money steps from zero", () => {

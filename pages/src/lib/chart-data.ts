@@ -47,13 +47,26 @@ export function flowTotals(transactions: readonly LedgerRow[]): FlowTotals {
   return totals;
 }
 
-/** Round ticks for a time axis (minutes, hours, days… as the span needs), at most about `count`. */
-export function timeTicks(from: number, to: number, count = 5): number[] {
-  if (from === to) return [from];
-  return scaleTime()
-    .domain([new Date(from), new Date(to)])
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export type TimeAxis = { domain: [number, number]; ticks: number[]; unit: "second" | "minute" | "day" };
+
+/**
+ * A time axis over `from`..`to` (ms): at least a minute wide (a burst of moves within seconds is
+ * centred in it), with round ticks (seconds, minutes, hours, days… as the span needs) and the unit
+ * the labels need so that no two read the same.
+ */
+export function timeAxis(from: number, to: number, count = 5): TimeAxis {
+  const middle = (from + to) / 2;
+  const domain: [number, number] = to - from < MINUTE ? [middle - MINUTE / 2, middle + MINUTE / 2] : [from, to];
+  const ticks = scaleTime()
+    .domain([new Date(domain[0]), new Date(domain[1])])
     .ticks(count)
     .map((date) => date.getTime());
+  const step = ticks.length > 1 ? (ticks[1] ?? 0) - (ticks[0] ?? 0) : DAY;
+  const unit = step < MINUTE ? "second" : step < DAY && domain[1] - domain[0] < 2 * DAY ? "minute" : "day";
+  return { domain, ticks, unit };
 }
 
 /** A round money axis: domain and ticks at 1, 2 or 5 × 10^n steps (chart values, not cents). */

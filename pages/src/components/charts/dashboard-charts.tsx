@@ -1,13 +1,11 @@
 /** The dashboard's charts; loaded on demand so recharts stays out of the initial bundle. */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type Transaction } from "../../api/types";
-import { balanceSeries, flowByType, flowTotals, moneyTicks, timeTicks } from "../../lib/chart-data";
-import { formatDateTime, formatShortDate, formatTime } from "../../lib/format";
+import { balanceSeries, flowByType, flowTotals, moneyTicks, timeAxis } from "../../lib/chart-data";
+import { formatDateTime, formatShortDate, formatTime, formatTimeWithSeconds } from "../../lib/format";
 import { centsToChartValue, formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
 import { ChartFigure } from "./chart-figure";
 import { AXIS_TICK, LEGEND_STYLE, TOOLTIP_STYLE, useChartColors } from "./chart-theme";
-
-const DAY = 86_400_000;
 
 const legendText = (value: string) => <span style={{ color: "var(--color-slate-700)" }}>{value}</span>;
 
@@ -18,11 +16,9 @@ export function BalanceChart({ transactions }: { transactions: Transaction[] }) 
   const last = points.at(-1);
   // A real time axis: each point sits at its moment, so a burst of minutes is narrow and a quiet week wide.
   const data = points.map((p) => ({ t: Date.parse(p.at), at: p.at, balance: centsToChartValue(p.balance) }));
-  const from = data[0]?.t ?? 0;
-  const to = data.at(-1)?.t ?? 0;
-  const ticks = timeTicks(from, to);
-  const tickLabel = (t: number) =>
-    to - from < DAY * 2 ? formatTime(new Date(t).toISOString()) : formatShortDate(new Date(t).toISOString());
+  const x = timeAxis(data[0]?.t ?? 0, data.at(-1)?.t ?? 0);
+  const label = { second: formatTimeWithSeconds, minute: formatTime, day: formatShortDate }[x.unit];
+  const tickLabel = (t: number) => label(new Date(t).toISOString());
   const y = moneyTicks(Math.min(...data.map((d) => d.balance)), Math.max(...data.map((d) => d.balance)));
   const summary =
     first && last
@@ -45,8 +41,8 @@ export function BalanceChart({ transactions }: { transactions: Transaction[] }) 
             dataKey="t"
             type="number"
             scale="time"
-            domain={from === to ? [from - 60_000, to + 60_000] : [from, to]}
-            ticks={ticks}
+            domain={x.domain}
+            ticks={x.ticks}
             tickFormatter={tickLabel}
             tick={AXIS_TICK}
             minTickGap={16}
@@ -78,12 +74,14 @@ export function BalanceChart({ transactions }: { transactions: Transaction[] }) 
 export function FlowChart({ transactions }: { transactions: Transaction[] }) {
   const colors = useChartColors();
   const bars = flowByType(transactions, TRANSACTION_TYPES);
-  const totals = flowTotals(transactions);
+
   const data = bars.map((bar) => ({
     label: TRANSACTION_TYPE_LABELS[bar.type as keyof typeof TRANSACTION_TYPE_LABELS] ?? bar.type,
     moneyIn: centsToChartValue(bar.moneyIn),
     moneyOut: centsToChartValue(bar.moneyOut),
   }));
+  const totals = flowTotals(transactions);
+  const flowAxis = moneyTicks(0, Math.max(0, ...data.flatMap((d) => [d.moneyIn, d.moneyOut])));
   const loans =
     totals.borrowed > 0 || totals.repaid > 0
       ? ` Loans are counted apart: ${formatMoney(totals.borrowed)} borrowed, ${formatMoney(totals.repaid)} repaid.`
@@ -106,7 +104,7 @@ export function FlowChart({ transactions }: { transactions: Transaction[] }) {
         {/* Horizontal bars: the type names stay readable on a phone instead of colliding under the axis. */}
         <BarChart data={data} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" tick={AXIS_TICK} tickFormatter={formatChartTick} />
+          <XAxis type="number" tick={AXIS_TICK} tickFormatter={formatChartTick} domain={flowAxis.domain} ticks={flowAxis.ticks} />
           <YAxis type="category" dataKey="label" tick={AXIS_TICK} interval={0} width={108} />
           <Tooltip {...TOOLTIP_STYLE} formatter={(value, name) => [formatChartMoney(value), name]} />
           <Legend wrapperStyle={LEGEND_STYLE} formatter={legendText} />
