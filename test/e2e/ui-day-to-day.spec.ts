@@ -345,7 +345,7 @@ test.describe("7. charts", () => {
     await page.goto("/");
     const balance = page.getByRole("figure", { name: /Balance over time/ });
     await expect(balance.locator(".recharts-surface")).toBeVisible();
-    const xTick = balance.locator(".recharts-xAxis .recharts-cartesian-axis-tick-value");
+    const xTick = balance.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value");
     await expect(xTick.first()).toBeVisible();
     // The four moves happened within seconds: labels to the second, none repeated.
     const xTicks = await xTick.allTextContents();
@@ -353,14 +353,14 @@ test.describe("7. charts", () => {
     expect(new Set(xTicks).size).toBe(xTicks.length);
     for (const label of xTicks) expect(label).toMatch(/^\d{1,2}:\d{2}:\d{2}\s?[AP]M$/);
     // Round y steps (1, 2 or 5 × 10^n): with a top near $2,700 that is $500 steps, never $950 or $1.9K.
-    const yTicks = await balance.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value").allTextContents();
+    const yTicks = await balance.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
     expect(yTicks).toEqual(["$0", "$500", "$1K", "$1.5K", "$2K", "$2.5K", "$3K"]);
 
     const flow = page.getByRole("figure", { name: /Money in and out/ });
     await expect(flow).toContainText("$2,705.25 income and $0.00 spending");
     await expect(flow).toContainText("Moves to and from your savings goals are left out");
-    await expect(flow.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value")).toHaveText(["Deposit"]);
-    await expect(flow.locator(".recharts-xAxis .recharts-cartesian-axis-tick-value")).toHaveText([
+    await expect(flow.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value")).toHaveText(["Deposit"]);
+    await expect(flow.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value")).toHaveText([
       "$0",
       "$500",
       "$1K",
