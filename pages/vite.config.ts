@@ -18,11 +18,10 @@ export default defineConfig(({ mode }) => {
   return {
     root,
     plugins: [react(), tailwindcss()],
-    // Chart code is only imported lazily: pre-bundle its libraries and transform its modules when
-    // the dev server starts, so the first chart a screen shows does not wait for either.
-    optimizeDeps: { include: ["recharts", "d3-scale"] },
+    // Imported only by lazily loaded chart code: pre-bundled at start, so a first chart does not
+    // make the dev server re-optimise its dependencies and reload the page.
+    optimizeDeps: { include: ["d3-scale"] },
     server: {
-      warmup: { clientFiles: ["./src/components/charts/*.tsx", "./src/screens/*.tsx"] },
       host: "localhost",
       port: 5173,
       strictPort: true,
