@@ -18,9 +18,6 @@ export default defineConfig(({ mode }) => {
   return {
     root,
     plugins: [react(), tailwindcss()],
-    // Imported only by lazily loaded chart code: pre-bundled at start, so a first chart does not
-    // make the dev server re-optimise its dependencies and reload the page.
-    optimizeDeps: { include: ["d3-scale"] },
     server: {
       host: "localhost",
       port: 5173,
