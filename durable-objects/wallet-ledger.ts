@@ -9,6 +9,7 @@ import type {
   MoveRequest,
   PocketMoveRequest,
   PocketOutcome,
+  PocketRetargetOutcome,
   PocketView,
   TransactionPage,
   TransactionType,
@@ -395,6 +396,27 @@ export class WalletLedger extends DurableObject<Env> {
         transaction,
         released: amount,
       };
+    });
+  }
+
+  /**
+   * Changes a goal's target (the goal was edited). Checked against the pocket in the same
+   * transaction, so a concurrent add can never leave the pocket above its new target.
+   */
+  pocketRetarget(request: { owner: string; goalId: string; target: number; now: string }): PocketRetargetOutcome {
+    if (!this.getWallet(request.owner)) return { ok: false, code: "NOT_FOUND" };
+    if (!Number.isSafeInteger(request.target) || request.target <= 0) throw new Error("target must be positive cents");
+    return this.ctx.storage.transactionSync((): PocketRetargetOutcome => {
+      const pocket = this.ensurePocket(request.goalId, request.target, request.now);
+      if (pocket.status !== "ACTIVE") return { ok: false, code: "INVALID_STATE", pocket };
+      if (request.target < pocket.amount) return { ok: false, code: "BELOW_CURRENT", pocket };
+      this.sql.exec(
+        "UPDATE pockets SET target = ?, version = version + 1, updated_at = ? WHERE goal_id = ?",
+        request.target,
+        request.now,
+        request.goalId,
+      );
+      return { ok: true, pocket: this.pocketView(request.goalId) };
     });
   }
 

@@ -91,6 +91,10 @@ export type PocketOutcome =
     }
   | { ok: false; code: RefusalCode; wallet?: WalletSnapshot; pocket?: PocketView; replayed?: boolean };
 
+export type PocketRetargetOutcome =
+  | { ok: true; pocket: PocketView }
+  | { ok: false; code: "NOT_FOUND" | "INVALID_STATE" | "BELOW_CURRENT"; pocket?: PocketView };
+
 export type ListTransactionsQuery = {
   limit: number;
   beforeSeq?: number;

@@ -86,7 +86,7 @@ app.use(
       return allowed.includes(origin) ? origin : null;
     },
     credentials: true,
-    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
     allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key"],
     exposeHeaders: ["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
     maxAge: 600,

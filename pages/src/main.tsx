@@ -1,13 +1,14 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { Toaster } from "react-hot-toast";
 import { RouterProvider } from "react-router/dom";
 import { createQueryClient } from "./api/query-client";
 import { ConfirmProvider } from "./components/confirm";
+import { startTheme } from "./lib/theme";
 import { createRouter } from "./router";
 import "./index.css";
 
+startTheme();
 const queryClient = createQueryClient();
 const router = createRouter();
 
@@ -20,15 +21,6 @@ createRoot(root).render(
       <ConfirmProvider>
         <RouterProvider router={router} />
       </ConfirmProvider>
-      <Toaster
-        position="top-right"
-        toastOptions={{
-          duration: 5000,
-          className: "text-sm",
-          success: { duration: 4000 },
-          error: { duration: 7000 },
-        }}
-      />
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -7,6 +7,7 @@ import { LoadingBlock } from "./components/feedback";
 import { PublicOnly, RequireAdmin, RequireAuth } from "./components/guards";
 import { AppLayout } from "./components/layout";
 import { RouteError } from "./components/route-error";
+import { Toasts } from "./components/toasts";
 import { useUser } from "./components/use-user";
 import { NotFoundScreen } from "./screens/not-found-screen";
 
@@ -15,6 +16,16 @@ function Hydrating() {
     <div className="mx-auto max-w-md p-8">
       <LoadingBlock rows={3} />
     </div>
+  );
+}
+
+/** The whole app: the screens, and the one place toasts appear. */
+function Root() {
+  return (
+    <>
+      <Outlet />
+      <Toasts />
+    </>
   );
 }
 
@@ -41,6 +52,7 @@ function AdminArea() {
 
 export const routes: RouteObject[] = [
   {
+    Component: Root,
     ErrorBoundary: RouteError,
     HydrateFallback: Hydrating,
     children: [

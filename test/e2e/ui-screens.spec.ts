@@ -149,7 +149,19 @@ async function settled(page: Page) {
   await page.evaluate(() => document.fonts.ready);
 }
 
+/** Each screen in both themes: light, then dark (the system setting the UI follows), then back. */
 async function checkScreen(page: Page, testInfo: TestInfo, screen: string, errors: string[], width?: number) {
+  // Two themes per screen: each check gets its own time on top of the test's.
+  testInfo.setTimeout(testInfo.timeout + 45_000);
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator("html")).toHaveClass(colorScheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b).*$/);
+    await checkTheme(page, testInfo, colorScheme === "dark" ? `${screen}-dark` : screen, errors, width);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+async function checkTheme(page: Page, testInfo: TestInfo, screen: string, errors: string[], width?: number) {
   await settled(page);
   const label = width ? `${screen}-${width}px` : `${screen}-${testInfo.project.name}`;
 

@@ -135,7 +135,7 @@ export const savingsGoals = sqliteTable(
     targetCents: integer("target_cents").notNull(),
     currentCents: integer("current_cents").notNull().default(0),
     targetDate: text("target_date"),
-    status: text("status", { enum: ["ACTIVE", "REDEEMED", "DELETED"] }).notNull(),
+    status: text("status", { enum: ["ACTIVE", "REDEEMED", "ARCHIVED", "DELETED"] }).notNull(),
     /** The pocket's version in the ledger that `current_cents` mirrors; older replies never overwrite newer ones. */
     ledgerVersion: integer("ledger_version").notNull().default(0),
     createdAt: text("created_at").notNull(),

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, ne } from "drizzle-orm";
+import { and, desc, eq, lt, ne, notInArray } from "drizzle-orm";
 import type { PocketView } from "../../durable-objects/wallet-ledger.types";
 import { createRouter } from "../lib/app";
 import { createDb, type Db } from "../lib/db";
@@ -22,7 +22,7 @@ export function monthsUntil(targetDate: string, today: Date = new Date()): numbe
 
 export function presentGoal(row: GoalRow, currentCents: number = row.currentCents, today: Date = new Date()) {
   const remaining = Math.max(0, row.targetCents - currentCents);
-  const status = row.status === "REDEEMED" ? "REDEEMED" : "ACTIVE";
+  const status = row.status === "REDEEMED" || row.status === "ARCHIVED" ? row.status : "ACTIVE";
   return {
     goal_id: row.goalId,
     wallet_id: row.walletId,
@@ -54,9 +54,9 @@ async function mirror(db: Db, row: GoalRow, pocket: PocketView, status: GoalRow[
   const now = nowIso();
   await db
     .update(savingsGoals)
-    .set({ currentCents: pocket.amount, ledgerVersion: pocket.version, status, updatedAt: now })
+    .set({ currentCents: pocket.amount, targetCents: pocket.target, ledgerVersion: pocket.version, status, updatedAt: now })
     .where(and(eq(savingsGoals.goalId, row.goalId), lt(savingsGoals.ledgerVersion, pocket.version)));
-  return { ...row, currentCents: pocket.amount, ledgerVersion: pocket.version, status, updatedAt: now };
+  return { ...row, currentCents: pocket.amount, targetCents: pocket.target, ledgerVersion: pocket.version, status, updatedAt: now };
 }
 
 export const savingsRouter = createRouter()
@@ -91,7 +91,7 @@ export const savingsRouter = createRouter()
     const rows = await db
       .select()
       .from(savingsGoals)
-      .where(and(eq(savingsGoals.walletId, wallet_id), ne(savingsGoals.status, "DELETED")))
+      .where(and(eq(savingsGoals.walletId, wallet_id), notInArray(savingsGoals.status, ["DELETED", "ARCHIVED"])))
       .orderBy(desc(savingsGoals.createdAt))
       .limit(200);
     return c.json({ goals: rows.map((row) => presentGoal(row)) }, 200);
@@ -175,6 +175,69 @@ export const savingsRouter = createRouter()
       .returning({ id: savingsGoals.goalId });
     if (deleted.length === 0) throw notFound("Savings goal");
     return c.json({ goal: presentGoal({ ...row, currentCents: 0, updatedAt: now }), returned_amount: formatCents(returned) }, 200);
+  })
+  .openapi(routes.updateGoal, async (c) => {
+    const user = c.get("user");
+    const db = createDb(c.env.DB);
+    const row = await ownGoal(db, user.user_id, c.req.valid("param").goal_id);
+    if (row.status !== "ACTIVE") throw invalidState("A redeemed goal can no longer be edited");
+    const body = c.req.valid("json");
+    const now = nowIso();
+    let goal: GoalRow = {
+      ...row,
+      goalName: body.goal_name ?? row.goalName,
+      targetDate: body.target_date === undefined ? row.targetDate : body.target_date,
+      updatedAt: now,
+    };
+    if (body.target_amount !== undefined && body.target_amount !== row.targetCents) {
+      // The ledger holds the target redeem checks against: change it there first, atomically with the check.
+      const outcome = await ledgerFor(c.env, row.walletId).pocketRetarget({
+        owner: user.user_id,
+        goalId: row.goalId,
+        target: body.target_amount,
+        now,
+      });
+      if (!outcome.ok && outcome.code === "BELOW_CURRENT") {
+        const saved = formatCents(outcome.pocket?.amount ?? 0);
+        throw new AppError("VALIDATION_ERROR", `The target cannot be below the ${saved} already saved`, [
+          { path: "body.target_amount", message: `must be at least the ${saved} already saved` },
+        ]);
+      }
+      if (!outcome.ok && outcome.code === "INVALID_STATE") throw invalidState("A redeemed goal can no longer be edited");
+      if (!outcome.ok) throw notFound("Savings goal");
+      goal = { ...goal, targetCents: outcome.pocket.target, currentCents: outcome.pocket.amount, ledgerVersion: outcome.pocket.version };
+      await db.batch([
+        db
+          .update(savingsGoals)
+          .set({ targetCents: goal.targetCents, currentCents: goal.currentCents, ledgerVersion: goal.ledgerVersion })
+          .where(and(eq(savingsGoals.goalId, row.goalId), lt(savingsGoals.ledgerVersion, goal.ledgerVersion))),
+        db
+          .update(savingsGoals)
+          .set({ goalName: goal.goalName, targetDate: goal.targetDate, updatedAt: now })
+          .where(and(eq(savingsGoals.goalId, row.goalId), eq(savingsGoals.status, "ACTIVE"))),
+      ]);
+    } else {
+      await db
+        .update(savingsGoals)
+        .set({ goalName: goal.goalName, targetDate: goal.targetDate, updatedAt: now })
+        .where(and(eq(savingsGoals.goalId, row.goalId), eq(savingsGoals.status, "ACTIVE")));
+    }
+    return c.json({ goal: presentGoal(goal) }, 200);
+  })
+  .openapi(routes.archiveGoal, async (c) => {
+    const user = c.get("user");
+    const db = createDb(c.env.DB);
+    const row = await ownGoal(db, user.user_id, c.req.valid("param").goal_id);
+    if (row.status === "ARCHIVED") return c.json({ goal: presentGoal(row) }, 200);
+    if (row.status !== "REDEEMED") throw invalidState("Only a redeemed goal can be archived; delete an active one instead");
+    const now = nowIso();
+    const archived = await db
+      .update(savingsGoals)
+      .set({ status: "ARCHIVED", updatedAt: now })
+      .where(and(eq(savingsGoals.goalId, row.goalId), eq(savingsGoals.status, "REDEEMED")))
+      .returning({ id: savingsGoals.goalId });
+    if (archived.length === 0) throw invalidState("The goal changed meanwhile; try again");
+    return c.json({ goal: presentGoal({ ...row, status: "ARCHIVED", updatedAt: now }) }, 200);
   })
   .openapi(routes.goalTransactions, async (c) => {
     const user = c.get("user");

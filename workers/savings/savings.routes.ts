@@ -17,7 +17,9 @@ export const GoalSchema = z
     target_amount: moneyString,
     current_amount: moneyString.openapi({ description: "The money in the goal (held in the wallet's ledger as a pocket)" }),
     target_date: z.string().nullable().openapi({ example: "2027-06-30" }),
-    status: z.enum(["ACTIVE", "REDEEMED"]),
+    status: z.enum(["ACTIVE", "REDEEMED", "ARCHIVED"]).openapi({
+      description: "ARCHIVED: a redeemed goal put away by its owner; it leaves the wallet's list of goals",
+    }),
     progress: z.number().min(0).max(1).openapi({ description: "current / target, 0..1, rounded down to 4 decimals" }),
     monthly_needed: moneyString.nullable().openapi({
       description:
@@ -157,5 +159,46 @@ export const goalTransactions = createRoute({
   responses: {
     200: jsonResponse(z.object({ transactions: z.array(TransactionSchema) }), "The transactions"),
     ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+  },
+});
+
+export const updateGoal = createRoute({
+  method: "patch",
+  path: "/savings-goal/{goal_id}",
+  tags,
+  summary: "Edit an active goal's name, target or target date (no money moves)",
+  description:
+    "Only the fields sent change; `target_date: null` removes the date. The target can never go below the money already in the goal (400 on `target_amount`); a redeemed or archived goal can no longer be edited (409).",
+  security,
+  middleware: [requireUser] as const,
+  request: {
+    params: GoalParam,
+    body: jsonBody(
+      z
+        .strictObject({
+          goal_name: z.string().trim().min(1).max(100).optional(),
+          target_amount: amountSchema().optional(),
+          target_date: IsoDate.nullable().optional(),
+        })
+        .refine((body) => Object.values(body).some((value) => value !== undefined), "send at least one field to change"),
+    ),
+  },
+  responses: {
+    200: jsonResponse(z.object({ goal: GoalSchema }), "The goal after the change"),
+    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "INVALID_STATE"),
+  },
+});
+
+export const archiveGoal = createRoute({
+  method: "post",
+  path: "/savings-goal/{goal_id}/archive",
+  tags,
+  summary: "Put a redeemed goal away: it leaves the wallet's list of goals (repeating it is harmless)",
+  security,
+  middleware: [requireUser] as const,
+  request: { params: GoalParam },
+  responses: {
+    200: jsonResponse(z.object({ goal: GoalSchema }), "The goal, ARCHIVED"),
+    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND", "INVALID_STATE"),
   },
 });

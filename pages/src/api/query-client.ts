@@ -12,8 +12,12 @@ declare module "@tanstack/react-query" {
     mutationMeta: {
       /** Toast shown on success; dynamic messages are toasted by the hook's own onSuccess. */
       success?: string;
+      /** A neutral toast on success, for a request that was accepted but whose outcome comes later. */
+      notice?: string;
       /** Prefix of the failure toast, e.g. "Withdrawal failed". */
       failure?: string;
+      /** The screen shows the failure itself (one place for feedback): no toast. */
+      inlineFailure?: boolean;
     };
   }
 }
@@ -42,6 +46,7 @@ export function createQueryClient(): QueryClient {
     mutationCache: new MutationCache({
       onSuccess: (_data, _variables, _context, mutation) => {
         if (mutation.meta?.success) toast.success(mutation.meta.success);
+        if (mutation.meta?.notice) toast(mutation.meta.notice);
       },
       onError: (error, _variables, _context, mutation) => {
         if (isUnauthenticated(error)) {
@@ -49,7 +54,7 @@ export function createQueryClient(): QueryClient {
           toast.error("Your session has ended. Please sign in again.", { id: "session" });
           return;
         }
-        toast.error(failureMessage(error, mutation.meta?.failure));
+        if (!mutation.meta?.inlineFailure) toast.error(failureMessage(error, mutation.meta?.failure));
       },
     }),
     defaultOptions: {

@@ -2614,7 +2614,82 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit an active goal's name, target or target date (no money moves)
+         * @description Only the fields sent change; `target_date: null` removes the date. The target can never go below the money already in the goal (400 on `target_amount`); a redeemed or archived goal can no longer be edited (409).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    goal_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        goal_name?: string;
+                        /**
+                         * @description Positive amount with at most two decimals, as a string or a JSON number (0.01..1000000.00).
+                         * @example 12.50
+                         */
+                        target_amount?: string;
+                        target_date?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The goal after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            goal: components["schemas"]["SavingsGoal"];
+                        };
+                    };
+                };
+                /** @description Invalid request (VALIDATION_ERROR): VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or foreign resource (NOT_FOUND): NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: INVALID_STATE */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/savings-goal/{goal_id}/add": {
@@ -2799,6 +2874,73 @@ export interface paths {
                 };
                 /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/savings-goal/{goal_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a redeemed goal away: it leaves the wallet's list of goals (repeating it is harmless) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    goal_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The goal, ARCHIVED */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            goal: components["schemas"]["SavingsGoal"];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or foreign resource (NOT_FOUND): NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: INVALID_STATE */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3299,8 +3441,11 @@ export interface components {
             current_amount: string;
             /** @example 2027-06-30 */
             target_date: string | null;
-            /** @enum {string} */
-            status: "ACTIVE" | "REDEEMED";
+            /**
+             * @description ARCHIVED: a redeemed goal put away by its owner; it leaves the wallet's list of goals
+             * @enum {string}
+             */
+            status: "ACTIVE" | "REDEEMED" | "ARCHIVED";
             /** @description current / target, 0..1, rounded down to 4 decimals */
             progress: number;
             /**

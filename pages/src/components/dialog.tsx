@@ -38,14 +38,14 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
         event.preventDefault();
         onClose();
       }}
-      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50"
+      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl bg-white p-0 text-slate-900 shadow-xl backdrop:bg-[rgb(0_0_0/0.5)]"
     >
       {open && (
         <div className="p-5">
-          <h2 id={titleId} className="text-lg font-semibold">
+          <h2 id={titleId} className="text-lg font-semibold wrap-anywhere">
             {title}
           </h2>
-          <div id={bodyId} className="mt-2 text-sm text-slate-700">
+          <div id={bodyId} className="mt-2 text-sm text-slate-700 wrap-anywhere">
             {children}
           </div>
           <div className="mt-5 flex flex-wrap justify-end gap-2">{footer}</div>

@@ -81,7 +81,7 @@ export function TextField({ label, error, hint, prefix, suffix, id, wrapperClass
 
 /** An amount in dollars: decimal keyboard on phones, "$" prefix, no autofill. */
 export function MoneyField(props: Omit<TextFieldProps, "prefix" | "inputMode" | "type">) {
-  return <TextField prefix="$" inputMode="decimal" type="text" autoComplete="off" placeholder="0.00" {...props} />;
+  return <TextField prefix="$" inputMode="decimal" type="text" autoComplete="off" {...props} />;
 }
 
 type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & {

@@ -7,6 +7,7 @@ import { formatMoney } from "../lib/money";
 import { ActiveWalletProvider, useActiveWallet } from "./active-wallet";
 import { Button } from "./button";
 import { LiveIndicator } from "./live-indicator";
+import { ThemeSwitch } from "./theme-switch";
 
 type NavItem = { to: string; label: string; end?: boolean; admin?: boolean };
 
@@ -109,6 +110,7 @@ function Shell({ user }: { user: User }) {
             <div className="hidden md:block">
               <WalletSwitcher />
             </div>
+            <ThemeSwitch className="hidden md:block" />
             <span className="hidden max-w-48 truncate text-sm text-slate-600 lg:inline" title={user.email}>
               {user.name || user.email}
               {user.role === "admin" && <span className="ml-1 rounded bg-slate-800 px-1.5 py-0.5 text-xs text-white">admin</span>}
@@ -147,6 +149,7 @@ function Shell({ user }: { user: User }) {
             <div className="mt-2 flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-2">
               <span className="truncate text-sm text-slate-600">{user.email}</span>
               <WalletSwitcher />
+              <ThemeSwitch />
               <Button variant="secondary" size="sm" onClick={onSignOut} loading={signOut.isPending}>
                 Sign out
               </Button>

@@ -4,6 +4,7 @@ const date = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" });
 const dateOnlyUtc = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const shortDate = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric" });
 const timeOfDay = new Intl.DateTimeFormat("en-US", { timeStyle: "short" });
+const timeWithSeconds = new Intl.DateTimeFormat("en-US", { timeStyle: "medium" });
 
 export function formatDateTime(iso: string): string {
   const time = Date.parse(iso);
@@ -25,6 +26,11 @@ export function formatShortDate(iso: string): string {
 export function formatTime(iso: string): string {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? iso : timeOfDay.format(time);
+}
+
+export function formatTimeWithSeconds(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : timeWithSeconds.format(time);
 }
 
 /** Percent for an API rate string: "8.00" → "8.00%". */

@@ -204,7 +204,9 @@ export const debtOptimiserSchema = z
         ctx.addIssue({ code: "custom", path: ["debts", index, "minimum_payment"], message: minimum.message });
       }
       const apr = parseApr(row.apr);
-      if (apr === null) {
+      if (row.apr.trim() === "") {
+        ctx.addIssue({ code: "custom", path: ["debts", index, "apr"], message: "APR is required" });
+      } else if (apr === null) {
         ctx.addIssue({ code: "custom", path: ["debts", index, "apr"], message: "APR must be 0 to 100 with at most two decimals" });
       }
       return {

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ThemeSwitch } from "../components/theme-switch";
 
 export function AuthLayout({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {
   return (
@@ -16,6 +17,7 @@ export function AuthLayout({ title, children, footer }: { title: string; childre
           {children}
         </div>
         <p className="mt-4 text-center text-sm text-slate-600">{footer}</p>
+        <ThemeSwitch className="mt-4 flex justify-center" />
       </div>
     </main>
   );

@@ -3,11 +3,13 @@ import { Link } from "react-router";
 import { useLoansByWallet } from "../api/hooks/loans";
 import { useRecentTransactions } from "../api/hooks/wallet";
 import type { Loan, Wallet } from "../api/types";
+import { useActiveWallet } from "../components/active-wallet";
 import { buttonClass } from "../components/button";
 import { Card, PageHeader, Stat } from "../components/card";
 import { EmptyState, QueryState, Skeleton } from "../components/feedback";
+import { FirstSteps } from "../components/first-steps";
 import { LoanStanding } from "../components/status-badge";
-import { TransactionList } from "../components/transaction-list";
+import { TransactionList, useTransactionDetails } from "../components/transaction-list";
 import { useUser } from "../components/use-user";
 import { WalletRequired } from "../components/wallet-required";
 import { formatPercent } from "../lib/format";
@@ -70,12 +72,14 @@ const isOpen = (loan: Loan) => loan.status === "APPROVED" || loan.status === "PE
 
 function Overview({ wallet }: { wallet: Wallet }) {
   const recent = useRecentTransactions(wallet.wallet_id, CHART_WINDOW);
+  const details = useTransactionDetails(wallet.wallet_id);
   const loans = useLoansByWallet(wallet.wallet_id);
   const approved = loans.data?.filter((loan) => loan.status === "APPROVED") ?? [];
   const owed = sumMoney(approved.map((loan) => loan.remaining_balance));
 
   return (
     <div className="space-y-6">
+      {recent.data?.length === 0 && <FirstSteps hasWallet />}
       <Card>
         <dl className="grid grid-cols-1 gap-6 sm:grid-cols-3">
           <Stat label="Spendable balance" value={formatMoney(wallet.balance, { currency: wallet.currency })} testId="balance" />
@@ -93,7 +97,7 @@ function Overview({ wallet }: { wallet: Wallet }) {
         </dl>
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <QueryState
             query={recent}
@@ -124,7 +128,7 @@ function Overview({ wallet }: { wallet: Wallet }) {
         </Card>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card
           title="Recent activity"
           actions={
@@ -147,7 +151,7 @@ function Overview({ wallet }: { wallet: Wallet }) {
               />
             }
           >
-            {(list) => <TransactionList transactions={list.slice(0, 8)} currency={wallet.currency} />}
+            {(list) => <TransactionList transactions={list.slice(0, 8)} currency={wallet.currency} details={details} />}
           </QueryState>
         </Card>
         <ActiveLoans wallet={wallet} />
@@ -158,9 +162,15 @@ function Overview({ wallet }: { wallet: Wallet }) {
 
 export function DashboardScreen() {
   const user = useUser();
+  const { wallet } = useActiveWallet();
   return (
     <>
       <PageHeader title={`Hello${user.name ? `, ${user.name}` : ""}`} documentTitle="Dashboard" description="Your money at a glance." />
+      {wallet === null && (
+        <div className="mb-6">
+          <FirstSteps hasWallet={false} />
+        </div>
+      )}
       <WalletRequired purpose="Create a wallet to start depositing, paying and saving.">
         {(wallet) => <Overview wallet={wallet} />}
       </WalletRequired>

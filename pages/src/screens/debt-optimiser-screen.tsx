@@ -1,16 +1,18 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { lazy, Suspense, useId, useState } from "react";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
+import { toApiError } from "../api/errors";
 import { useDebtOptimiser } from "../api/hooks/debt";
+import { useLoansByWallet } from "../api/hooks/loans";
 import type { DebtOptimiserResult, Plan } from "../api/types";
 import { useActiveWallet } from "../components/active-wallet";
 import { Button } from "../components/button";
 import { Card, PageHeader } from "../components/card";
-import { EmptyState, ErrorState, Skeleton } from "../components/feedback";
+import { EmptyState, Skeleton } from "../components/feedback";
 import { FormError, MoneyField, TextField } from "../components/field";
 import { ScrollRegion } from "../components/scroll-region";
 import { formatMonths } from "../lib/chart-data";
-import { type Cents, formatMoney, parseMoney } from "../lib/money";
+import { type Cents, formatMoney, parseMoney, sumMoney } from "../lib/money";
 import { type DebtFormRow, type DebtOptimiserForm, type DebtOptimiserRequest, debtOptimiserSchema, MAX_DEBTS } from "../lib/validation";
 
 const DebtChart = lazy(() => import("../components/charts/debt-chart").then((m) => ({ default: m.DebtChart })));
@@ -24,9 +26,27 @@ const STRATEGY_NAMES: Record<StrategyKey, string> = {
 };
 const SCHEDULE_PREVIEW = 24;
 
-function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => void }) {
+function budgetTooLow(budget: Cents, minimums: Cents): string {
+  return `Your monthly budget (${formatMoney(budget)}) is below the sum of the minimum payments (${formatMoney(minimums)}). Raise it to at least ${formatMoney(minimums)}.`;
+}
+
+/** The API's refusal in words: its BUDGET_TOO_LOW message names fields and prints bare numbers. */
+function optimiserErrorMessage(error: unknown): string {
+  const apiError = toApiError(error);
+  if (apiError.code === "BUDGET_TOO_LOW") {
+    const [budget, minimums] = apiError.message.match(/\d+\.\d{2}/g) ?? [];
+    if (budget && minimums) return budgetTooLow(parseMoney(budget), parseMoney(minimums));
+    return "Your monthly budget is below the sum of the minimum payments.";
+  }
+  if (apiError.code === "NEVER_PAID_OFF")
+    return "With this budget the debts are never paid off: the interest grows faster. Raise the budget.";
+  return apiError.message;
+}
+
+function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult | null) => void }) {
   const { wallet } = useActiveWallet();
   const optimise = useDebtOptimiser();
+  const loans = useLoansByWallet(wallet?.wallet_id);
   const form = useForm<DebtOptimiserForm, unknown, DebtOptimiserRequest>({
     resolver: zodResolver(debtOptimiserSchema),
     defaultValues: {
@@ -42,7 +62,23 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => voi
   const source = useWatch({ control: form.control, name: "source" });
   const { errors } = form.formState;
 
-  const onSubmit = form.handleSubmit((request) => optimise.mutate({ request, walletId: wallet?.wallet_id }, { onSuccess: onResult }));
+  const onSubmit = form.handleSubmit((request) => {
+    // Plans for other inputs must not stay on screen under a new answer or an error.
+    onResult(null);
+    optimise.reset();
+    const minimums =
+      request.source === "manual"
+        ? sumMoney(request.debts.map((d) => d.minimum_payment))
+        : loans.data
+          ? sumMoney(loans.data.filter((l) => l.status === "APPROVED" && parseMoney(l.remaining_balance) > 0).map((l) => l.minimum_payment))
+          : 0;
+    const budget = parseMoney(request.monthly_budget);
+    if (budget < minimums) {
+      form.setError("monthly_budget", { message: budgetTooLow(budget, minimums) }, { shouldFocus: true });
+      return;
+    }
+    optimise.mutate({ request, walletId: wallet?.wallet_id }, { onSuccess: onResult });
+  });
 
   return (
     <Card title="Your debts" description="Compare paying the highest rate first (avalanche) with the smallest balance first (snowball).">
@@ -97,7 +133,7 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => voi
                       inputMode="decimal"
                       suffix="%"
                       autoComplete="off"
-                      placeholder="19.99"
+                      hint="Yearly rate, e.g. 19.99"
                       error={rowErrors?.apr?.message}
                       {...form.register(`debts.${index}.apr`)}
                     />
@@ -121,7 +157,16 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult) => voi
         <Button type="submit" loading={optimise.isPending}>
           Compare strategies
         </Button>
-        {optimise.error && <ErrorState error={optimise.error} title="No plan could be made" />}
+        {optimise.error && (
+          <div
+            role="alert"
+            className="rounded-lg border border-red-200 bg-red-50 px-4 py-4 text-sm text-red-900"
+            data-testid="optimiser-error"
+          >
+            <p className="font-medium">No plan could be made</p>
+            <p className="mt-1">{optimiserErrorMessage(optimise.error)}</p>
+          </div>
+        )}
       </form>
     </Card>
   );
@@ -318,7 +363,7 @@ function Results({ result }: { result: DebtOptimiserResult }) {
   return (
     <div className="space-y-6">
       <Verdict result={result} />
-      <div className="grid gap-4 md:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
         <PlanCard plan={result.avalanche} title="Avalanche" recommended={result.recommended === "avalanche"} />
         <PlanCard plan={result.snowball} title="Snowball" recommended={result.recommended === "snowball"} />
         <PlanCard plan={result.minimum_only} title="Minimum payments only" recommended={false} />

@@ -2,11 +2,13 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useForm } from "react-hook-form";
+import toast from "react-hot-toast";
 import { Link, useParams } from "react-router";
 import { toApiError } from "../api/errors";
 import { useLoan, useLoanSchedule, useRepayLoan, useRepayments } from "../api/hooks/loans";
 import { queryKeys } from "../api/keys";
 import type { Loan, Repayment } from "../api/types";
+import { useActiveWallet } from "../components/active-wallet";
 import { Button } from "../components/button";
 import { Card, PageHeader } from "../components/card";
 import { useConfirm } from "../components/confirm";
@@ -26,9 +28,19 @@ function outstanding(loan: Loan, repayments: Repayment[] | undefined): Cents {
   return Math.max(parseMoney(loan.remaining_balance) - pending, 0);
 }
 
-function RepayForm({ loan, repayments }: { loan: Loan; repayments: Repayment[] | undefined }) {
+function RepayForm({
+  loan,
+  repayments,
+  onRequested,
+}: {
+  loan: Loan;
+  repayments: Repayment[] | undefined;
+  onRequested: (repayment: Repayment) => void;
+}) {
   const confirm = useConfirm();
   const repay = useRepayLoan();
+  const { wallets } = useActiveWallet();
+  const wallet = wallets?.find((w) => w.wallet_id === loan.wallet_id);
   const owed = outstanding(loan, repayments);
   const form = useForm({ resolver: zodResolver(repaymentSchema(owed)), defaultValues: { amount: "" } });
   const { errors } = form.formState;
@@ -38,6 +50,13 @@ function RepayForm({ loan, repayments }: { loan: Loan; repayments: Repayment[] |
   }
 
   const onSubmit = form.handleSubmit(async ({ amount }) => {
+    // The wallet settles the repayment: one above the spendable balance would only fail a moment later.
+    if (wallet && parseMoney(amount) > parseMoney(wallet.balance)) {
+      form.setError("amount", {
+        message: `That is more than your spendable balance (${formatMoney(wallet.balance)}). Add money to your wallet first.`,
+      });
+      return;
+    }
     const payingOff = parseMoney(amount) === owed;
     const ok = await confirm({
       title: payingOff ? `Pay off ${formatMoney(amount)}?` : `Repay ${formatMoney(amount)}?`,
@@ -47,7 +66,13 @@ function RepayForm({ loan, repayments }: { loan: Loan; repayments: Repayment[] |
     if (!ok) return;
     repay.mutate(
       { loanId: loan.loan_id, amount },
-      { onSuccess: () => form.reset(), onError: (error) => applyApiFieldErrors(error, form.setError, ["amount"]) },
+      {
+        onSuccess: (repayment) => {
+          onRequested(repayment);
+          form.reset();
+        },
+        onError: (error) => applyApiFieldErrors(error, form.setError, ["amount"]),
+      },
     );
   });
 
@@ -57,7 +82,9 @@ function RepayForm({ loan, repayments }: { loan: Loan; repayments: Repayment[] |
         <MoneyField
           label="Repayment amount"
           wrapperClassName="min-w-0 flex-1"
-          hint={`Up to ${formatMoney(owed)}; the minimum monthly payment is ${formatMoney(loan.minimum_payment)}`}
+          hint={`Up to ${formatMoney(owed)}; the minimum monthly payment is ${formatMoney(loan.minimum_payment)}${
+            wallet ? `. Spendable balance: ${formatMoney(wallet.balance)}` : ""
+          }`}
           error={errors.amount?.message}
           {...form.register("amount")}
         />
@@ -107,13 +134,34 @@ function useRefreshLoanOnSettle(loanId: string, repayments: Repayment[] | undefi
   }, [client, loanId, signature]);
 }
 
+/** A toast when a repayment seen pending settles: it is requested here, but the wallet decides a moment later. */
+function useRepaymentOutcomeToasts(repayments: Repayment[] | undefined): (repayment: Repayment) => void {
+  const seenPending = useRef(new Set<string>());
+  useEffect(() => {
+    for (const r of repayments ?? []) {
+      if (r.status === "PENDING") seenPending.current.add(r.repayment_id);
+      else if (seenPending.current.delete(r.repayment_id)) {
+        if (r.status === "SUCCESSFUL") toast.success(`Repayment of ${formatMoney(r.amount)} received`);
+        else
+          toast.error(
+            `Repayment of ${formatMoney(r.amount)} failed: ${failureReasonText(r.failure_reason) ?? "it could not be completed"}`,
+          );
+      }
+    }
+  }, [repayments]);
+  return (repayment) => {
+    if (repayment.status === "PENDING") seenPending.current.add(repayment.repayment_id);
+  };
+}
+
 function LoanView({ loan }: { loan: Loan }) {
   const repayments = useRepayments(loan.loan_id);
   const schedule = useLoanSchedule(loan.loan_id);
   useRefreshLoanOnSettle(loan.loan_id, repayments.data);
+  const watchRepayment = useRepaymentOutcomeToasts(repayments.data);
 
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <Card title="Summary" actions={<StatusBadge status={loan.status} testId="loan-status" />}>
         <dl className="grid grid-cols-2 gap-4 text-sm">
           <div>
@@ -162,7 +210,7 @@ function LoanView({ loan }: { loan: Loan }) {
 
       <Card title="Repay">
         {loan.status === "APPROVED" ? (
-          <RepayForm key={loan.remaining_balance} loan={loan} repayments={repayments.data} />
+          <RepayForm key={loan.remaining_balance} loan={loan} repayments={repayments.data} onRequested={watchRepayment} />
         ) : (
           <p className="text-sm text-slate-600">
             {loan.status === "PAID" ? "Nothing left to repay." : "Repayments open once the loan is approved."}

@@ -116,7 +116,7 @@ function ApplyForm({ wallet }: { wallet: Wallet }) {
   return (
     <Card title="Apply for a micro-loan" description="8% a year up to 12 months, 12% up to 24 months, 15% beyond.">
       <form noValidate className="space-y-4" onSubmit={onSubmit}>
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <MoneyField
             label="Amount"
             hint={`${formatMoney(LOAN_MIN_CENTS)} to ${formatMoney(LOAN_MAX_CENTS)}`}

@@ -1,6 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
+import toast from "react-hot-toast";
 import { useCreatePayment, usePayment, usePaymentPages } from "../api/hooks/payments";
 import type { Payment, Wallet } from "../api/types";
 import { Button } from "../components/button";
@@ -22,16 +23,29 @@ const OUTCOME: Record<Payment["status"], string> = {
   FAILED: "Refused. Nothing was taken from your wallet.",
 };
 
+/** One toast when the payment settles: green only once the money has really left, red when refused. */
+function useSettledToast(payment: Payment | undefined) {
+  const toasted = useRef<string | null>(null);
+  useEffect(() => {
+    if (!payment || payment.status === "PENDING" || toasted.current === payment.transaction_id) return;
+    toasted.current = payment.transaction_id;
+    const what = `${formatMoney(payment.amount)} to ${payment.merchant}`;
+    if (payment.status === "SUCCESSFUL") toast.success(`Paid ${what}`);
+    else toast.error(`Payment of ${what} refused: ${failureReasonText(payment.failure_reason) ?? "it could not be completed"}`);
+  }, [payment]);
+}
+
 /** The payment just made, followed live until it is SUCCESSFUL or FAILED. */
 function LatestPayment({ paymentId }: { paymentId: string }) {
   const payment = usePayment(paymentId);
+  useSettledToast(payment.data);
   if (payment.isPending) return <LoadingBlock rows={1} />;
   if (!payment.data) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
   const p = payment.data;
   return (
     <div className="rounded-lg border border-slate-200 bg-slate-50 p-4" data-testid="latest-payment">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="font-medium">
+        <p className="min-w-0 font-medium wrap-anywhere">
           {formatMoney(p.amount)} to {p.merchant}
         </p>
         <StatusBadge status={p.status} testId="payment-status" />
@@ -118,7 +132,7 @@ function PaymentHistory({ wallet }: { wallet: Wallet }) {
 function PaymentsView({ wallet }: { wallet: Wallet }) {
   const [latest, setLatest] = useState<string | null>(null);
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <Card title="Pay a merchant" description={`Spendable balance: ${formatMoney(wallet.balance)}`}>
         <PayForm wallet={wallet} onPaid={(payment) => setLatest(payment.transaction_id)} />
         {latest && (

@@ -1,20 +1,30 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
-import { useAddToGoal, useCreateGoal, useDeleteGoal, useGoals, useGoalTransactions, useRedeemGoal } from "../api/hooks/savings";
-import type { Goal, Wallet } from "../api/types";
+import toast from "react-hot-toast";
+import { toApiError } from "../api/errors";
+import {
+  useAddToGoal,
+  useArchiveGoal,
+  useCreateGoal,
+  useDeleteGoal,
+  useGoals,
+  useGoalTransactions,
+  useRedeemGoal,
+  useUpdateGoal,
+} from "../api/hooks/savings";
+import type { Goal, Transaction, Wallet } from "../api/types";
 import { Button } from "../components/button";
 import { Card, PageHeader } from "../components/card";
 import { useConfirm } from "../components/confirm";
 import { EmptyState, QueryState } from "../components/feedback";
-import { MoneyField, TextField } from "../components/field";
+import { FormError, MoneyField, TextField } from "../components/field";
 import { applyApiFieldErrors } from "../components/form-errors";
 import { ProgressBar } from "../components/progress-bar";
 import { StatusBadge } from "../components/status-badge";
-import { TransactionList } from "../components/transaction-list";
 import { WalletRequired } from "../components/wallet-required";
-import { formatDate } from "../lib/format";
-import { formatMoney, parseMoney } from "../lib/money";
+import { formatDate, formatDateTime } from "../lib/format";
+import { centsToDecimal, formatMoney, formatSignedMoney, parseMoney } from "../lib/money";
 import { localDateString, savingsAddSchema, savingsGoalSchema } from "../lib/validation";
 
 function CreateGoalForm({ wallet }: { wallet: Wallet }) {
@@ -36,7 +46,7 @@ function CreateGoalForm({ wallet }: { wallet: Wallet }) {
   return (
     <Card title="New goal" description="Money you set aside stays in your wallet, in its own pocket.">
       <form noValidate className="space-y-4" onSubmit={onSubmit}>
-        <TextField label="Goal name" placeholder="Holiday" error={errors.goal_name?.message} {...form.register("goal_name")} />
+        <TextField label="Goal name" hint="For example: Holiday" error={errors.goal_name?.message} {...form.register("goal_name")} />
         <MoneyField label="Target amount" error={errors.target_amount?.message} {...form.register("target_amount")} />
         <TextField
           label="Target date (optional)"
@@ -58,7 +68,19 @@ function AddMoneyForm({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
   const add = useAddToGoal();
   const form = useForm({ resolver: zodResolver(savingsAddSchema), defaultValues: { amount: "" } });
   const { errors } = form.formState;
-  const onSubmit = form.handleSubmit(async ({ amount }) => {
+  const onSubmit = form.handleSubmit(async ({ amount: asked }) => {
+    let amount = asked;
+    // A goal never holds more than its target: offer to add just what is missing instead.
+    const missing = parseMoney(goal.target_amount) - parseMoney(goal.current_amount);
+    if (parseMoney(asked) > missing) {
+      const capped = await confirm({
+        title: `Add ${formatMoney(missing)} instead?`,
+        body: `“${goal.goal_name}” needs only ${formatMoney(missing)} more to reach its ${formatMoney(goal.target_amount)} target, so ${formatMoney(asked)} would be more than it can hold.`,
+        confirmLabel: `Add ${formatMoney(missing)}`,
+      });
+      if (!capped) return;
+      amount = centsToDecimal(missing);
+    }
     if (parseMoney(amount) > parseMoney(wallet.balance)) {
       form.setError("amount", { message: `That is more than your spendable balance (${formatMoney(wallet.balance)})` });
       return;
@@ -89,6 +111,98 @@ function AddMoneyForm({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
   );
 }
 
+/** The goal's own moves, newest first, each with what was in the goal after it (not the wallet's balance). */
+function GoalMoves({ transactions }: { transactions: Transaction[] }) {
+  const oldestFirst = [...transactions].sort(
+    (a, b) => a.created_at.localeCompare(b.created_at) || a.transaction_id.localeCompare(b.transaction_id),
+  );
+  let inGoal = 0;
+  const rows = oldestFirst.map((t) => {
+    inGoal = t.type === "SAVINGS_ADD" ? inGoal + parseMoney(t.amount) : Math.max(inGoal - parseMoney(t.amount), 0);
+    return { t, inGoal };
+  });
+  return (
+    <ul className="divide-y divide-slate-200">
+      {rows.reverse().map(({ t, inGoal: after }) => {
+        const added = t.type === "SAVINGS_ADD";
+        return (
+          <li key={t.transaction_id} className="flex items-start justify-between gap-3 py-2.5" data-testid="goal-move">
+            <div className="min-w-0">
+              <p className="text-sm font-medium text-slate-900">{added ? "Added" : "Returned to your wallet"}</p>
+              <p className="text-xs text-slate-600">
+                <time dateTime={t.created_at}>{formatDateTime(t.created_at)}</time>
+              </p>
+            </div>
+            <div className="shrink-0 text-right">
+              <p className={`text-sm font-semibold tabular-nums ${added ? "text-emerald-700" : "text-slate-900"}`}>
+                <span className="sr-only">{added ? "Into the goal: " : "Out of the goal: "}</span>
+                {formatSignedMoney(t.amount, added ? "CREDIT" : "DEBIT")}
+              </p>
+              <p className="text-xs tabular-nums text-slate-600" data-testid="goal-move-after">
+                In the goal {formatMoney(after)}
+              </p>
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function EditGoalForm({ goal, onDone }: { goal: Goal; onDone: () => void }) {
+  const update = useUpdateGoal();
+  const form = useForm({
+    resolver: zodResolver(savingsGoalSchema()),
+    defaultValues: { goal_name: goal.goal_name, target_amount: goal.target_amount, target_date: goal.target_date ?? "" },
+  });
+  const { errors } = form.formState;
+  const onSubmit = form.handleSubmit((values) =>
+    update.mutate(
+      {
+        goalId: goal.goal_id,
+        changes: { goal_name: values.goal_name, target_amount: values.target_amount, target_date: values.target_date ?? null },
+      },
+      {
+        onSuccess: onDone,
+        onError: (error) => applyApiFieldErrors(error, form.setError, ["goal_name", "target_amount", "target_date"]),
+      },
+    ),
+  );
+  const apiError = update.error ? toApiError(update.error) : null;
+  return (
+    <form
+      noValidate
+      className="mt-4 space-y-3 rounded-lg border border-slate-200 p-3"
+      onSubmit={onSubmit}
+      aria-label={`Edit ${goal.goal_name}`}
+    >
+      <TextField label="Goal name" error={errors.goal_name?.message} {...form.register("goal_name")} />
+      <MoneyField
+        label="Target amount"
+        hint={parseMoney(goal.current_amount) > 0 ? `At least the ${formatMoney(goal.current_amount)} already saved` : undefined}
+        error={errors.target_amount?.message}
+        {...form.register("target_amount")}
+      />
+      <TextField
+        label="Target date (optional)"
+        type="date"
+        min={localDateString()}
+        error={errors.target_date?.message}
+        {...form.register("target_date")}
+      />
+      <FormError message={apiError && apiError.code !== "VALIDATION_ERROR" ? apiError.message : null} />
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" loading={update.isPending}>
+          Save changes
+        </Button>
+        <Button variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
 function GoalHistory({ goal }: { goal: Goal }) {
   const [open, setOpen] = useState(false);
   const history = useGoalTransactions(goal.goal_id, open);
@@ -102,7 +216,7 @@ function GoalHistory({ goal }: { goal: Goal }) {
             isEmpty={(list) => list.length === 0}
             empty={<p className="text-sm text-slate-600">No contributions yet.</p>}
           >
-            {(list) => <TransactionList transactions={list} />}
+            {(list) => <GoalMoves transactions={list} />}
           </QueryState>
         </div>
       )}
@@ -110,16 +224,20 @@ function GoalHistory({ goal }: { goal: Goal }) {
   );
 }
 
-function GoalCard({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
+const UNDO_MS = 5000;
+
+function GoalCard({ goal, wallet, onDelete }: { goal: Goal; wallet: Wallet; onDelete: (goal: Goal) => void }) {
   const confirm = useConfirm();
   const redeem = useRedeemGoal();
-  const remove = useDeleteGoal();
+  const archive = useArchiveGoal();
+  const [editing, setEditing] = useState(false);
   const current = parseMoney(goal.current_amount);
   const target = parseMoney(goal.target_amount);
-  const reached = current >= target;
-  // Display-only ratio; the API's `progress` is preferred when present.
-  const progress = typeof goal.progress === "number" ? goal.progress : target > 0 ? current / target : 0;
   const active = goal.status === "ACTIVE";
+  // Redeeming needs the target reached, so a redeemed goal did reach it (its pocket is empty now).
+  const reached = !active || current >= target;
+  // Display-only ratio; the API's `progress` is preferred when present.
+  const progress = !active ? 1 : typeof goal.progress === "number" ? goal.progress : target > 0 ? current / target : 0;
 
   const onRedeem = async () => {
     const ok = await confirm({
@@ -130,40 +248,43 @@ function GoalCard({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
     if (ok) redeem.mutate({ goalId: goal.goal_id });
   };
 
-  const onDelete = async () => {
+  const onDeleteClick = async () => {
     const ok = await confirm({
       title: `Delete “${goal.goal_name}”?`,
       body:
         current > 0
-          ? `The ${formatMoney(current)} saved in it returns to your spendable balance first. This cannot be undone.`
-          : "This cannot be undone.",
+          ? `The ${formatMoney(current)} saved in it returns to your spendable balance first. You can undo for a few seconds.`
+          : "You can undo for a few seconds.",
       confirmLabel: "Delete goal",
       tone: "danger",
     });
-    if (ok) remove.mutate({ goalId: goal.goal_id });
+    if (ok) onDelete(goal);
   };
 
   return (
-    <li className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="goal-card">
+    <li className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="goal-card" data-status={goal.status}>
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <div>
-          <h3 className="font-semibold text-slate-900">{goal.goal_name}</h3>
-          <p className="text-sm tabular-nums text-slate-700">
-            {formatMoney(goal.current_amount)} of {formatMoney(goal.target_amount)}
-            {goal.target_date && ` · by ${formatDate(goal.target_date)}`}
+        <div className="min-w-0">
+          <h3 className="font-semibold wrap-anywhere text-slate-900">{goal.goal_name}</h3>
+          <p className="text-sm tabular-nums text-slate-700" data-testid="goal-amounts">
+            {active
+              ? `${formatMoney(goal.current_amount)} of ${formatMoney(goal.target_amount)}`
+              : `${formatMoney(goal.target_amount)} target reached and redeemed`}
+            {active && goal.target_date && ` · by ${formatDate(goal.target_date)}`}
           </p>
         </div>
-        <StatusBadge status={goal.status} />
+        <StatusBadge status={goal.status === "ARCHIVED" ? "REDEEMED" : goal.status} />
       </div>
       <div className="mt-3">
         <ProgressBar value={progress} label={`${goal.goal_name} progress`} testId="goal-progress" />
         <p className="mt-1 text-xs text-slate-600">
-          {Math.round(Math.min(Math.max(progress, 0), 1) * 100)}% saved
+          {active ? `${Math.round(Math.min(Math.max(progress, 0), 1) * 100)}% saved` : `Reached on ${formatDate(goal.updated_at)}`}
           {active && !reached && goal.monthly_needed && ` · save ${formatMoney(goal.monthly_needed)} a month to reach it on time`}
           {active && reached && " · target reached, ready to redeem"}
+          {!active && " · the money is back in your spendable balance"}
         </p>
       </div>
-      {active && (
+      {active && !editing && (
         <div className="mt-4 space-y-3">
           {!reached && <AddMoneyForm goal={goal} wallet={wallet} />}
           <div className="flex flex-wrap gap-2">
@@ -175,7 +296,10 @@ function GoalCard({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
             >
               Redeem
             </Button>
-            <Button variant="ghost-danger" onClick={onDelete} loading={remove.isPending}>
+            <Button variant="secondary" onClick={() => setEditing(true)} aria-label={`Edit ${goal.goal_name}`}>
+              Edit
+            </Button>
+            <Button variant="ghost-danger" onClick={onDeleteClick}>
               Delete
             </Button>
           </div>
@@ -186,13 +310,79 @@ function GoalCard({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
           )}
         </div>
       )}
+      {active && editing && <EditGoalForm goal={goal} onDone={() => setEditing(false)} />}
+      {goal.status === "REDEEMED" && (
+        <div className="mt-4">
+          <Button variant="secondary" size="sm" onClick={() => archive.mutate({ goalId: goal.goal_id })} loading={archive.isPending}>
+            Archive
+          </Button>
+        </div>
+      )}
       <GoalHistory goal={goal} />
     </li>
   );
 }
 
+/** Deleting waits a few seconds with an Undo in its toast; only then is the goal deleted (and its money returned). */
+function useDeleteWithUndo() {
+  const remove = useDeleteGoal();
+  const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const forget = (goalId: string) =>
+    setPending((ids) => {
+      const next = new Set(ids);
+      next.delete(goalId);
+      return next;
+    });
+
+  // Leaving the screen does not cancel a delete that was asked for: it runs at once.
+  useEffect(() => {
+    const running = timers.current;
+    return () => {
+      for (const [goalId, timer] of running) {
+        clearTimeout(timer);
+        remove.mutate({ goalId });
+      }
+      running.clear();
+    };
+  }, [remove.mutate]);
+
+  const schedule = (goal: Goal) => {
+    setPending((ids) => new Set(ids).add(goal.goal_id));
+    const toastId = `undo-${goal.goal_id}`;
+    const undo = () => {
+      clearTimeout(timers.current.get(goal.goal_id));
+      timers.current.delete(goal.goal_id);
+      forget(goal.goal_id);
+      toast.dismiss(toastId);
+      toast.success(`Kept “${goal.goal_name}”`);
+    };
+    toast(
+      () => (
+        <span className="flex flex-wrap items-center gap-2">
+          <span>“{goal.goal_name}” will be deleted.</span>
+          <Button variant="secondary" size="sm" onClick={undo}>
+            Undo
+          </Button>
+        </span>
+      ),
+      { id: toastId, duration: UNDO_MS },
+    );
+    timers.current.set(
+      goal.goal_id,
+      setTimeout(() => {
+        timers.current.delete(goal.goal_id);
+        toast.dismiss(toastId);
+        remove.mutate({ goalId: goal.goal_id }, { onSettled: () => forget(goal.goal_id) });
+      }, UNDO_MS),
+    );
+  };
+  return { pending, schedule };
+}
+
 function Goals({ wallet }: { wallet: Wallet }) {
   const goals = useGoals(wallet.wallet_id);
+  const deletes = useDeleteWithUndo();
   return (
     <section aria-labelledby="goals-heading" className="space-y-3">
       <h2 id="goals-heading" className="text-base font-semibold text-slate-900">
@@ -200,15 +390,16 @@ function Goals({ wallet }: { wallet: Wallet }) {
       </h2>
       <QueryState
         query={goals}
-        isEmpty={(list) => list.length === 0}
+        isEmpty={(list) => list.filter((g) => !deletes.pending.has(g.goal_id)).length === 0}
         empty={<EmptyState title="No goals yet">Create one to start setting money aside.</EmptyState>}
       >
         {(list) => (
           <ul className="space-y-4">
-            {[...list]
+            {list
+              .filter((goal) => !deletes.pending.has(goal.goal_id))
               .sort((a, b) => (a.status === b.status ? b.created_at.localeCompare(a.created_at) : a.status === "ACTIVE" ? -1 : 1))
               .map((goal) => (
-                <GoalCard key={goal.goal_id} goal={goal} wallet={wallet} />
+                <GoalCard key={goal.goal_id} goal={goal} wallet={wallet} onDelete={deletes.schedule} />
               ))}
           </ul>
         )}
@@ -223,7 +414,7 @@ export function SavingsScreen() {
       <PageHeader title="Savings goals" description="Set targets, add money as you go, redeem when you get there." />
       <WalletRequired purpose="Savings goals live inside a wallet, so create one first.">
         {(wallet) => (
-          <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
             <div>
               <CreateGoalForm wallet={wallet} />
             </div>

@@ -20,7 +20,7 @@ import { EmptyState, ErrorState, LoadingBlock } from "../components/feedback";
 import { MoneyField, SelectField, TextField } from "../components/field";
 import { applyApiFieldErrors } from "../components/form-errors";
 import { LoadMore } from "../components/load-more";
-import { TransactionList } from "../components/transaction-list";
+import { TransactionList, useTransactionDetails } from "../components/transaction-list";
 import { transactionsToCsv } from "../lib/csv";
 import { downloadText } from "../lib/download";
 import { formatMoney, parseMoney } from "../lib/money";
@@ -85,6 +85,7 @@ function History({ wallet }: { wallet: Wallet }) {
   const raw = params.get("type");
   const type = isTransactionType(raw) ? raw : null;
   const pages = useTransactionPages(wallet.wallet_id, type);
+  const details = useTransactionDetails(wallet.wallet_id);
   const transactions = pages.data?.pages.flatMap((page) => page.transactions);
 
   const exportCsv = useMutation({
@@ -141,7 +142,7 @@ function History({ wallet }: { wallet: Wallet }) {
         </EmptyState>
       ) : (
         <>
-          <TransactionList transactions={transactions} currency={wallet.currency} />
+          <TransactionList transactions={transactions} currency={wallet.currency} details={details} />
           {pages.isFetchNextPageError && <ErrorState error={pages.error} title="Could not load more" />}
           <LoadMore query={pages} />
         </>
@@ -165,7 +166,7 @@ function WalletView({ wallet }: { wallet: Wallet }) {
           />
         </dl>
       </Card>
-      <div className="grid gap-6 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
         <MovementForm wallet={wallet} kind="credit" mutation={credit} />
         <MovementForm wallet={wallet} kind="debit" mutation={debit} />
       </div>

@@ -48,7 +48,7 @@ export function useSignIn() {
   return useMutation({
     mutationFn: async (credentials: Credentials) => (await body(api.POST("/v1/auth/login", { body: credentials }))).user,
     onSuccess: (user) => startSession(client, user),
-    meta: { failure: "Sign-in failed" },
+    meta: { inlineFailure: true },
   });
 }
 
@@ -57,7 +57,7 @@ export function useSignUp() {
   return useMutation({
     mutationFn: async (input: Credentials & { name?: string }) => (await body(api.POST("/v1/auth/signup", { body: input }))).user,
     onSuccess: (user) => startSession(client, user),
-    meta: { success: "Welcome! Your account is ready.", failure: "Sign-up failed" },
+    meta: { success: "Welcome! Your account is ready.", inlineFailure: true },
   });
 }
 

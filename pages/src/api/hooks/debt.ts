@@ -16,6 +16,6 @@ export function useDebtOptimiser() {
               : { monthly_budget: request.monthly_budget, debts: request.debts },
         }),
       )) as DebtOptimiserResult,
-    meta: { success: "Plans ready", failure: "Could not build the plans" },
+    meta: { success: "Plans ready", inlineFailure: true },
   });
 }

@@ -73,7 +73,7 @@ export function useRepayLoan() {
       void client.invalidateQueries({ queryKey: queryKeys.repayments(repayment.loan_id) });
       void client.invalidateQueries({ queryKey: queryKeys.loan(repayment.loan_id) });
     },
-    meta: { success: "Repayment requested", failure: "Repayment failed" },
+    meta: { notice: "Repayment requested", failure: "Repayment failed" },
   });
 }
 

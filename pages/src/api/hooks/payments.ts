@@ -42,6 +42,6 @@ export function useCreatePayment() {
       client.setQueryData(queryKeys.payment(payment.transaction_id), payment);
       void client.invalidateQueries({ queryKey: queryKeys.paymentPages(payment.wallet_id) });
     },
-    meta: { success: "Payment sent; waiting for the wallet", failure: "Payment failed" },
+    meta: { notice: "Payment sent; waiting for the wallet", failure: "Payment failed" },
   });
 }

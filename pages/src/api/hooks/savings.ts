@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import toast from "react-hot-toast";
 import { formatMoney } from "../../lib/money";
 import { api, body, idempotent } from "../client";
@@ -88,5 +88,31 @@ export function useDeleteGoal() {
       toast.success(`Goal deleted; ${formatMoney(returned_amount)} returned to your wallet`);
     },
     meta: { failure: "Could not delete the goal" },
+  });
+}
+
+export type GoalChanges = { goal_name?: string; target_amount?: string; target_date?: string | null };
+
+/** Editing moves no money, so no idempotency key: the same change sent twice lands the same. */
+export function useUpdateGoal() {
+  const storeGoal = useStoreGoal();
+  return useMutation({
+    mutationFn: async ({ goalId, changes }: { goalId: string; changes: GoalChanges }) =>
+      (await body(api.PATCH("/v1/savings-goal/{goal_id}", { params: { path: { goal_id: goalId } }, body: changes }))).goal,
+    onSuccess: storeGoal,
+    meta: { success: "Goal updated", inlineFailure: true },
+  });
+}
+
+export function useArchiveGoal() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ goalId }: { goalId: string }) =>
+      (await body(api.POST("/v1/savings-goal/{goal_id}/archive", { params: { path: { goal_id: goalId } } }))).goal,
+    onSuccess: (goal) => {
+      client.setQueryData<Goal[]>(queryKeys.goals(goal.wallet_id), (goals) => goals?.filter((g) => g.goal_id !== goal.goal_id));
+      void client.invalidateQueries({ queryKey: queryKeys.goals(goal.wallet_id) });
+    },
+    meta: { success: "Goal archived", failure: "Could not archive the goal" },
   });
 }

@@ -1,24 +1,25 @@
 /** The dashboard's charts; loaded on demand so recharts stays out of the initial bundle. */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type Transaction } from "../../api/types";
-import { balanceSeries, flowByType } from "../../lib/chart-data";
-import { formatDateTime, formatShortDate, formatTime } from "../../lib/format";
+import { balanceSeries, flowByType, flowTotals, moneyTicks, timeAxis } from "../../lib/chart-data";
+import { formatDateTime, formatShortDate, formatTime, formatTimeWithSeconds } from "../../lib/format";
 import { centsToChartValue, formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
 import { ChartFigure } from "./chart-figure";
+import { AXIS_TICK, LEGEND_STYLE, TOOLTIP_STYLE, useChartColors } from "./chart-theme";
 
-const AXIS = { fontSize: 12, fill: "#475569" };
+const legendText = (value: string) => <span style={{ color: "var(--color-slate-700)" }}>{value}</span>;
 
 export function BalanceChart({ transactions }: { transactions: Transaction[] }) {
+  const colors = useChartColors();
   const points = balanceSeries(transactions);
   const first = points[0];
   const last = points.at(-1);
-  // Within a single day every tick would read the same date: show the time of day instead.
-  const oneDay = first !== undefined && last !== undefined && formatShortDate(first.at) === formatShortDate(last.at);
-  const data = points.map((p) => ({
-    at: p.at,
-    label: oneDay ? formatTime(p.at) : formatShortDate(p.at),
-    balance: centsToChartValue(p.balance),
-  }));
+  // A real time axis: each point sits at its moment, so a burst of minutes is narrow and a quiet week wide.
+  const data = points.map((p) => ({ t: Date.parse(p.at), at: p.at, balance: centsToChartValue(p.balance) }));
+  const x = timeAxis(data[0]?.t ?? 0, data.at(-1)?.t ?? 0);
+  const label = { second: formatTimeWithSeconds, minute: formatTime, day: formatShortDate }[x.unit];
+  const tickLabel = (t: number) => label(new Date(t).toISOString());
+  const y = moneyTicks(Math.min(...data.map((d) => d.balance)), Math.max(...data.map((d) => d.balance)));
   const summary =
     first && last
       ? `From ${formatMoney(first.balance)} on ${formatShortDate(first.at)} to ${formatMoney(last.balance)} on ${formatShortDate(last.at)}, over the last ${points.length} transactions.`
@@ -34,18 +35,36 @@ export function BalanceChart({ transactions }: { transactions: Transaction[] }) 
       }}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="label" tick={AXIS} minTickGap={24} />
-          <YAxis tick={AXIS} tickFormatter={formatChartTick} width={64} />
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={x.domain}
+            ticks={x.ticks}
+            tickFormatter={tickLabel}
+            tick={AXIS_TICK}
+            minTickGap={16}
+          />
+          <YAxis tick={AXIS_TICK} tickFormatter={formatChartTick} width={64} domain={y.domain} ticks={y.ticks} />
           <Tooltip
+            {...TOOLTIP_STYLE}
             formatter={(value) => [formatChartMoney(value), "Balance"]}
             labelFormatter={(_, payload) => {
               const at = payload?.[0]?.payload?.at;
               return typeof at === "string" ? formatDateTime(at) : "";
             }}
           />
-          <Line type="stepAfter" dataKey="balance" name="Balance" stroke="#047857" strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line
+            type="stepAfter"
+            dataKey="balance"
+            name="Balance"
+            stroke={colors.positive}
+            strokeWidth={2}
+            dot={data.length < 30 ? { r: 2 } : false}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </ChartFigure>
@@ -53,18 +72,25 @@ export function BalanceChart({ transactions }: { transactions: Transaction[] }) 
 }
 
 export function FlowChart({ transactions }: { transactions: Transaction[] }) {
+  const colors = useChartColors();
   const bars = flowByType(transactions, TRANSACTION_TYPES);
+
   const data = bars.map((bar) => ({
     label: TRANSACTION_TYPE_LABELS[bar.type as keyof typeof TRANSACTION_TYPE_LABELS] ?? bar.type,
     moneyIn: centsToChartValue(bar.moneyIn),
     moneyOut: centsToChartValue(bar.moneyOut),
   }));
-  const totalIn = bars.reduce((sum, bar) => sum + bar.moneyIn, 0);
-  const totalOut = bars.reduce((sum, bar) => sum + bar.moneyOut, 0);
+  const totals = flowTotals(transactions);
+  const flowAxis = moneyTicks(0, Math.max(0, ...data.flatMap((d) => [d.moneyIn, d.moneyOut])));
+  const loans =
+    totals.borrowed > 0 || totals.repaid > 0
+      ? ` Loans are counted apart: ${formatMoney(totals.borrowed)} borrowed, ${formatMoney(totals.repaid)} repaid.`
+      : "";
+  const internal = totals.internal > 0 ? " Moves to and from your savings goals are left out: that money stays yours." : "";
   return (
     <ChartFigure
       title="Money in and out by type"
-      summary={`${formatMoney(totalIn)} in and ${formatMoney(totalOut)} out across the last ${transactions.length} transactions.`}
+      summary={`${formatMoney(totals.income)} income and ${formatMoney(totals.spending)} spending across the last ${transactions.length} transactions.${loans}${internal}`}
       table={{
         caption: "Money in and out by transaction type",
         columns: ["Type", "Money in", "Money out"],
@@ -77,13 +103,13 @@ export function FlowChart({ transactions }: { transactions: Transaction[] }) {
       <ResponsiveContainer width="100%" height="100%">
         {/* Horizontal bars: the type names stay readable on a phone instead of colliding under the axis. */}
         <BarChart data={data} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" horizontal={false} />
-          <XAxis type="number" tick={AXIS} tickFormatter={formatChartTick} />
-          <YAxis type="category" dataKey="label" tick={AXIS} interval={0} width={108} />
-          <Tooltip formatter={(value, name) => [formatChartMoney(value), name]} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="moneyIn" name="Money in" fill="#047857" isAnimationActive={false} />
-          <Bar dataKey="moneyOut" name="Money out" fill="#b91c1c" isAnimationActive={false} />
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" tick={AXIS_TICK} tickFormatter={formatChartTick} domain={flowAxis.domain} ticks={flowAxis.ticks} />
+          <YAxis type="category" dataKey="label" tick={AXIS_TICK} interval={0} width={108} />
+          <Tooltip {...TOOLTIP_STYLE} formatter={(value, name) => [formatChartMoney(value), name]} />
+          <Legend wrapperStyle={LEGEND_STYLE} formatter={legendText} />
+          <Bar dataKey="moneyIn" name="Money in" fill={colors.positive} isAnimationActive={false} />
+          <Bar dataKey="moneyOut" name="Money out" fill={colors.negative} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </ChartFigure>
