@@ -75,6 +75,9 @@ import { longSchedule } from "../test/debt-optimiser/factories";
 import { timeOptimiser } from "./optimiser";
 import type { SeedRequest } from "./seed-request";
 
+/** Strong enough for the signup's password strength check. */
+const BENCH_PASSWORD = "Quiet-Harbor-7-Lantern";
+
 // ---------------------------------------------------------------- options
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -398,7 +401,7 @@ class Server {
   }
 
   async signup(email: string): Promise<{ token: string; userId: string }> {
-    const body = await this.must("/v1/auth/signup", { body: { email, password: "bench-password" } }, 201);
+    const body = await this.must("/v1/auth/signup", { body: { email, password: BENCH_PASSWORD } }, 201);
     return { token: body.token, userId: body.user.user_id };
   }
 

@@ -29,6 +29,25 @@ export class LoginLimiter extends DurableObject<Env> {
     return { allowed: true, attemptId: id };
   }
 
+  /**
+   * Growing delays instead of a hard lockout: the first `freeFailures` attempts in the window pass at
+   * once; after that each attempt must wait 2^k seconds (k = 1, 2, …; at most `maxDelayMs`) after the
+   * previous one. Uses the same `attempts` rows as `attempt`, so stored state of either kind stays valid.
+   */
+  attemptWithBackoff(freeFailures: number, windowMs: number, maxDelayMs: number, now: number = Date.now()): LimitDecision {
+    this.sql.exec("DELETE FROM attempts WHERE at <= ?", now - windowMs);
+    const { n, latest } = this.sql
+      .exec<{ n: number; latest: number | null }>("SELECT COUNT(*) AS n, MAX(at) AS latest FROM attempts")
+      .one();
+    if (n >= freeFailures && latest !== null) {
+      const delayMs = Math.min(maxDelayMs, 1000 * 2 ** Math.min(n - freeFailures + 1, 30));
+      const waitMs = latest + delayMs - now;
+      if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
+    const { id } = this.sql.exec<{ id: number }>("INSERT INTO attempts (at) VALUES (?) RETURNING id", now).one();
+    return { allowed: true, attemptId: id };
+  }
+
   /** A successful login does not count against the subject: forget that attempt (or all of them). */
   succeeded(attemptId: number, forgetAll: boolean): void {
     if (forgetAll) this.sql.exec("DELETE FROM attempts");

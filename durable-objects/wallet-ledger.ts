@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { presentTransaction, presentWallet } from "../workers/lib/ledger";
+import { DEFAULT_SOCKETS_PER_WALLET, LiveSockets } from "./live-sockets";
 import type {
   LedgerEvent,
   LedgerTransaction,
@@ -419,6 +420,8 @@ export class WalletLedger extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.drainOutbox();
+    // The same alarm closes live sockets whose token expired, and re-arms for the next expiry.
+    await this.live.onAlarm();
   }
 
   /** The one place that talks to a queue; a seam tests replace to inject send failures. */
@@ -437,15 +440,24 @@ export class WalletLedger extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- live updates (WebSocket hibernation API)
 
-  /** Accepts a live connection; the Worker has already authenticated the user and checked ownership. */
+  private liveSockets: LiveSockets | undefined;
+  private get live(): LiveSockets {
+    this.liveSockets ??= new LiveSockets(this.ctx);
+    return this.liveSockets;
+  }
+
+  /** Accepts a live connection; the Worker has already authenticated the user, checked ownership and Origin. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     const wallet = this.walletRow();
     if (!wallet) return new Response("not found", { status: 404 });
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
-    server.send(JSON.stringify({ type: "balance", wallet: presentWallet(this.snapshot(wallet)) }));
-    return new Response(null, { status: 101, webSocket: client });
+    const limit = Number(this.env.LIVE_SOCKETS_PER_WALLET) || DEFAULT_SOCKETS_PER_WALLET;
+    return this.live.accept(request, limit, JSON.stringify({ type: "balance", wallet: presentWallet(this.snapshot(wallet)) }));
+  }
+
+  /** Closes the live sockets opened by these sessions (called when they are revoked). */
+  closeSessionSockets(sessionIds: string[]): number {
+    return this.live.closeSessions(sessionIds);
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
@@ -453,8 +465,8 @@ export class WalletLedger extends DurableObject<Env> {
     if (message === "ping") ws.send(JSON.stringify({ type: "pong" }));
   }
 
-  override webSocketClose(ws: WebSocket, code: number): void {
-    ws.close(code === 1005 ? 1000 : code, "closing");
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.live.onClose(ws, code, reason);
   }
 
   private broadcast(outcome: { wallet: WalletSnapshot; transaction?: LedgerTransaction | null }): void {

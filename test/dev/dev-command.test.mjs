@@ -91,7 +91,7 @@ test("the UI is served on :5173 and proxies /v1 to the API", async () => {
 
 test("signup → wallet → credit → debit → history over real HTTP", async () => {
   const email = `dev-${Date.now()}@example.com`;
-  const signup = await call(API, "/auth/signup", { method: "POST", body: { email, password: "password-123" } });
+  const signup = await call(API, "/auth/signup", { method: "POST", body: { email, password: "Quiet-Harbor-7-Lantern" } });
   assert.equal(signup.status, 201);
   const token = signup.body.token;
 

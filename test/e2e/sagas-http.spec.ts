@@ -1,9 +1,11 @@
 import { expect, test } from "@playwright/test";
 
+const PASSWORD = "Quiet-Harbor-7-Lantern";
+
 // Over real HTTP against the running local stack (through the UI's /v1 proxy): the sagas finish fast.
 test("a payment reaches SUCCESSFUL and a loan approval credits the wallet within 1 s", async ({ request }) => {
   const email = `saga-${Date.now()}@example.com`;
-  const signup = await request.post("/v1/auth/signup", { data: { email, password: "password-123" } });
+  const signup = await request.post("/v1/auth/signup", { data: { email, password: PASSWORD } });
   expect(signup.status()).toBe(201);
   const token = (await signup.json()).token as string;
   const headers = { authorization: `Bearer ${token}` };
@@ -22,11 +24,11 @@ test("a payment reaches SUCCESSFUL and a loan approval credits the wallet within
     .toBe("SUCCESSFUL");
   const paymentMs = Date.now() - started;
 
-  const adminSignup = await request.post("/v1/auth/signup", { data: { email: "admin@example.com", password: "password-123" } });
+  const adminSignup = await request.post("/v1/auth/signup", { data: { email: "admin@example.com", password: PASSWORD } });
   const adminToken =
     adminSignup.status() === 201
       ? (await adminSignup.json()).token
-      : (await (await request.post("/v1/auth/login", { data: { email: "admin@example.com", password: "password-123" } })).json()).token;
+      : (await (await request.post("/v1/auth/login", { data: { email: "admin@example.com", password: PASSWORD } })).json()).token;
   const loan = (
     await (await request.post("/v1/loan", { headers, data: { wallet_id: wallet.wallet_id, amount: "100.00", loan_term_months: 6 } })).json()
   ).loan;

@@ -4,7 +4,7 @@ import { type APIRequestContext, type Browser, type BrowserContext, expect, type
 // Every assertion reads what a person sees; nothing is set up through the API except making sure
 // the shared admin account exists.
 
-const PASSWORD = "password-123";
+const PASSWORD = "Quiet-Harbor-7-Lantern";
 const ADMIN_EMAIL = "admin@example.com";
 
 /** Money-moving POSTs (API.md): each must carry an Idempotency-Key. */

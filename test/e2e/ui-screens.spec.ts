@@ -7,7 +7,7 @@ import { type APIRequestContext, expect, type Page, type TestInfo, test } from "
  * errors, no horizontal overflow, and a full-page screenshot of each kept under test-results/.
  */
 
-const PASSWORD = "password-123";
+const PASSWORD = "Quiet-Harbor-7-Lantern";
 const ADMIN = { email: "admin@example.com", password: PASSWORD };
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 

@@ -33,7 +33,10 @@ export const uniqueEmail = (prefix = "user") =>
 
 export type TestUser = { token: string; user_id: string; email: string };
 
-export async function signup(email = uniqueEmail(), password = "password-123"): Promise<TestUser> {
+/** The one password the suites sign up with: strong enough for the signup's strength check. */
+export const TEST_PASSWORD = "Quiet-Harbor-7-Lantern";
+
+export async function signup(email = uniqueEmail(), password = TEST_PASSWORD): Promise<TestUser> {
   const res = await api("/auth/signup", { body: { email, password } });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { token: res.body.token, user_id: res.body.user.user_id, email };
@@ -41,7 +44,7 @@ export async function signup(email = uniqueEmail(), password = "password-123"): 
 
 export const signupAdmin = () => signup("admin@example.com").catch(async () => login("admin@example.com"));
 
-export async function login(email: string, password = "password-123"): Promise<TestUser> {
+export async function login(email: string, password = TEST_PASSWORD): Promise<TestUser> {
   const res = await api("/auth/login", { body: { email, password } });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { token: res.body.token, user_id: res.body.user.user_id, email };

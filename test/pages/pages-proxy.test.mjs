@@ -57,7 +57,7 @@ describe("Pages origin → Pages Function → service binding → API Worker", {
 
   test("cookie session: signup, login, me, wallet, idempotent credit", async () => {
     const email = `pages-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}@example.com`;
-    const password = "password-123";
+    const password = "Quiet-Harbor-7-Lantern";
     const post = (/** @type {string} */ path, /** @type {unknown} */ body, /** @type {Record<string, string>} */ headers = {}) =>
       fetch(url(path), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 

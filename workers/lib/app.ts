@@ -2,7 +2,16 @@ import type { Hook } from "@hono/zod-openapi";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError, ERROR_STATUS, type ErrorCode } from "./errors";
 
-export type AuthUser = { user_id: string; email: string; role: "customer" | "admin" };
+export type AuthUser = {
+  user_id: string;
+  email: string;
+  /** Read from D1 (through the session lookup), never from the token. */
+  role: "customer" | "admin";
+  two_factor: boolean;
+  session_id: string;
+  /** The token's `exp`, in epoch seconds: live sockets close then. */
+  token_expires_at: number;
+};
 
 export type AppEnv = {
   Bindings: Env;

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
@@ -14,6 +15,12 @@ export const SESSION_COOKIE = "session";
  */
 export const SIGNED_IN_COOKIE = "signed_in";
 const TOKEN_ALG = "HS256" as const;
+
+/** How long one isolate trusts a session lookup: revocation elsewhere takes effect within this (API.md: 5 s). */
+export const SESSION_CACHE_MS = 2_000;
+/** `last_seen_at` is written at most this often per session. */
+const LAST_SEEN_EVERY_MS = 60_000;
+const SESSION_CACHE_MAX = 10_000;
 
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const unb64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -43,8 +50,10 @@ export async function verifyPassword(password: string, stored: string | undefine
   return stored !== undefined && equal;
 }
 
-export function roleFor(email: string, adminEmails: string): AuthUser["role"] {
-  const admins = adminEmails
+/** The role a new account gets: ADMIN_EMAILS counts only in local development. */
+export function signupRole(env: Env, email: string): AuthUser["role"] {
+  if (env.ENVIRONMENT !== "local") return "customer";
+  const admins = String(env.ADMIN_EMAILS ?? "")
     .split(",")
     .map((e) => e.trim().toLowerCase())
     .filter(Boolean);
@@ -66,40 +75,168 @@ function tokenKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-export async function issueToken(env: Env, user: AuthUser): Promise<{ token: string; expiresIn: number }> {
-  const now = Math.floor(Date.now() / 1000);
-  const expiresIn = Number(env.TOKEN_TTL_SECONDS) || 43_200;
-  const token = await sign(
-    { sub: user.user_id, email: user.email, role: user.role, iat: now, nbf: now, exp: now + expiresIn },
-    await tokenKey(env.JWT_SECRET),
-    TOKEN_ALG,
-  );
-  return { token, expiresIn };
+export const tokenTtlSeconds = (env: Env) => Number(env.TOKEN_TTL_SECONDS) || 43_200;
+
+/** A token names its user and session only: what it may do is read from D1 on every request. */
+export async function signToken(env: Env, claims: { sub: string; sid: string; iat: number; exp: number }): Promise<string> {
+  return sign({ ...claims, nbf: claims.iat }, await tokenKey(env.JWT_SECRET), TOKEN_ALG);
 }
 
-async function readToken(env: Env, token: string): Promise<AuthUser | null> {
+type Claims = { sub: string; sid: string; exp: number };
+
+async function readToken(env: Env, token: string): Promise<Claims | null> {
   try {
     const payload = await verify(token, await tokenKey(env.JWT_SECRET), TOKEN_ALG);
-    const { sub, email, role } = payload;
-    if (typeof sub !== "string" || typeof email !== "string" || (role !== "admin" && role !== "customer")) return null;
-    return { user_id: sub, email, role };
+    const { sub, sid, exp } = payload;
+    // hono checks `exp` only when present: a token without one would never expire.
+    if (typeof sub !== "string" || typeof sid !== "string" || typeof exp !== "number") return null;
+    return { sub, sid, exp };
   } catch {
     return null;
   }
 }
+
+type SessionState = {
+  userId: string;
+  email: string;
+  role: AuthUser["role"];
+  twoFactor: boolean;
+  expiresAt: number;
+  revoked: boolean;
+  lastSeenAt: number;
+};
+type SessionRow = {
+  user_id: string;
+  email: string;
+  role: string;
+  two_factor: number;
+  expires_at: string;
+  revoked_at: string | null;
+  last_seen_at: string;
+};
+
+/** Per-isolate cache of session lookups (promises, so concurrent requests share one D1 query). */
+const sessionCache = new Map<string, { at: number; state: Promise<SessionState | null> }>();
+
+/** Drops cached lookups at once: of these sessions, or of every session of a user (role or 2FA change). */
+export function forgetSessions(which: { sessionIds?: readonly string[]; userId?: string }): void {
+  for (const id of which.sessionIds ?? []) sessionCache.delete(id);
+  if (which.userId === undefined) return;
+  for (const [id, entry] of sessionCache) {
+    entry.state.then((s) => s?.userId === which.userId && sessionCache.get(id) === entry && sessionCache.delete(id)).catch(() => {});
+  }
+}
+
+async function loadSession(db: D1Database, sessionId: string): Promise<SessionState | null> {
+  // One query for everything a request needs: the session and the user's current role and 2FA flag.
+  const row = await db
+    .prepare(
+      `SELECT s.user_id, u.email, u.role, u.totp_secret IS NOT NULL AS two_factor, s.expires_at, s.revoked_at, s.last_seen_at
+       FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.session_id = ?`,
+    )
+    .bind(sessionId)
+    .first<SessionRow>();
+  if (!row) return null;
+  return {
+    userId: row.user_id,
+    email: row.email,
+    role: row.role === "admin" ? "admin" : "customer",
+    twoFactor: Boolean(row.two_factor),
+    expiresAt: Date.parse(row.expires_at),
+    revoked: row.revoked_at !== null,
+    lastSeenAt: Date.parse(row.last_seen_at),
+  };
+}
+
+function sessionFor(env: Env, sessionId: string, now: number): Promise<SessionState | null> {
+  const cached = sessionCache.get(sessionId);
+  if (cached && now - cached.at < SESSION_CACHE_MS) return cached.state;
+  if (sessionCache.size >= SESSION_CACHE_MAX) {
+    for (const [id, entry] of sessionCache) if (now - entry.at >= SESSION_CACHE_MS) sessionCache.delete(id);
+    if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.clear();
+  }
+  const state = loadSession(env.DB, sessionId);
+  const entry = { at: now, state };
+  sessionCache.set(sessionId, entry);
+  state.catch(() => sessionCache.get(sessionId) === entry && sessionCache.delete(sessionId));
+  return state;
+}
+
+function inBackground(c: Context<AppEnv>, work: Promise<unknown>): void {
+  const settled = work.catch((error) => console.error(JSON.stringify({ msg: "background write failed", error: String(error) })));
+  try {
+    c.executionCtx.waitUntil(settled);
+  } catch {
+    // No execution context (app.request in tests): the promise still runs.
+  }
+}
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export const allowedOrigins = (env: Env) =>
+  String(env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+
+/**
+ * Whether a cookie-authenticated browser request may act (API.md "Browser requests"): its Origin is the
+ * API's own or a listed one, or without Origin `Sec-Fetch-Site` says same-origin. A request with neither
+ * header is not from a browser and is judged by its credentials alone. `Origin: null` never matches.
+ */
+export function browserRequestAllowed(c: Context<AppEnv>): boolean {
+  const origin = c.req.header("origin");
+  if (origin !== undefined) return origin === new URL(c.req.url).origin || allowedOrigins(c.env).includes(origin);
+  const site = c.req.header("sec-fetch-site");
+  return site === undefined || site === "same-origin";
+}
+
+const unauthenticated = () => new AppError("UNAUTHENTICATED", "A valid bearer token or session is required");
 
 /** Bearer token first (API clients), then the HttpOnly session cookie (the browser UI). */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const token = bearer ?? getCookie(c, SESSION_COOKIE);
-  const user = token ? await readToken(c.env, token) : null;
-  if (!user) throw new AppError("UNAUTHENTICATED", "A valid bearer token or session is required");
-  c.set("user", user);
+  if (!token) throw unauthenticated();
+  if (bearer === undefined) {
+    const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
+    if ((UNSAFE_METHODS.has(c.req.method) || upgrade) && !browserRequestAllowed(c)) {
+      throw new AppError("FORBIDDEN", "Cross-site request refused: the Origin is not allowed to use this session");
+    }
+  }
+  const claims = await readToken(c.env, token);
+  if (!claims) throw unauthenticated();
+  const now = Date.now();
+  const session = await sessionFor(c.env, claims.sid, now);
+  if (!session || session.revoked || session.expiresAt <= now || session.userId !== claims.sub) throw unauthenticated();
+  if (now - session.lastSeenAt >= LAST_SEEN_EVERY_MS) {
+    session.lastSeenAt = now;
+    inBackground(
+      c,
+      c.env.DB.prepare("UPDATE sessions SET last_seen_at = ? WHERE session_id = ?").bind(new Date(now).toISOString(), claims.sid).run(),
+    );
+  }
+  c.set("user", {
+    user_id: session.userId,
+    email: session.email,
+    role: session.role,
+    two_factor: session.twoFactor,
+    session_id: claims.sid,
+    token_expires_at: claims.exp,
+  });
   await next();
 });
 
+/** Admin routes: the admin role, and outside local development two-factor sign-in on the account. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("user").role !== "admin") throw forbidden();
+  const user = c.get("user");
+  if (user.role !== "admin") throw forbidden();
+  if (c.env.ENVIRONMENT !== "local" && !user.two_factor) {
+    throw new AppError(
+      "FORBIDDEN",
+      "Admin routes require two-factor sign-in on this account: turn it on with POST /v1/auth/2fa/setup and /v1/auth/2fa/enable",
+    );
+  }
   await next();
 });

@@ -15,8 +15,33 @@ export const users = sqliteTable(
     name: text("name"),
     passwordHash: text("password_hash").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Read on every request; granted out of band outside local development (scripts/admin.mjs). */
+    role: text("role", { enum: ["customer", "admin"] })
+      .notNull()
+      .default("customer"),
+    /** Base32 TOTP secret while two-factor sign-in is on; null when off. */
+    totpSecret: text("totp_secret"),
+    /** A secret from /2fa/setup awaiting its first code. */
+    totpPendingSecret: text("totp_pending_secret"),
+    /** The last accepted TOTP time step: a code of that step or earlier is never accepted again. */
+    totpLastStep: integer("totp_last_step"),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+/** One row per sign-in; every token names its session (`sid`), and a revoked session's token is refused. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastSeenAt: text("last_seen_at").notNull(),
+    userAgent: text("user_agent"),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("sessions_by_user").on(t.userId, t.createdAt)],
 );
 
 // ---- wallet (the index of wallets; every balance lives in the wallet's Durable Object)

@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { LIVE_EXPIRES_HEADER, LIVE_SESSION_HEADER } from "../../durable-objects/live-sockets";
 import { type AppEnv, createRouter } from "../lib/app";
 import { createDb } from "../lib/db";
 import { AppError, errorBody, notFound } from "../lib/errors";
@@ -91,9 +92,20 @@ export const walletRouter = createRouter()
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return c.json(errorBody("VALIDATION_ERROR", "Expected a WebSocket upgrade", c.get("requestId")), 426 as never);
     }
+    const user = c.get("user");
     const ledger = ledgerFor(c.env, walletId);
-    if (!(await ledger.getWallet(c.get("user").user_id))) throw notFound("Wallet");
-    return ledger.fetch(c.req.raw) as unknown as Response;
+    if (!(await ledger.getWallet(user.user_id))) throw notFound("Wallet");
+    // The ledger tags the socket with its session and token expiry, to close it when either ends.
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(LIVE_SESSION_HEADER, user.session_id);
+    headers.set(LIVE_EXPIRES_HEADER, String(user.token_expires_at * 1000));
+    const res = (await ledger.fetch(new Request(c.req.raw, { headers }))) as unknown as Response;
+    if (res.status === 429) {
+      throw new AppError("RATE_LIMITED", "This wallet has too many live connections open; close one and retry", [], {
+        "Retry-After": "30",
+      });
+    }
+    return res;
   })
   .openapi(routes.listTransactions, async (c) => {
     const walletId = walletIdFrom(c.req.valid("param").wallet_id);

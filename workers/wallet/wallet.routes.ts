@@ -97,13 +97,15 @@ export const live = createRoute({
   summary: "Live updates over a WebSocket",
   description:
     'Upgrade to a WebSocket (bearer token or session cookie). The server sends `{"type":"balance","wallet":Wallet}` on connect and after every commit, ' +
-    'and `{"type":"transaction","transaction":Transaction}` for every new transaction. Send `ping` to get `{"type":"pong"}`.',
+    'and `{"type":"transaction","transaction":Transaction}` for every new transaction. Send `ping` to get `{"type":"pong"}`. ' +
+    "A cookie upgrade must come from the API's own origin or one in CORS_ORIGINS (403). The socket is closed with code 4001 " +
+    "when its session is revoked or its token expires. At most LIVE_SOCKETS_PER_WALLET (20) sockets per wallet: a further one is a 429.",
   security,
   middleware: [requireUser] as const,
   request: { params: WalletParam },
   responses: {
     101: { description: "Switching protocols" },
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"),
     426: { description: "Not a WebSocket upgrade request" },
   },
 });

@@ -53,7 +53,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account */
+        /**
+         * Create an account
+         * @description A weak password (common, guessable, containing the email's name, or with control characters) is a 400 with the reason in `details`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -66,7 +69,7 @@ export interface paths {
                     "application/json": {
                         /** @example ada@example.com */
                         email: string;
-                        /** @example correct horse battery */
+                        /** @description 8..128 characters, no control characters; checked for strength (a guessable password is a 400) */
                         password: string;
                         name?: string;
                     };
@@ -81,7 +84,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: components["schemas"]["User"];
-                            /** @description HS256 bearer token; also set as the HttpOnly `session` cookie */
+                            /** @description HS256 bearer token of a new session; also set as the HttpOnly `session` cookie */
                             token: string;
                         };
                     };
@@ -141,7 +144,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description At most 5 attempts per email and 50 per IP address in 15 minutes; then 429 with Retry-After.
+         * @description Per IP address at most 50 attempts in 15 minutes; per email, after 5 failed attempts each further attempt must wait 2, 4, 8 … seconds (at most 15 minutes) after the previous one: 429 with Retry-After. An attempt refused for its IP never counts against the email. An account with two-factor sign-in needs `otp`: without a valid one the answer is 401 OTP_REQUIRED (given only once the password is right; a wrong code counts as a failed attempt).
          */
         post: {
             parameters: {
@@ -156,6 +159,11 @@ export interface paths {
                         /** @example ada@example.com */
                         email: string;
                         password: string;
+                        /**
+                         * @description The current 6-digit code of the authenticator app (TOTP, 30 s)
+                         * @example 123456
+                         */
+                        otp?: string;
                     };
                 };
             };
@@ -168,7 +176,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: components["schemas"]["User"];
-                            /** @description HS256 bearer token; also set as the HttpOnly `session` cookie */
+                            /** @description HS256 bearer token of a new session; also set as the HttpOnly `session` cookie */
                             token: string;
                         };
                     };
@@ -182,7 +190,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, invalid or expired credentials: INVALID_CREDENTIALS */
+                /** @description Missing, invalid or expired credentials: INVALID_CREDENTIALS, OTP_REQUIRED */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -218,8 +226,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign out (clears the session cookie)
-         * @description Tokens are stateless and expire after TOKEN_TTL_SECONDS; API clients drop theirs.
+         * Sign out: revokes this session
+         * @description The session's token is refused from now on (401 on every route within 5 s) and its live sockets are closed.
          */
         post: {
             parameters: {
@@ -239,6 +247,15 @@ export interface paths {
                 };
                 /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -304,6 +321,506 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the password
+         * @description Every other session is revoked (this one stays signed in). A wrong `current_password` is a 400 VALIDATION_ERROR with `details[0].path = "current_password"` (not a 401, which would read as "this session ended").
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        /** @description 8..128 characters, no control characters; checked for strength (a guessable password is a 400) */
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Password changed; other sessions revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (VALIDATION_ERROR): VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body over 64 KiB (PAYLOAD_TOO_LARGE): PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE): UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's active sessions
+         * @description Sessions that are neither revoked nor expired, newest first.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Active sessions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sessions: components["schemas"]["Session"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Sign out everywhere else
+         * @description Revokes every session of the user except the current one, and closes their live sockets.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one session
+         * @description Any of the user's own sessions, the current one included; another user's session is a 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    session_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or foreign resource (NOT_FOUND): NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start two-factor setup
+         * @description A new TOTP secret (RFC 6238, SHA-1, 30 s, 6 digits), pending until `enable` confirms a code from it; a new setup replaces a pending one. 409 INVALID_STATE when two-factor sign-in is already on.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pending secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Base32 secret, for manual entry */
+                            secret: string;
+                            /** @description `otpauth://totp/…` URI, for a QR code */
+                            otpauth_url: string;
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: INVALID_STATE */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/2fa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor sign-in on
+         * @description Confirms a code of the pending secret. A wrong code (or no pending setup) is a 400.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The current 6-digit code of the authenticator app (TOTP, 30 s)
+                         * @example 123456
+                         */
+                        otp: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Two-factor sign-in is on */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (VALIDATION_ERROR): VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: INVALID_STATE */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE): UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor sign-in off
+         * @description Needs a current code. A wrong code is a 400; 409 INVALID_STATE when two-factor sign-in is off.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The current 6-digit code of the authenticator app (TOTP, 30 s)
+                         * @example 123456
+                         */
+                        otp: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Two-factor sign-in is off */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (VALIDATION_ERROR): VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: INVALID_STATE */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE): UNSUPPORTED_MEDIA_TYPE */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -730,7 +1247,7 @@ export interface paths {
         };
         /**
          * Live updates over a WebSocket
-         * @description Upgrade to a WebSocket (bearer token or session cookie). The server sends `{"type":"balance","wallet":Wallet}` on connect and after every commit, and `{"type":"transaction","transaction":Transaction}` for every new transaction. Send `ping` to get `{"type":"pong"}`.
+         * @description Upgrade to a WebSocket (bearer token or session cookie). The server sends `{"type":"balance","wallet":Wallet}` on connect and after every commit, and `{"type":"transaction","transaction":Transaction}` for every new transaction. Send `ping` to get `{"type":"pong"}`. A cookie upgrade must come from the API's own origin or one in CORS_ORIGINS (403). The socket is closed with code 4001 when its session is revoked or its token expires. At most LIVE_SOCKETS_PER_WALLET (20) sockets per wallet: a further one is a 429.
          */
         get: {
             parameters: {
@@ -759,6 +1276,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Admin role required (FORBIDDEN): FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or foreign resource (NOT_FOUND): NOT_FOUND */
                 404: {
                     headers: {
@@ -774,6 +1300,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Too many requests (RATE_LIMITED): RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -2533,12 +3068,14 @@ export interface components {
             name: string | null;
             /** @enum {string} */
             role: "customer" | "admin";
+            /** @description Whether sign-in needs a TOTP code */
+            two_factor: boolean;
             created_at: string;
         };
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "RATE_LIMITED" | "INTERNAL";
+                code: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "OTP_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "RATE_LIMITED" | "INTERNAL";
                 message: string;
                 request_id: string;
                 details: {
@@ -2546,6 +3083,15 @@ export interface components {
                     message: string;
                 }[];
             };
+        };
+        Session: {
+            session_id: string;
+            created_at: string;
+            /** @description Updated at most about once a minute */
+            last_seen_at: string;
+            user_agent: string | null;
+            /** @description The session of the token that made this request */
+            current: boolean;
         };
         Wallet: {
             wallet_id: string;
