@@ -4,7 +4,14 @@ import { queryKeys } from "../keys";
 import type { User } from "../types";
 import { mayHaveSession, startSession } from "./auth";
 
-const user: User = { user_id: "u1", email: "a@example.com", name: null, role: "customer", created_at: "2026-11-24T10:00:00.000Z" };
+const user: User = {
+  user_id: "u1",
+  email: "a@example.com",
+  name: null,
+  role: "customer",
+  two_factor: false,
+  created_at: "2026-11-24T10:00:00.000Z",
+};
 
 describe("startSession", () => {
   it("tells whoever watches the session about the new user (the guards leave the sign-in screen)", async () => {
