@@ -151,7 +151,7 @@ function SessionsCard() {
   return (
     <Card
       title="Where you're signed in"
-      description="Sessions that are signed in to your account, newest first."
+      description="This device first, then the others, newest first."
       actions={
         <Button
           variant="secondary"
@@ -174,9 +174,11 @@ function SessionsCard() {
         {(list) => (
           <>
             <ul className="divide-y divide-slate-200" aria-label="Sessions">
-              {list.map((session) => (
-                <SessionRow key={session.session_id} session={session} />
-              ))}
+              {[...list]
+                .sort((a, b) => Number(b.current) - Number(a.current))
+                .map((session) => (
+                  <SessionRow key={session.session_id} session={session} />
+                ))}
             </ul>
             {others === 0 && <p className="mt-2 text-sm text-slate-600">You are not signed in anywhere else.</p>}
           </>
@@ -257,9 +259,7 @@ function EnableTwoFactor({ setup, onDone }: { setup: TwoFactorSetup; onDone: () 
       <li>
         <p className="mb-2 text-sm font-medium text-slate-900">1. Scan this code with your authenticator app</p>
         <QrCode text={setup.otpauth_url} />
-      </li>
-      <li>
-        <p className="text-sm font-medium text-slate-900">Or enter this key by hand</p>
+        <p className="mt-3 text-sm text-slate-700">Can't scan it? Enter this key in the app instead:</p>
         <code
           data-testid="otp-secret"
           className="mt-1 inline-block break-all rounded bg-slate-100 px-2 py-1 font-mono text-sm text-slate-900"
@@ -355,7 +355,7 @@ export function SettingsScreen() {
   return (
     <>
       <PageHeader title="Settings" description={`Security of your account, ${user.email}.`} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 lg:grid-cols-2 lg:items-start">
         <ChangePasswordCard email={user.email} />
         <TwoFactorCard on={user.two_factor} />
         <SessionsCard />
