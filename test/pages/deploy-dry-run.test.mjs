@@ -88,6 +88,36 @@ describe("deploy and setup scripts (--dry-run)", { timeout: 120_000 }, () => {
     });
   }
 
+  for (const env of Object.keys(expected)) {
+    test(`admin:grant / admin:revoke --env ${env}`, async () => {
+      for (const [action, role] of [
+        ["grant", "admin"],
+        ["revoke", "customer"],
+      ]) {
+        const out = await script("scripts/admin-role.mjs", action, "--env", env, "--dry-run", "Ops@Example.com");
+        const cmds = commands(out);
+        assert.deepEqual(cmds, [
+          `npx wrangler d1 execute DB --env ${env} --remote --json --command 'UPDATE users SET role = '\\''${role}'\\'' WHERE email = '\\''ops@example.com'\\'' RETURNING user_id, email, role'`,
+        ]);
+        for (const c of cmds) printedWranglerCommands.add(c);
+        assert.match(out, /nothing was run/);
+      }
+    });
+  }
+
+  test("admin:grant refuses a missing target, an unknown environment and anything but one email", async () => {
+    for (const args of [
+      ["grant", "--dry-run", "ops@example.com"],
+      ["grant", "--env", "qa", "--dry-run", "ops@example.com"],
+      ["grant", "--env", "staging", "--local", "--dry-run", "ops@example.com"],
+      ["grant", "--env", "staging", "--dry-run", "ops'@example.com"],
+      ["grant", "--env", "staging", "--dry-run"],
+      ["promote", "--env", "staging", "--dry-run", "ops@example.com"],
+    ]) {
+      await assert.rejects(script("scripts/admin-role.mjs", ...args), (e) => /** @type {{code: number}} */ (e).code === 2);
+    }
+  });
+
   test("a missing or unknown --env is refused", async () => {
     await assert.rejects(script("scripts/deploy.mjs", "--dry-run"), (e) => /** @type {{code: number}} */ (e).code === 2);
     await assert.rejects(
