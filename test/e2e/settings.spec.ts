@@ -125,7 +125,7 @@ function authenticator(secret: string) {
 
 test.describe("settings @phone", () => {
   test("password, sessions and two-factor sign-in", async ({ page, browser, baseURL }, testInfo) => {
-    test.setTimeout(360_000);
+    test.setTimeout(480_000);
     const origin = baseURL ?? "";
     const errors = watchErrors(page);
     const email = `settings-${testInfo.project.name}-${Date.now()}@example.com`;

@@ -59,7 +59,7 @@ export function SignInScreen() {
         </>
       }
     >
-      {otpFor ? (
+      {otpFor && (
         <OtpStep
           credentials={otpFor}
           signIn={signIn}
@@ -68,28 +68,29 @@ export function SignInScreen() {
             setOtpFor(null);
           }}
         />
-      ) : (
-        <form
-          noValidate
-          className="space-y-4"
-          onSubmit={form.handleSubmit((values) =>
-            signIn.mutate(values, { onSuccess: (result) => "otpRequired" in result && setOtpFor(values) }),
-          )}
-        >
-          <TextField label="Email" type="email" autoComplete="email" error={errors.email?.message} {...form.register("email")} />
-          <TextField
-            label="Password"
-            type="password"
-            autoComplete="current-password"
-            error={errors.password?.message}
-            {...form.register("password")}
-          />
-          <FormError message={signIn.error ? toApiError(signIn.error).message : null} />
-          <Button type="submit" className="w-full" loading={signIn.isPending}>
-            Sign in
-          </Button>
-        </form>
       )}
+      {/* Hidden, not unmounted, during the code step: the typed credentials stay for "Back". */}
+      <form
+        hidden={otpFor !== null}
+        noValidate
+        className="space-y-4"
+        onSubmit={form.handleSubmit((values) =>
+          signIn.mutate(values, { onSuccess: (result) => "otpRequired" in result && setOtpFor(values) }),
+        )}
+      >
+        <TextField label="Email" type="email" autoComplete="email" error={errors.email?.message} {...form.register("email")} />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          error={errors.password?.message}
+          {...form.register("password")}
+        />
+        <FormError message={signIn.error ? toApiError(signIn.error).message : null} />
+        <Button type="submit" className="w-full" loading={signIn.isPending}>
+          Sign in
+        </Button>
+      </form>
     </AuthLayout>
   );
 }
