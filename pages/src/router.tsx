@@ -79,6 +79,7 @@ export const routes: RouteObject[] = [
             path: "debt-optimiser",
             lazy: () => import("./screens/debt-optimiser-screen").then((m) => ({ Component: m.DebtOptimiserScreen })),
           },
+          { path: "settings", lazy: () => import("./screens/settings-screen").then((m) => ({ Component: m.SettingsScreen })) },
           {
             path: "admin",
             Component: AdminArea,

@@ -318,6 +318,13 @@ test.describe("signed-in screens @phone", () => {
     await checkScreen(page, testInfo, "debt-optimiser", errors);
   });
 
+  test("settings", async ({ page }, testInfo) => {
+    await page.goto("/settings");
+    await expect(page.getByTestId("session-row").first()).toContainText("This device");
+    await expect(page.getByTestId("two-factor-status")).toHaveText("Off");
+    await checkScreen(page, testInfo, "settings", errors);
+  });
+
   test("not found", async ({ page }, testInfo) => {
     await page.goto("/no-such-page");
     await expect(page.getByText("Page not found").first()).toBeVisible();
@@ -371,6 +378,7 @@ test.describe("360 px", () => {
       ["loan-detail", `/loans/${seeded.approvedLoanId}`],
       ["payments", "/payments"],
       ["savings", "/savings"],
+      ["settings", "/settings"],
       ["not-found", "/no-such-page"],
     ] as const) {
       await page.goto(path);

@@ -4,6 +4,7 @@ export type ApiErrorCode =
   | "VALIDATION_ERROR"
   | "UNAUTHENTICATED"
   | "INVALID_CREDENTIALS"
+  | "OTP_REQUIRED"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "INSUFFICIENT_FUNDS"
@@ -105,6 +106,7 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError(0, "INTERNAL", "Something went wrong.");
 }
 
+/** A 401 that means "no valid session"; a refused sign-in (wrong password or code) is not one. */
 export function isUnauthenticated(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 401 && error.code !== "INVALID_CREDENTIALS";
+  return error instanceof ApiError && error.status === 401 && error.code !== "INVALID_CREDENTIALS" && error.code !== "OTP_REQUIRED";
 }

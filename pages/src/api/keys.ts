@@ -6,6 +6,7 @@ import type { LoanStatus, TransactionType } from "./types";
 
 export const queryKeys = {
   me: ["auth", "me"] as const,
+  sessions: ["auth", "sessions"] as const,
   walletList: ["wallets", "list"] as const,
   transactions: (walletId: string) => ["transactions", walletId] as const,
   transactionPages: (walletId: string, type: TransactionType | null) => ["transactions", walletId, "pages", type] as const,

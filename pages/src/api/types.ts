@@ -9,6 +9,8 @@ type Get<P extends ClientPathsWithMethod<ApiClient, "get">> = MethodResponse<Api
 type Post<P extends ClientPathsWithMethod<ApiClient, "post">> = MethodResponse<ApiClient, "post", P>;
 
 export type User = Get<"/v1/auth/me">["user"];
+export type Session = Get<"/v1/auth/sessions">["sessions"][number];
+export type TwoFactorSetup = Post<"/v1/auth/2fa/setup">;
 export type Wallet = Get<"/v1/wallet/{wallet_id}">["wallet"];
 export type Transaction = Get<"/v1/wallet/{wallet_id}/transactions">["transactions"][number];
 export type TransactionType = Transaction["type"];

@@ -18,6 +18,7 @@ const NAV: NavItem[] = [
   { to: "/payments", label: "Payments" },
   { to: "/savings", label: "Savings" },
   { to: "/debt-optimiser", label: "Debt optimiser" },
+  { to: "/settings", label: "Settings" },
   { to: "/admin", label: "Admin", admin: true },
 ];
 

@@ -222,3 +222,33 @@ export const debtOptimiserSchema = z
 
 export type DebtOptimiserForm = z.input<typeof debtOptimiserSchema>;
 export type DebtOptimiserRequest = z.output<typeof debtOptimiserSchema>;
+
+/** Password change: the API judges strength (a 400 with the reason); here only length and the typo check. */
+export const changePasswordSchema = z
+  .object({
+    current_password: z
+      .string()
+      .min(1, "Current password is required")
+      .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`),
+    new_password: z
+      .string()
+      .min(PASSWORD_MIN, `New password must be at least ${PASSWORD_MIN} characters`)
+      .max(PASSWORD_MAX, `New password must be at most ${PASSWORD_MAX} characters`),
+    confirm_password: z.string(),
+  })
+  .refine((values) => values.confirm_password === values.new_password, {
+    path: ["confirm_password"],
+    message: "The passwords do not match",
+  })
+  .refine((values) => values.new_password !== values.current_password || values.new_password === "", {
+    path: ["new_password"],
+    message: "Choose a password different from the current one",
+  });
+
+/** A 6-digit authenticator code; spaces and dashes people type from the app are dropped. */
+export const otpSchema = z.object({
+  otp: z
+    .string()
+    .transform((value) => value.replace(/[\s-]/g, ""))
+    .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code from your authenticator app")),
+});

@@ -1,6 +1,6 @@
 import { hashKey, type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, body } from "../client";
-import { isUnauthenticated } from "../errors";
+import { type ApiClient, api, body } from "../client";
+import { ApiError, isUnauthenticated } from "../errors";
 import { queryKeys } from "../keys";
 import type { User } from "../types";
 
@@ -31,6 +31,22 @@ export function useMe() {
 
 export type Credentials = { email: string; password: string };
 
+/** A sign-in either starts a session or, for an account with two-factor sign-in, asks for the code. */
+export type SignInResult = { user: User } | { otpRequired: true };
+
+/**
+ * Login; `401 OTP_REQUIRED` to a request without `otp` is the first of two steps, not a failure
+ * (no error toast). With `otp`, the same answer means a wrong code and is thrown like any refusal.
+ */
+export async function requestSignIn(credentials: Credentials & { otp?: string }, client: ApiClient = api): Promise<SignInResult> {
+  try {
+    return { user: (await body(client.POST("/v1/auth/login", { body: credentials }))).user };
+  } catch (error) {
+    if (credentials.otp === undefined && error instanceof ApiError && error.code === "OTP_REQUIRED") return { otpRequired: true };
+    throw error;
+  }
+}
+
 /**
  * A new session (or none): nothing cached for the previous one may show. The session query itself
  * is updated in place, not removed: the guards observe it, and an observer of a removed query
@@ -46,8 +62,10 @@ export function startSession(client: QueryClient, user: User | null): void {
 export function useSignIn() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (credentials: Credentials) => (await body(api.POST("/v1/auth/login", { body: credentials }))).user,
-    onSuccess: (user) => startSession(client, user),
+    mutationFn: (credentials: Credentials & { otp?: string }) => requestSignIn(credentials),
+    onSuccess: (result) => {
+      if ("user" in result) startSession(client, result.user);
+    },
     meta: { inlineFailure: true },
   });
 }
