@@ -138,11 +138,24 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T, index: num
   );
 }
 
-/** An HS256 token exactly like the API issues (lib/auth.ts), for users the bench does not sign up. */
-function mintToken(userId: string): string {
+/**
+ * An HS256 token exactly like the API issues (lib/auth.ts), for users the bench does not sign up:
+ * it names a session (`sid`), which `Server.mintSession` also writes to D1, as signup would. The
+ * `email`/`role` claims are for a `--compare` checkout from before sessions, which read them.
+ */
+function mintToken(userId: string, sessionId: string): string {
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub: userId, email: `${userId}@bench.invalid`, role: "customer", iat: now, nbf: now, exp: now + 6 * 3600 })}`;
+  const claims = {
+    sub: userId,
+    sid: sessionId,
+    email: `${userId}@bench.invalid`,
+    role: "customer",
+    iat: now,
+    nbf: now,
+    exp: now + 6 * 3600,
+  };
+  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
   return `${unsigned}.${createHmac("sha256", JWT_SECRET).update(unsigned).digest("base64url")}`;
 }
 
@@ -400,6 +413,22 @@ class Server {
     ws.accept();
     ws.addEventListener("message", (event: { data: unknown }) => onMessage(JSON.parse(String(event.data))));
     return { close: () => ws.close(1000, "bench done") };
+  }
+
+  /** A user and a session written straight to D1 (no PBKDF2), and the token of that session. */
+  async mintSession(userId: string = randomUUID()): Promise<string> {
+    const db = await this.mf.getD1Database("DB");
+    const now = new Date();
+    const sessionId = randomUUID();
+    await db.batch([
+      db
+        .prepare("INSERT OR IGNORE INTO users (user_id, email, password_hash, created_at) VALUES (?, ?, 'minted', ?)")
+        .bind(userId, `${userId}@bench.invalid`, now.toISOString()),
+      db
+        .prepare("INSERT INTO sessions (session_id, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(sessionId, userId, now.toISOString(), now.toISOString(), new Date(now.getTime() + 6 * 3600_000).toISOString()),
+    ]);
+    return mintToken(userId, sessionId);
   }
 
   async signup(email: string): Promise<{ token: string; userId: string }> {
@@ -689,9 +718,9 @@ async function creditScenario(): Promise<void> {
     const count = QUICK ? 100 : 1000;
     // One user per wallet (each with its own IdempotencyStore), tokens minted like the API's: 1,000
     // signups would spend a minute of PBKDF2 on something this scenario does not measure.
-    const owners = Array.from({ length: count }, () => mintToken(randomUUID()));
     const many: { id: string; token: string }[] = new Array(count);
-    await pool(owners, 16, async (t, i) => {
+    await pool(Array.from({ length: count }), 16, async (_, i) => {
+      const t = await server.mintSession();
       many[i] = { id: await server.wallet(t), token: t };
     });
     const creditHot = (driver?: Driver) => async () =>
@@ -1114,7 +1143,7 @@ async function scaleScenario(scaleBundle: string): Promise<void> {
       const s = subject[server.label]!;
       s.deepCursor = (await deepest(server, s.token, s.wallet)).cursor;
     }
-    const heavyToken = mintToken(heavy.user_id);
+    const heavyToken = await seeded.mintSession(heavy.user_id);
     const heavyDeep = await deepest(seeded, heavyToken, heavy.wallet_id);
 
     const samples = QUICK ? 40 : 300;
