@@ -9,6 +9,7 @@ import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
 import { docsRouter } from "./docs";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
+import { crossSiteGuard } from "./lib/auth";
 import { AppError, errorBody } from "./lib/errors";
 import { clientRequestId } from "./lib/events";
 import { jsonBodies } from "./lib/json-body";
@@ -101,7 +102,9 @@ app.use(
     },
   }),
 );
-// JSON only: also what makes the cookie session safe from cross-site form posts (they cannot send JSON).
+// Cross-site cookie requests are refused before anything reads their body (API.md "Browser requests").
+app.use("/v1/*", crossSiteGuard);
+// JSON only: cross-site form posts cannot send it either.
 app.use("/v1/*", jsonBodies);
 
 // Signup and login per client IP (login's failed attempts are also limited, exactly, by LoginLimiter).

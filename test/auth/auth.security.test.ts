@@ -88,8 +88,12 @@ describe("cookie requests from other origins (CSRF)", () => {
     expectEnvelope(await approve(crossSite(admin.cookie, "null")), 403, "FORBIDDEN");
     expectEnvelope(await approve({ cookie: admin.cookie, "sec-fetch-site": "same-site" }), 403, "FORBIDDEN");
     expect((await api(`/loan/${loanId}`, { token: customer.token })).body.loan.status).toBe("PENDING");
-    // The API's own origin passes.
-    const approved = await approve({ cookie: admin.cookie, origin: "http://localhost", "content-type": "text/plain" });
+    // The API's own origin passes (a body-less POST with a non-JSON content type is a 415 for everyone).
+    expectEnvelope(await approve({ cookie: admin.cookie, origin: "http://localhost", "content-type": "text/plain" }), 415);
+    const approved = await api(`/loan/${loanId}/approve`, {
+      method: "POST",
+      headers: { cookie: admin.cookie, origin: "http://localhost" },
+    });
     expect(approved.status).toBe(200);
     expect(approved.body.loan.status).toBe("APPROVED");
   });
