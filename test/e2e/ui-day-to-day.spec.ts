@@ -6,7 +6,7 @@ import { type APIRequestContext, expect, type Page, test } from "@playwright/tes
  */
 
 const PASSWORD = "Correct-horse-battery-42!";
-const ADMIN = { email: "admin@example.com", password: "password-123" };
+const ADMIN = { email: "admin@example.com", password: "Quiet-Harbor-7-Lantern" };
 
 type Customer = { email: string; auth: { authorization: string }; walletId: string };
 
