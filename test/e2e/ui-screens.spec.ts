@@ -147,6 +147,15 @@ async function settled(page: Page) {
   await expect(page.locator('[class*="animate-pulse"][class*="bg-slate-200"]')).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
   await page.evaluate(() => document.fonts.ready);
+  // A toast fading in or out is, to axe, text at a few per cent opacity: check the screen at rest.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
 }
 
 /** Each screen in both themes: light, then dark (the system setting the UI follows), then back. */
