@@ -195,21 +195,18 @@ const unauthenticated = () => new AppError("UNAUTHENTICATED", "A valid bearer to
 
 const bearerToken = (c: Context<AppEnv>) => c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
 
-/** Throws 403 for a cookie-authenticated unsafe request or WebSocket upgrade from a foreign origin. */
-function refuseCrossSite(c: Context<AppEnv>): void {
-  if (bearerToken(c) !== undefined || getCookie(c, SESSION_COOKIE) === undefined) return;
-  const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
-  if ((UNSAFE_METHODS.has(c.req.method) || upgrade) && !browserRequestAllowed(c)) {
-    throw new AppError("FORBIDDEN", "Cross-site request refused: the Origin is not allowed to use this session");
-  }
-}
-
 /**
- * The origin check as a global middleware, ahead of body parsing, so a cross-site request is a 403
- * whatever its body or content type (a form's text/plain would otherwise be answered 415 first).
+ * The origin check for cookie-authenticated unsafe requests and WebSocket upgrades: a global
+ * middleware (app.ts) ahead of body parsing, so a cross-site request is a 403 whatever its body or
+ * content type (a form's text/plain would otherwise be answered 415 first). Every route sits behind it.
  */
 export const crossSiteGuard = createMiddleware<AppEnv>(async (c, next) => {
-  refuseCrossSite(c);
+  if (bearerToken(c) === undefined && getCookie(c, SESSION_COOKIE) !== undefined) {
+    const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
+    if ((UNSAFE_METHODS.has(c.req.method) || upgrade) && !browserRequestAllowed(c)) {
+      throw new AppError("FORBIDDEN", "Cross-site request refused: the Origin is not allowed to use this session");
+    }
+  }
   await next();
 });
 
@@ -218,7 +215,6 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const bearer = bearerToken(c);
   const token = bearer ?? getCookie(c, SESSION_COOKIE);
   if (!token) throw unauthenticated();
-  refuseCrossSite(c);
   const claims = await readToken(c.env, token);
   if (!claims) throw unauthenticated();
   const now = Date.now();
