@@ -12,7 +12,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // In CI a failed test runs once more and, if it then passes, is reported as flaky (the list and
+  // HTML reports name it), so one timing hiccup on a loaded runner does not fail the build.
+  retries: process.env.CI ? 1 : 0,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: {
     baseURL: uiOrigin,

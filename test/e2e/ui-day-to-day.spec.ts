@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 
 /**
@@ -162,6 +163,22 @@ test.describe("3. toasts", () => {
     if (box && menu) {
       expect(overlaps(box, menu)).toBe(false);
       expect(box.y).toBeGreaterThan(740 / 2);
+    }
+    // At rest (its entrance finished, paused by the pointer so its exit cannot start), in both
+    // themes, the toast passes axe on its own.
+    await shown.hover({ position: { x: 8, y: 8 } });
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.evaluate(() =>
+        Promise.all(
+          document
+            .getAnimations()
+            .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+            .map((a) => a.finished.catch(() => undefined)),
+        ),
+      );
+      const results = await new AxeBuilder({ page }).include("[data-toast-type]").withTags(["wcag2a", "wcag2aa"]).analyze();
+      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.failureSummary).join("; ")}`)).toEqual([]);
     }
     await shown.getByRole("button", { name: "Dismiss" }).click();
     await expect(shown).toHaveCount(0);
