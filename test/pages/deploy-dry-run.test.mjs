@@ -186,4 +186,21 @@ describe("deploy and setup scripts (--dry-run)", { timeout: 120_000 }, () => {
       }),
     );
   });
+
+  test("rate limits are declared for every deployed environment, with the README's limits, and none locally", () => {
+    const config = join(repo, "wrangler.toml");
+    /** @param {string | undefined} env */
+    const limits = (env) =>
+      Object.fromEntries(
+        (unstable_readConfig({ config, env }, { hideWarnings: true }).ratelimits ?? []).map((r) => [r.name, { ...r.simple }]),
+      );
+    const deployed = {
+      AUTH_RATE_LIMIT: { limit: 30, period: 60 },
+      MONEY_RATE_LIMIT: { limit: 300, period: 60 },
+      OPTIMISER_RATE_LIMIT: { limit: 20, period: 60 },
+    };
+    assert.deepEqual(limits("staging"), deployed);
+    assert.deepEqual(limits("production"), deployed);
+    assert.deepEqual(limits(undefined), {});
+  });
 });
