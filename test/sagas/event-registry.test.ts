@@ -165,7 +165,37 @@ describe("dead-letter handlers", () => {
   });
 });
 
+/** Every module `entry` reaches through its imports, and the packages they import. */
+function importChain(entry: string): { modules: string[]; packages: string[] } {
+  const byPath = new Map(Object.entries(sources).map(([path, source]) => [path.replace(/^(\.\.\/)+/, ""), source]));
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const path = pending.pop()!;
+    if (modules.has(path)) continue;
+    modules.add(path);
+    for (const [, spec] of (byPath.get(path) ?? "").matchAll(/from\s+["']([^"']+)["']/g)) {
+      if (!spec!.startsWith(".")) {
+        packages.add(spec!);
+        continue;
+      }
+      const resolved = new URL(spec!, `file:///${path}`).pathname.slice(1);
+      pending.push(byPath.has(`${resolved}.ts`) ? `${resolved}.ts` : `${resolved}/index.ts`);
+    }
+  }
+  return { modules: [...modules], packages: [...packages] };
+}
+
 describe("the send path", () => {
+  it("imports no zod or OpenAPI code, so the Durable Objects can use it", () => {
+    const chain = importChain("workers/lib/queues.ts");
+    expect(chain.modules).toEqual(["workers/lib/queues.ts"]);
+    expect(chain.packages.filter((p) => /zod|openapi|hono/.test(p))).toEqual([]);
+    expect(importChain("workers/lib/outbox.ts").modules).toContain("workers/lib/queues.ts");
+    expect(importChain("durable-objects/wallet-ledger.ts").modules).toContain("workers/lib/queues.ts");
+  });
+
   it("groups messages by queue, and hands back those for an unknown queue without sending them", async () => {
     capture();
     const payment = makeEvent("PAYMENT_FAILED", { payment_id: "p-send", wallet_id: "w", failure_reason: "X" }, { correlationId: "c" });
