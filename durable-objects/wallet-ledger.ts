@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { presentTransaction, presentWallet } from "../workers/lib/ledger";
+import { sendEvents } from "../workers/lib/queues";
 import { DEFAULT_SOCKETS_PER_WALLET, LiveSockets } from "./live-sockets";
 import type {
   LedgerEvent,
@@ -491,9 +492,8 @@ export class WalletLedger extends DurableObject<Env> {
 
   /** The one place that talks to a queue; a seam tests replace to inject send failures. */
   async publish(queue: string, event: LedgerEvent): Promise<void> {
-    const binding = queue === "loan-events" ? this.env.LOAN_EVENTS : queue === "payment-events" ? this.env.PAYMENT_EVENTS : null;
-    if (!binding) throw new Error(`unknown queue ${queue}`);
-    await binding.send(event, { contentType: "json" });
+    const [failure] = await sendEvents(this.env, [{ queue, body: event }]);
+    if (failure) throw failure.error;
   }
 
   private async armAlarm(): Promise<void> {

@@ -1,43 +1,29 @@
 /**
- * The queue() entry: validates each message, routes it by event type to its subscribers (the code
- * form of the original's SNS filter policies), dedupes by event id per subscriber, and acks or
- * retries each message on its own. Dead-letter queues are consumed here too: each dead letter is
- * recorded and its saga finished, so nothing stays PENDING.
+ * The queue() entry: validates each message, routes it by event type to the subscribers its services
+ * export (the code form of the original's SNS filter policies), dedupes by event id per subscriber,
+ * and acks or retries each message on its own. Dead-letter queues are consumed here too: each dead
+ * letter is recorded and handed to its services' dead-letter handlers, so no saga stays PENDING.
  */
 import { and, eq } from "drizzle-orm";
 import { createDb } from "./lib/db";
-import { type AppEvent, EventSchema, type EventType, type QueueName, sagaRefOf } from "./lib/events";
+import { type AppEvent, type EventOf, type EventType, parseEvent, type ServiceEvents, type Subscriber, sagaRefOf } from "./lib/events";
 import { nowIso } from "./lib/ids";
+import { type QueueName, resolveQueue } from "./lib/queues";
 import { redriveSaga } from "./lib/saga-sweep";
 import { deadLetters, processedEvents } from "./lib/schema";
-import { flagDisbursementFailure, onLoanDisbursed, onRepaymentOutcome, settleRepayment } from "./loans/loans.events";
-import { finishAbandonedPayment, onPaymentOutcome } from "./payments/payments.events";
-import {
-  abandonMovement,
-  onLoanApproved,
-  onPaymentRequested,
-  onRepaymentRequested,
-  paymentTransferId,
-  repaymentTransferId,
-} from "./wallet/wallet.events";
+import { loanEvents } from "./loans/loans.events";
+import { paymentEvents } from "./payments/payments.events";
+import { walletEvents } from "./wallet/wallet.events";
 
-type Handler = (env: Env, event: never) => Promise<void>;
-type Subscriber = { name: string; handle: Handler };
+/** Every service that consumes events. */
+export const SERVICES: readonly ServiceEvents[] = [walletEvents, paymentEvents, loanEvents];
 
-/** Subscriptions: event type → who consumes it. */
-export const SUBSCRIPTIONS: Record<EventType, Subscriber[]> = {
-  PAYMENT_REQUESTED: [{ name: "wallet.payment-debit", handle: onPaymentRequested }],
-  PAYMENT_SUCCESSFUL: [{ name: "payments.outcome", handle: onPaymentOutcome }],
-  PAYMENT_FAILED: [{ name: "payments.outcome", handle: onPaymentOutcome }],
-  LOAN_APPROVED: [{ name: "wallet.loan-credit", handle: onLoanApproved }],
-  LOAN_DISBURSED: [{ name: "loans.disbursed", handle: onLoanDisbursed }],
-  LOAN_REPAYMENT_REQUESTED: [{ name: "wallet.repayment-debit", handle: onRepaymentRequested }],
-  LOAN_REPAYMENT_SUCCESSFUL: [{ name: "loans.repayment-outcome", handle: onRepaymentOutcome }],
-  LOAN_REPAYMENT_FAILED: [{ name: "loans.repayment-outcome", handle: onRepaymentOutcome }],
-};
+const subscribersOf = <T extends EventType>(type: T): Subscriber<T>[] => SERVICES.flatMap((service) => service.subscribers[type] ?? []);
 
 /** Test seam: called before and after each subscriber; throwing simulates a consumer crash there. */
-export const consumerFaults: { inject?: (point: "before" | "after", subscriber: string, event: AppEvent) => void } = {};
+export const consumerFaults: {
+  inject?: (point: "before" | "after", subscriber: string, event: Pick<AppEvent, "event_id" | "type">) => void;
+} = {};
 
 /**
  * Test seam: when set, deliveries are handed to the test (and acked) instead of being processed,
@@ -45,7 +31,6 @@ export const consumerFaults: { inject?: (point: "before" | "after", subscriber: 
  */
 export const queueTap: { capture?: (queue: string, body: unknown) => void } = {};
 
-const DLQ_SUFFIX = "-dlq";
 const backoffSeconds = (attempts: number) => Math.min(60, 2 ** Math.max(0, attempts - 1));
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -59,14 +44,15 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   await processBatch(batch, env);
 }
 
-/** Processes each message on its own: ack on success, retry with backoff on failure. */
+/**
+ * Processes each message on its own: ack on success, retry with backoff on failure. A batch from a
+ * queue the code does not know throws before touching a message, so the platform retries it whole.
+ */
 export async function processBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const isDeadLetterQueue = batch.queue.endsWith(DLQ_SUFFIX);
-  // Deployed queue names carry the environment ("payment-events-stg-dlq"); the code speaks of the topic.
-  const queue: QueueName = batch.queue.startsWith("loan-events") ? "loan-events" : "payment-events";
+  const { queue, deadLetter } = resolveQueue(batch.queue);
   for (const message of batch.messages) {
     try {
-      if (isDeadLetterQueue) await recordDeadLetter(env, queue, message);
+      if (deadLetter) await recordDeadLetter(env, queue, message);
       else await deliver(env, queue, message);
       message.ack();
     } catch (error) {
@@ -86,17 +72,10 @@ export async function processBatch(batch: MessageBatch<unknown>, env: Env): Prom
 }
 
 async function deliver(env: Env, queue: QueueName, message: Message<unknown>): Promise<void> {
-  const parsed = EventSchema.safeParse(message.body);
+  const parsed = parseEvent(message.body);
   if (!parsed.success) {
     // A malformed message can never succeed: record it as a dead letter now instead of retrying it.
-    await insertDeadLetter(
-      env,
-      queue,
-      message.id,
-      message.body,
-      `invalid event: ${parsed.error.issues[0]?.message ?? "unknown"}`,
-      message.attempts,
-    );
+    await insertDeadLetter(env, queue, message.id, message.body, `invalid event: ${parsed.error}`, message.attempts);
     await finishInvalidEvent(env, message.body);
     return;
   }
@@ -104,9 +83,9 @@ async function deliver(env: Env, queue: QueueName, message: Message<unknown>): P
 }
 
 /** Runs every subscriber of one event once per event id. */
-export async function dispatch(env: Env, event: AppEvent): Promise<void> {
+export async function dispatch<T extends EventType>(env: Env, event: EventOf<T>): Promise<void> {
   const db = createDb(env.DB);
-  for (const subscriber of SUBSCRIPTIONS[event.type]) {
+  for (const subscriber of subscribersOf<T>(event.type)) {
     const seen = await db
       .select({ id: processedEvents.eventId })
       .from(processedEvents)
@@ -114,7 +93,7 @@ export async function dispatch(env: Env, event: AppEvent): Promise<void> {
       .get();
     if (seen) continue;
     consumerFaults.inject?.("before", subscriber.name, event);
-    await subscriber.handle(env, event as never);
+    await subscriber.handle(env, event);
     consumerFaults.inject?.("after", subscriber.name, event);
     await db
       .insert(processedEvents)
@@ -135,9 +114,18 @@ async function insertDeadLetter(env: Env, queue: QueueName, messageId: string, b
 /** A message that exhausted its retries: record it, then finish its saga so nothing stays PENDING. */
 async function recordDeadLetter(env: Env, queue: QueueName, message: Message<unknown>): Promise<void> {
   await insertDeadLetter(env, queue, message.id, message.body, "exhausted retries", message.attempts);
-  const parsed = EventSchema.safeParse(message.body);
-  if (parsed.success) await finishSaga(env, parsed.data);
+  const parsed = parseEvent(message.body);
+  if (parsed.success) await handleDeadLetter(env, parsed.data);
   else await finishInvalidEvent(env, message.body);
+}
+
+/** Hands a dead letter to its services' handlers, then applies the outcomes they settled it with. */
+async function handleDeadLetter<T extends EventType>(env: Env, event: EventOf<T>): Promise<void> {
+  for (const service of SERVICES) {
+    const handle = service.deadLetters[event.type];
+    if (!handle) continue;
+    for (const outcome of await handle(env, event)) await dispatch(env, outcome);
+  }
 }
 
 /**
@@ -147,27 +135,4 @@ async function recordDeadLetter(env: Env, queue: QueueName, message: Message<unk
 async function finishInvalidEvent(env: Env, body: unknown): Promise<void> {
   const ref = sagaRefOf(body);
   if (ref) await redriveSaga(env, ref);
-}
-
-export async function finishSaga(env: Env, event: AppEvent): Promise<void> {
-  switch (event.type) {
-    case "PAYMENT_REQUESTED": {
-      const { payment_id, wallet_id } = event.payload;
-      await finishAbandonedPayment(env, payment_id, await abandonMovement(env, wallet_id, paymentTransferId(payment_id)));
-      return;
-    }
-    case "LOAN_REPAYMENT_REQUESTED": {
-      const { repayment_id, wallet_id } = event.payload;
-      const debited = await abandonMovement(env, wallet_id, repaymentTransferId(repayment_id));
-      await settleRepayment(env, repayment_id, debited ? null : "PROCESSING_ERROR");
-      return;
-    }
-    case "LOAN_APPROVED":
-      await flagDisbursementFailure(env, event.payload.loan_id, "disbursement dead-lettered; replay it from the admin page");
-      return;
-    default:
-      // Outcome events: the ledger already moved the money; an admin replay applies the outcome.
-      // Until then the reconciliation report lists the difference.
-      return;
-  }
 }

@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { moneyString } from "./money";
+import type { QueueName } from "./queues";
 
 const Id = z.string().min(1).max(100);
 const CLIENT_REQUEST_ID_MAX = 64;
@@ -18,50 +19,73 @@ export function clientRequestId(header: string | null | undefined): string | nul
   return cleaned.length > 0 ? cleaned : null;
 }
 
-export const PAYLOADS = {
-  PAYMENT_REQUESTED: z.object({ payment_id: Id, wallet_id: Id, amount: moneyString }),
-  PAYMENT_SUCCESSFUL: z.object({ payment_id: Id, wallet_id: Id, transaction_id: Id.nullable() }),
-  PAYMENT_FAILED: z.object({ payment_id: Id, wallet_id: Id, failure_reason: z.string() }),
-  LOAN_APPROVED: z.object({ loan_id: Id, wallet_id: Id, amount: moneyString }),
-  LOAN_DISBURSED: z.object({ loan_id: Id, wallet_id: Id, transaction_id: Id.nullable() }),
-  LOAN_REPAYMENT_REQUESTED: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, amount: moneyString }),
-  LOAN_REPAYMENT_SUCCESSFUL: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, transaction_id: Id.nullable() }),
-  LOAN_REPAYMENT_FAILED: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, failure_reason: z.string() }),
-} as const;
+/**
+ * The event registry: every event type, the schema its payload is validated against on receipt, and
+ * the queue that carries it. A new event type is one row here; its subscribers live in its services.
+ */
+export const EVENTS = {
+  PAYMENT_REQUESTED: { queue: "payment-events", payload: z.object({ payment_id: Id, wallet_id: Id, amount: moneyString }) },
+  PAYMENT_SUCCESSFUL: {
+    queue: "payment-events",
+    payload: z.object({ payment_id: Id, wallet_id: Id, transaction_id: Id.nullable() }),
+  },
+  PAYMENT_FAILED: { queue: "payment-events", payload: z.object({ payment_id: Id, wallet_id: Id, failure_reason: z.string() }) },
+  LOAN_APPROVED: { queue: "loan-events", payload: z.object({ loan_id: Id, wallet_id: Id, amount: moneyString }) },
+  LOAN_DISBURSED: { queue: "loan-events", payload: z.object({ loan_id: Id, wallet_id: Id, transaction_id: Id.nullable() }) },
+  LOAN_REPAYMENT_REQUESTED: {
+    queue: "loan-events",
+    payload: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, amount: moneyString }),
+  },
+  LOAN_REPAYMENT_SUCCESSFUL: {
+    queue: "loan-events",
+    payload: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, transaction_id: Id.nullable() }),
+  },
+  LOAN_REPAYMENT_FAILED: {
+    queue: "loan-events",
+    payload: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, failure_reason: z.string() }),
+  },
+} satisfies Record<string, { queue: QueueName; payload: z.ZodObject }>;
 
-export type EventType = keyof typeof PAYLOADS;
-export type EventPayload<T extends EventType> = z.infer<(typeof PAYLOADS)[T]>;
+export type EventType = keyof typeof EVENTS;
+export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENTS)[T]["payload"]>;
 
-const envelope = <T extends EventType>(type: T) =>
-  z.object({
-    event_id: Id,
-    type: z.literal(type),
-    occurred_at: z.string(),
-    correlation_id: Id,
-    request_id: z.string().max(100),
-    /** The client's `X-Request-Id`, sanitised and truncated (see `clientRequestId`); never the event's id. */
-    client_request_id: z.string().max(CLIENT_REQUEST_ID_MAX).optional(),
-    payload: PAYLOADS[type],
-  });
+const Envelope = z.object({
+  event_id: Id,
+  occurred_at: z.string(),
+  correlation_id: Id,
+  request_id: z.string().max(100),
+  /** The client's `X-Request-Id`, sanitised and truncated (see `clientRequestId`); never the event's id. */
+  client_request_id: z.string().max(CLIENT_REQUEST_ID_MAX).optional(),
+});
 
-export const EventSchema = z.discriminatedUnion("type", [
-  envelope("PAYMENT_REQUESTED"),
-  envelope("PAYMENT_SUCCESSFUL"),
-  envelope("PAYMENT_FAILED"),
-  envelope("LOAN_APPROVED"),
-  envelope("LOAN_DISBURSED"),
-  envelope("LOAN_REPAYMENT_REQUESTED"),
-  envelope("LOAN_REPAYMENT_SUCCESSFUL"),
-  envelope("LOAN_REPAYMENT_FAILED"),
-]);
+/** One event of type T; for a union of types, a union discriminated by `type` (so `payload` narrows with it). */
+export type EventOf<T extends EventType> = {
+  [K in T]: z.infer<typeof Envelope> & { type: K; payload: EventPayload<K> };
+}[T];
+export type AppEvent = EventOf<EventType>;
 
-export type AppEvent = z.infer<typeof EventSchema>;
-export type EventOf<T extends EventType> = Extract<AppEvent, { type: T }>;
+const envelopeOf = (type: EventType) => Envelope.extend({ type: z.literal(type), payload: EVENTS[type].payload });
+const EventSchema = z.discriminatedUnion(
+  "type",
+  EVENT_TYPES.map(envelopeOf) as [ReturnType<typeof envelopeOf>, ...ReturnType<typeof envelopeOf>[]],
+);
 
-export type QueueName = "loan-events" | "payment-events";
+/** Validates a received message against the envelope and its type's payload schema. */
+export function parseEvent(body: unknown): { success: true; data: AppEvent } | { success: false; error: string } {
+  const parsed = EventSchema.safeParse(body);
+  if (!parsed.success) return { success: false, error: parsed.error.issues[0]?.message ?? "unknown" };
+  // The schema was built from the registry row of `type`, so the payload is that type's.
+  return { success: true, data: parsed.data as AppEvent };
+}
 
-/** Which queue (the SNS topic of the original) carries each event type. */
-export const queueFor = (type: EventType): QueueName => (type.startsWith("PAYMENT_") ? "payment-events" : "loan-events");
+export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENTS, type);
+
+/** Which queue carries an event type; a type the registry does not know has none. */
+export function queueFor(type: string): QueueName {
+  if (!isEventType(type)) throw new Error(`unknown event type ${type}`);
+  return EVENTS[type].queue;
+}
 
 export function makeEvent<T extends EventType>(
   type: T,
@@ -77,10 +101,22 @@ export function makeEvent<T extends EventType>(
     request_id: context.requestId ?? "",
     ...(client ? { client_request_id: client } : {}),
     payload,
-  } as EventOf<T>;
+  };
 }
 
-export const queueBinding = (env: Env, queue: QueueName): Queue => (queue === "loan-events" ? env.LOAN_EVENTS : env.PAYMENT_EVENTS);
+/** A handler of one event type, named: the name keys its per-event-id dedupe. */
+export type Subscriber<T extends EventType> = { name: string; handle: (env: Env, event: EventOf<T>) => Promise<void> };
+
+/**
+ * What a service does with events, exported beside the service: its subscribers by event type, and,
+ * for an event that exhausted its retries, the dead-letter handler that finishes its saga. A
+ * dead-letter handler resolves to the outcome events that settle the saga; the consumer applies them
+ * to their subscribers in the same delivery, the way a live outcome is applied.
+ */
+export type ServiceEvents = {
+  subscribers: { [T in EventType]?: Subscriber<T>[] };
+  deadLetters: { [T in EventType]?: (env: Env, event: EventOf<T>) => Promise<AppEvent[]> };
+};
 
 export type SagaKind = "payment" | "repayment" | "loan";
 export type SagaRef = { kind: SagaKind; id: string };

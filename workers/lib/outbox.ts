@@ -3,9 +3,12 @@
  * writes an outbox row in the same `batch()`; the row is sent right after the batch commits, and
  * `sweepOutbox` (from the cron trigger) re-sends rows that are still unsent a while later.
  */
-import { type AppEvent, type QueueName, queueBinding, queueFor } from "./events";
+import { type AppEvent, queueFor } from "./events";
 import { nowIso } from "./ids";
+import { sendEvents } from "./queues";
 import { armSagaSweep } from "./saga-sweep";
+
+type OutboxRow = { outbox_id: string; queue: string; body: string };
 
 /** Rows younger than this are left to the request that wrote them. */
 const SWEEP_AFTER_MS = 30_000;
@@ -37,7 +40,7 @@ export async function flushOutbox(env: Env, outboxIds: string[]): Promise<void> 
     `SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND outbox_id IN (${placeholders})`,
   )
     .bind(...outboxIds)
-    .all<{ outbox_id: string; queue: QueueName; body: string }>();
+    .all<OutboxRow>();
   await sendRows(env, results);
   await armed;
 }
@@ -48,20 +51,25 @@ export async function sweepOutbox(env: Env, olderThanMs = SWEEP_AFTER_MS): Promi
     "SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT 500",
   )
     .bind(cutoff)
-    .all<{ outbox_id: string; queue: QueueName; body: string }>();
+    .all<OutboxRow>();
   return sendRows(env, results);
 }
 
-async function sendRows(env: Env, rows: { outbox_id: string; queue: QueueName; body: string }[]): Promise<number> {
-  let sent = 0;
-  for (const row of rows) {
-    try {
-      await queueBinding(env, row.queue).send(JSON.parse(row.body), { contentType: "json" });
-      await env.DB.prepare("UPDATE outbox SET sent_at = ? WHERE outbox_id = ?").bind(nowIso(), row.outbox_id).run();
-      sent++;
-    } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "outbox send failed", outbox_id: row.outbox_id, error: String(error) }));
-    }
+/** Sends rows through the one send path and marks those sent; a row that failed stays for the sweep. */
+async function sendRows(env: Env, rows: OutboxRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const failures = await sendEvents(
+    env,
+    rows.map((row) => ({ queue: row.queue, body: JSON.parse(row.body) as unknown, row })),
+  );
+  for (const { message, error } of failures) {
+    console.error(JSON.stringify({ level: "error", msg: "outbox send failed", outbox_id: message.row.outbox_id, error: String(error) }));
   }
-  return sent;
+  const failed = new Set(failures.map((f) => f.message.row.outbox_id));
+  const sent = rows.filter((row) => !failed.has(row.outbox_id));
+  if (sent.length > 0) {
+    const now = nowIso();
+    await env.DB.batch(sent.map((row) => env.DB.prepare("UPDATE outbox SET sent_at = ? WHERE outbox_id = ?").bind(now, row.outbox_id)));
+  }
+  return sent.length;
 }

@@ -12,8 +12,9 @@
  * The sweep runs in the SagaSweeper Durable Object (single-flight, with per-saga backoff), from its
  * alarm (armed by saga-starting requests, persisted across restarts) and from the cron trigger.
  */
-import { type AppEvent, makeEvent, type QueueName, queueBinding, queueFor, type SagaKind, type SagaRef } from "./events";
+import { type AppEvent, makeEvent, queueFor, type SagaKind, type SagaRef } from "./events";
 import { formatCents } from "./money";
+import { sendEvents } from "./queues";
 
 export type DueSaga = SagaRef & { event: AppEvent };
 
@@ -111,24 +112,14 @@ export async function unfinishedSaga(env: Env, ref: SagaRef): Promise<DueSaga | 
   }
 }
 
-const SEND_BATCH = 100;
-
 /** Publishes re-driven requests straight to their queues (a lost one is simply re-driven next time). */
 export async function publishRequests(env: Env, sagas: DueSaga[]): Promise<number> {
-  const byQueue = new Map<QueueName, AppEvent[]>();
-  for (const saga of sagas) {
-    const queue = queueFor(saga.event.type);
-    byQueue.set(queue, [...(byQueue.get(queue) ?? []), saga.event]);
-  }
-  let sent = 0;
-  for (const [queue, events] of byQueue) {
-    for (let i = 0; i < events.length; i += SEND_BATCH) {
-      const chunk = events.slice(i, i + SEND_BATCH);
-      await queueBinding(env, queue).sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
-      sent += chunk.length;
-    }
-  }
-  return sent;
+  const [failure] = await sendEvents(
+    env,
+    sagas.map((saga) => ({ queue: queueFor(saga.event.type), body: saga.event })),
+  );
+  if (failure) throw failure.error;
+  return sagas.length;
 }
 
 /** Re-drives one saga now, whatever its age (an invalid event naming it, for instance). */

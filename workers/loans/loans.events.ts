@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createDb } from "../lib/db";
-import type { EventOf } from "../lib/events";
+import type { AppEvent, EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
 import { loans } from "../lib/schema";
 
@@ -23,7 +23,7 @@ export async function onRepaymentOutcome(env: Env, event: EventOf<"LOAN_REPAYMEN
 }
 
 /** `failureReason` null settles the repayment as SUCCESSFUL, otherwise FAILED with that reason. */
-export async function settleRepayment(env: Env, repaymentId: string, failureReason: string | null): Promise<void> {
+async function settleRepayment(env: Env, repaymentId: string, failureReason: string | null): Promise<void> {
   const now = nowIso();
   const db = env.DB;
   const amount = "(SELECT amount_cents FROM repayments WHERE repayment_id = ?1)";
@@ -61,9 +61,20 @@ export async function settleRepayment(env: Env, repaymentId: string, failureReas
 }
 
 /** A LOAN_APPROVED that dead-lettered: the loan stays APPROVED, flagged until an admin replays it. */
-export async function flagDisbursementFailure(env: Env, loanId: string, error: string): Promise<void> {
+async function flagDisbursementFailure(env: Env, event: EventOf<"LOAN_APPROVED">): Promise<AppEvent[]> {
+  const error = "disbursement dead-lettered; replay it from the admin page";
   await createDb(env.DB)
     .update(loans)
-    .set({ disbursementError: error.slice(0, 500), updatedAt: nowIso() })
-    .where(and(eq(loans.loanId, loanId), isNull(loans.disbursedAt)));
+    .set({ disbursementError: error, updatedAt: nowIso() })
+    .where(and(eq(loans.loanId, event.payload.loan_id), isNull(loans.disbursedAt)));
+  return [];
 }
+
+export const loanEvents: ServiceEvents = {
+  subscribers: {
+    LOAN_DISBURSED: [{ name: "loans.disbursed", handle: onLoanDisbursed }],
+    LOAN_REPAYMENT_SUCCESSFUL: [{ name: "loans.repayment-outcome", handle: onRepaymentOutcome }],
+    LOAN_REPAYMENT_FAILED: [{ name: "loans.repayment-outcome", handle: onRepaymentOutcome }],
+  },
+  deadLetters: { LOAN_APPROVED: flagDisbursementFailure },
+};

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { createDb } from "../lib/db";
-import type { EventOf } from "../lib/events";
+import type { EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
 import { payments } from "../lib/schema";
 
@@ -20,14 +20,12 @@ export async function onPaymentOutcome(env: Env, event: EventOf<"PAYMENT_SUCCESS
     .where(and(eq(payments.paymentId, event.payload.payment_id), eq(payments.status, "PENDING")));
 }
 
-/** Finishes a payment whose PAYMENT_REQUESTED dead-lettered, according to what the ledger really did. */
-export async function finishAbandonedPayment(env: Env, paymentId: string, ledgerSucceeded: boolean): Promise<void> {
-  await createDb(env.DB)
-    .update(payments)
-    .set({
-      status: ledgerSucceeded ? "SUCCESSFUL" : "FAILED",
-      failureReason: ledgerSucceeded ? null : "PROCESSING_ERROR",
-      updatedAt: nowIso(),
-    })
-    .where(and(eq(payments.paymentId, paymentId), eq(payments.status, "PENDING")));
-}
+export const paymentEvents: ServiceEvents = {
+  subscribers: {
+    PAYMENT_SUCCESSFUL: [{ name: "payments.outcome", handle: onPaymentOutcome }],
+    PAYMENT_FAILED: [{ name: "payments.outcome", handle: onPaymentOutcome }],
+  },
+  // A dead-lettered outcome changes nothing here: the ledger already moved the money, an admin replay
+  // applies the outcome, and until then the reconciliation report lists the difference.
+  deadLetters: {},
+};

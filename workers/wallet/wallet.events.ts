@@ -4,8 +4,8 @@
  * replays the stored outcome and moves no money; it writes the outcome event again (its first copy may
  * have been lost with a crash), which the outcome handlers apply once by business id.
  */
-import type { MoveOutcome } from "../../durable-objects/wallet-ledger.types";
-import { type EventOf, makeEvent } from "../lib/events";
+import type { MoveOutcome, OutcomeEvent } from "../../durable-objects/wallet-ledger.types";
+import { type AppEvent, type EventOf, makeEvent, queueFor, type ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
 import { ledgerFor } from "../lib/ledger";
 import { parseAmount } from "../lib/money";
@@ -23,9 +23,12 @@ function assertRan(outcome: MoveOutcome, what: string): void {
   }
 }
 
-export const paymentTransferId = (paymentId: string) => `payment:${paymentId}`;
-export const loanTransferId = (loanId: string) => `loan:${loanId}`;
-export const repaymentTransferId = (repaymentId: string) => `repayment:${repaymentId}`;
+/** An outcome event for the ledger's outbox, on the queue the registry gives its type. */
+const outcomeOf = (event: AppEvent): OutcomeEvent => ({ queue: queueFor(event.type), event });
+
+const paymentTransferId = (paymentId: string) => `payment:${paymentId}`;
+const loanTransferId = (loanId: string) => `loan:${loanId}`;
+const repaymentTransferId = (repaymentId: string) => `repayment:${repaymentId}`;
 
 export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUESTED">): Promise<void> {
   const { payment_id, wallet_id } = event.payload;
@@ -41,14 +44,8 @@ export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUE
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
       reemitOnReplay: true,
-      onSuccess: {
-        queue: "payment-events",
-        event: makeEvent("PAYMENT_SUCCESSFUL", { payment_id, wallet_id, transaction_id: null }, context),
-      },
-      onFailure: {
-        queue: "payment-events",
-        event: makeEvent("PAYMENT_FAILED", { payment_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context),
-      },
+      onSuccess: outcomeOf(makeEvent("PAYMENT_SUCCESSFUL", { payment_id, wallet_id, transaction_id: null }, context)),
+      onFailure: outcomeOf(makeEvent("PAYMENT_FAILED", { payment_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context)),
     },
   });
   assertRan(outcome, `payment ${payment_id}`);
@@ -67,14 +64,13 @@ export async function onLoanApproved(env: Env, event: EventOf<"LOAN_APPROVED">):
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
       reemitOnReplay: true,
-      onSuccess: {
-        queue: "loan-events",
-        event: makeEvent(
+      onSuccess: outcomeOf(
+        makeEvent(
           "LOAN_DISBURSED",
           { loan_id, wallet_id, transaction_id: null },
           { correlationId: event.correlation_id, requestId: event.request_id },
         ),
-      },
+      ),
     },
   });
   assertRan(outcome, `loan ${loan_id}`);
@@ -94,24 +90,55 @@ export async function onRepaymentRequested(env: Env, event: EventOf<"LOAN_REPAYM
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
       reemitOnReplay: true,
-      onSuccess: {
-        queue: "loan-events",
-        event: makeEvent("LOAN_REPAYMENT_SUCCESSFUL", { repayment_id, loan_id, wallet_id, transaction_id: null }, context),
-      },
-      onFailure: {
-        queue: "loan-events",
-        event: makeEvent("LOAN_REPAYMENT_FAILED", { repayment_id, loan_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context),
-      },
+      onSuccess: outcomeOf(makeEvent("LOAN_REPAYMENT_SUCCESSFUL", { repayment_id, loan_id, wallet_id, transaction_id: null }, context)),
+      onFailure: outcomeOf(
+        makeEvent("LOAN_REPAYMENT_FAILED", { repayment_id, loan_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context),
+      ),
     },
   });
   assertRan(outcome, `repayment ${repayment_id}`);
 }
 
 /**
- * Settles a movement whose request dead-lettered: true when the ledger did move the money (its
- * outcome event is on its way), false when it did not and now never will.
+ * Settles a movement whose request dead-lettered: the stored outcome when the ledger did move the
+ * money (its outcome event is on its way too), otherwise an abandoned transfer that never will.
  */
-export async function abandonMovement(env: Env, walletId: string, transferId: string): Promise<boolean> {
-  const outcome = await ledgerFor(env, walletId).abandonTransfer(transferId, nowIso());
-  return outcome.ok;
+const abandonMovement = (env: Env, walletId: string, transferId: string) => ledgerFor(env, walletId).abandonTransfer(transferId, nowIso());
+
+/** A dead-lettered PAYMENT_REQUESTED ends as what the ledger did: debited, or a processing error. */
+async function abandonPayment(env: Env, event: EventOf<"PAYMENT_REQUESTED">): Promise<AppEvent[]> {
+  const { payment_id, wallet_id } = event.payload;
+  const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  const outcome = await abandonMovement(env, wallet_id, paymentTransferId(payment_id));
+  return [
+    outcome.ok
+      ? makeEvent("PAYMENT_SUCCESSFUL", { payment_id, wallet_id, transaction_id: outcome.transaction.transaction_id }, context)
+      : makeEvent("PAYMENT_FAILED", { payment_id, wallet_id, failure_reason: "PROCESSING_ERROR" }, context),
+  ];
 }
+
+/** A dead-lettered LOAN_REPAYMENT_REQUESTED ends as what the ledger did: debited, or a processing error. */
+async function abandonRepayment(env: Env, event: EventOf<"LOAN_REPAYMENT_REQUESTED">): Promise<AppEvent[]> {
+  const { repayment_id, loan_id, wallet_id } = event.payload;
+  const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  const outcome = await abandonMovement(env, wallet_id, repaymentTransferId(repayment_id));
+  return [
+    outcome.ok
+      ? makeEvent(
+          "LOAN_REPAYMENT_SUCCESSFUL",
+          { repayment_id, loan_id, wallet_id, transaction_id: outcome.transaction.transaction_id },
+          context,
+        )
+      : makeEvent("LOAN_REPAYMENT_FAILED", { repayment_id, loan_id, wallet_id, failure_reason: "PROCESSING_ERROR" }, context),
+  ];
+}
+
+export const walletEvents: ServiceEvents = {
+  subscribers: {
+    PAYMENT_REQUESTED: [{ name: "wallet.payment-debit", handle: onPaymentRequested }],
+    LOAN_APPROVED: [{ name: "wallet.loan-credit", handle: onLoanApproved }],
+    LOAN_REPAYMENT_REQUESTED: [{ name: "wallet.repayment-debit", handle: onRepaymentRequested }],
+  },
+  // A dead-lettered LOAN_APPROVED is left for an admin's replay: the credit is still owed.
+  deadLetters: { PAYMENT_REQUESTED: abandonPayment, LOAN_REPAYMENT_REQUESTED: abandonRepayment },
+};
