@@ -163,7 +163,8 @@ describe("architecture", () => {
   it("formats currency for people only in the UI's money module, which is built on the domain formatter", () => {
     const offenders = Object.entries(uiSources)
       .map(([key, source]) => [repoPath(key), source] as const)
-      .filter(([path, source]) => path !== "pages/src/lib/money.ts" && /style:\s*["']currency["']/.test(source))
+      .filter(([path]) => path !== "pages/src/lib/money.ts" && !/\.test\.tsx?$/.test(path))
+      .filter(([, source]) => /style:\s*["']currency["']/.test(source))
       .map(([path]) => path);
     expect(offenders).toEqual([]);
     expect(uiSources["../pages/src/lib/money.ts"]).toMatch(/from "\.\.\/\.\.\/\.\.\/workers\/domain\/money"/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, formatSignedMoney, sumMoney } from "./money";
+import { formatChartMoney, formatChartTick, formatMoney, formatSignedMoney, sumMoney } from "./money";
 
 describe("sumMoney", () => {
   it("adds exactly where floats would drift", () => {
@@ -33,5 +33,30 @@ describe("formatMoney", () => {
 
   it("refuses malformed API strings instead of showing a wrong number", () => {
     expect(() => formatMoney("12.5")).toThrow(RangeError);
+  });
+});
+
+describe("chart labels (charts plot integer cents)", () => {
+  it("formats axis ticks compactly from cents, as the same amount in dollars would be", () => {
+    const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", notation: "compact", maximumFractionDigits: 1 });
+    for (const [cents, units] of [
+      [0, 0],
+      [50_000, 500],
+      [1_050, 10.5],
+      [-20_000, -200],
+      [120_000, 1200],
+      [250_000_000, 2_500_000],
+    ] as const) {
+      expect(formatChartTick(cents)).toBe(dollars.format(units));
+    }
+    expect(formatChartTick(120_000)).toBe("$1.2K");
+    expect(formatChartTick(250_000_000)).toBe("$2.5M");
+  });
+
+  it("formats tooltips exactly from cents, and nothing for what is not whole cents", () => {
+    expect(formatChartMoney(125_050)).toBe("$1,250.50");
+    expect(formatChartMoney("7")).toBe("$0.07");
+    expect(formatChartMoney(0.5)).toBe("");
+    expect(formatChartMoney(undefined)).toBe("");
   });
 });
