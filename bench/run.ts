@@ -72,6 +72,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { longSchedule } from "../test/debt-optimiser/factories";
+import { formatCents as money } from "../workers/domain/money";
 import { timeOptimiser } from "./optimiser";
 import type { SeedRequest } from "./seed-request";
 
@@ -124,7 +125,6 @@ const summary = (values: number[]) => {
 };
 const log = (message: string) => console.error(`bench: ${message}`);
 const kb = (bytes: number) => round(bytes / 1024);
-const money = (cents: number) => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;

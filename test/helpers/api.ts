@@ -1,4 +1,5 @@
 import { SELF } from "cloudflare:test";
+import { formatCents } from "../../workers/domain/money";
 
 export const BASE = "http://localhost/v1";
 
@@ -55,13 +56,14 @@ export async function createWallet(user: TestUser, initialCents = 0): Promise<st
   if (res.status !== 201) throw new Error(`wallet failed: ${res.status} ${JSON.stringify(res.body)}`);
   const walletId: string = res.body.wallet.wallet_id;
   if (initialCents > 0) {
-    const credit = await api(`/wallet/${walletId}/credit`, { token: user.token, body: { amount: centsToString(initialCents) } });
+    const credit = await api(`/wallet/${walletId}/credit`, { token: user.token, body: { amount: formatCents(initialCents) } });
     if (credit.status !== 200) throw new Error(`credit failed: ${credit.status}`);
   }
   return walletId;
 }
 
-export const centsToString = (cents: number) => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+/** Cents as a request amount ("12.50"). */
+export const centsToString = formatCents;
 
 export function expectEnvelope(res: ApiResponse, status: number, code?: string) {
   if (res.status !== status || typeof res.body?.error?.code !== "string" || typeof res.body.error.request_id !== "string") {

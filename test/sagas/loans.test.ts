@@ -1,7 +1,7 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { amortisationSchedule, interestRateBp, minimumPaymentCents } from "../../workers/domain/loan-pricing";
 import { processBatch, queueTap } from "../../workers/events";
-import { amortisationSchedule, interestRateBp, minimumPaymentCents } from "../../workers/loans/pricing";
 import { api, createWallet, expectEnvelope, signup, signupAdmin, type TestUser } from "../helpers/api";
 
 const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));

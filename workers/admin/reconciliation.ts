@@ -7,9 +7,9 @@
  * approved loan with its LOAN_IN but no `disbursed_at`.
  */
 import { eq } from "drizzle-orm";
+import { formatCents } from "../domain/money";
 import { createDb } from "../lib/db";
 import { ledgerFor } from "../lib/ledger";
-import { formatCents } from "../lib/money";
 import { redriveAfterMs, stuckAfterMs } from "../lib/saga-sweep";
 import { loans, payments, repayments, savingsGoals, wallets } from "../lib/schema";
 

@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { MAX_DEBTS } from "../domain/limits";
+import { parseRate } from "../domain/rates";
 import { errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
 import { requireUser } from "../lib/auth";
 import { amountSchema, moneyString, parseAmount } from "../lib/money";
@@ -6,18 +8,13 @@ import { limitPerUser } from "../lib/rate-limit";
 import { textSchema } from "../lib/text";
 import { MAX_MONTHS } from "./simulate";
 
-export const MAX_DEBTS = 50;
-
-const APR = /^(0|[1-9]\d{0,2})(?:\.(\d{1,2}))?$/;
-
 /** Annual percent 0..100 with at most two decimals, as a string or JSON number; yields basis points. */
 export const aprSchema = z
   .union([z.string(), z.number()])
   .transform((value, ctx) => {
     // Numbers are read through their shortest decimal form, as amounts are (see money.ts).
-    const match = APR.exec(typeof value === "number" ? String(value) : value);
-    const bp = match ? Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0")) : undefined;
-    if (bp === undefined || bp > 10_000) {
+    const bp = parseRate(typeof value === "number" ? String(value) : value);
+    if (bp === null) {
       ctx.addIssue({ code: "custom", message: "apr must be a percent from 0 to 100 with at most two decimal places" });
       return z.NEVER;
     }

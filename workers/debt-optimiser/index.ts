@@ -1,7 +1,7 @@
+import { formatCents } from "../domain/money";
 import { createRouter } from "../lib/app";
 import { createDb } from "../lib/db";
 import { AppError } from "../lib/errors";
-import { formatCents } from "../lib/money";
 import { listApprovedLoansForWallet } from "../lib/queries";
 import * as routes from "./debt-optimiser.routes";
 import { type Debt, formatPlan, formatPlanSummary, optimise, type Plan, type Strategy, scheduleBytes } from "./simulate";

@@ -2,7 +2,7 @@
  * The debt optimiser's maths: avalanche, snowball and minimum-only payoff plans, simulated month by
  * month in integer cents exactly as API.md specifies. Pure: no I/O, no clock, no floats.
  */
-import { type Cents, formatCents, roundHalfUpDiv } from "../lib/money";
+import { type Cents, formatCents, roundHalfUpDiv } from "../domain/money";
 
 /** A strategy that does not clear every debt within this many months has no plan. */
 export const MAX_MONTHS = 600;

@@ -1,17 +1,18 @@
 import { and, desc, eq } from "drizzle-orm";
+import { amortisationSchedule, interestRateBp, minimumPaymentCents } from "../domain/loan-pricing";
+import { formatCents } from "../domain/money";
+import { formatRate } from "../domain/rates";
 import type { AuthUser } from "../lib/app";
 import { createRouter } from "../lib/app";
 import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { makeEvent } from "../lib/events";
 import { isId, nowIso, resourceIdFor } from "../lib/ids";
-import { formatCents } from "../lib/money";
 import { flushOutbox, outboxInsertIfChanged } from "../lib/outbox";
 import { keysetAfter, nextCursor } from "../lib/pagination";
 import { assertWalletOwner } from "../lib/queries";
 import { loans, repayments } from "../lib/schema";
 import * as routes from "./loans.routes";
-import { amortisationSchedule, interestRateBp, minimumPaymentCents } from "./pricing";
 
 type LoanRow = typeof loans.$inferSelect;
 type RepaymentRow = typeof repayments.$inferSelect;
@@ -21,7 +22,7 @@ export const presentLoan = (row: LoanRow) => ({
   wallet_id: row.walletId,
   user_id: row.userId,
   amount: formatCents(row.amountCents),
-  interest_rate: formatCents(row.interestRateBp),
+  interest_rate: formatRate(row.interestRateBp),
   loan_term_months: row.loanTermMonths,
   minimum_payment: formatCents(row.minimumPaymentCents),
   remaining_balance: formatCents(row.remainingBalanceCents),

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { LOAN_MAX_CENTS, LOAN_MAX_TERM_MONTHS, LOAN_MIN_CENTS, LOAN_MIN_TERM_MONTHS } from "../domain/limits";
 import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
 import { requireAdmin, requireUser } from "../lib/auth";
 import { idempotent } from "../lib/idempotency";
@@ -55,8 +56,8 @@ export const applyForLoan = createRoute({
     body: jsonBody(
       z.strictObject({
         wallet_id: z.string().min(1).max(100),
-        amount: amountSchema({ min: 5_000, max: 5_000_000 }),
-        loan_term_months: z.number().int().min(1).max(60),
+        amount: amountSchema({ min: LOAN_MIN_CENTS, max: LOAN_MAX_CENTS }),
+        loan_term_months: z.number().int().min(LOAN_MIN_TERM_MONTHS).max(LOAN_MAX_TERM_MONTHS),
         purpose: textSchema().optional(),
       }),
     ),

@@ -1,10 +1,10 @@
 import { and, desc, eq } from "drizzle-orm";
+import { formatCents } from "../domain/money";
 import { createRouter } from "../lib/app";
 import { createDb, toStatement } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { makeEvent } from "../lib/events";
 import { isId, nowIso, resourceIdFor } from "../lib/ids";
-import { formatCents } from "../lib/money";
 import { flushOutbox, outboxInsertIfChanged } from "../lib/outbox";
 import { keysetAfter, nextCursor } from "../lib/pagination";
 import { assertWalletOwner } from "../lib/queries";

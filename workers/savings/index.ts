@@ -1,12 +1,12 @@
 import { and, desc, eq, lt, ne, notInArray } from "drizzle-orm";
 import type { PocketView } from "../../durable-objects/wallet-ledger.types";
+import { formatCents } from "../domain/money";
 import { createRouter } from "../lib/app";
 import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { transferIdFor } from "../lib/idempotency";
 import { isId, nowIso, resourceIdFor } from "../lib/ids";
 import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
-import { formatCents } from "../lib/money";
 import { assertWalletOwner } from "../lib/queries";
 import { savingsGoals } from "../lib/schema";
 import * as routes from "./savings.routes";

@@ -1,9 +1,9 @@
 /**
- * Pure data shaping for the charts. Amounts stay integer cents here; the chart components convert
- * to display numbers with centsToChartValue at the last moment.
+ * Pure data shaping for the charts. Amounts stay integer cents, also in what the charts plot; only
+ * axis and tooltip labels turn them into money text.
  */
 import { scaleLinear, scaleTime } from "d3-scale";
-import { type Cents, parseMoney } from "./money";
+import { type Cents, parseCents } from "../../../workers/domain/money";
 
 type LedgerRow = {
   transaction_id: string;
@@ -20,7 +20,7 @@ export type BalancePoint = { at: string; balance: Cents };
 export function balanceSeries(transactions: readonly LedgerRow[]): BalancePoint[] {
   return [...transactions]
     .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.transaction_id.localeCompare(b.transaction_id))
-    .map((t) => ({ at: t.created_at, balance: parseMoney(t.balance_after) }));
+    .map((t) => ({ at: t.created_at, balance: parseCents(t.balance_after) }));
 }
 
 /**
@@ -37,7 +37,7 @@ export type FlowTotals = { income: Cents; spending: Cents; borrowed: Cents; repa
 export function flowTotals(transactions: readonly LedgerRow[]): FlowTotals {
   const totals: FlowTotals = { income: 0, spending: 0, borrowed: 0, repaid: 0, internal: 0 };
   for (const t of transactions) {
-    const cents = parseMoney(t.amount);
+    const cents = parseCents(t.amount);
     if (INTERNAL_TYPES.has(t.type)) totals.internal += 1;
     else if (t.type === "LOAN_IN") totals.borrowed += cents;
     else if (t.type === "LOAN_REPAYMENT") totals.repaid += cents;
@@ -95,8 +95,8 @@ export function flowByType(transactions: readonly LedgerRow[], types: readonly s
   for (const t of transactions) {
     if (INTERNAL_TYPES.has(t.type)) continue;
     const bar = totals.get(t.type) ?? { type: t.type, moneyIn: 0, moneyOut: 0 };
-    if (t.direction === "CREDIT") bar.moneyIn += parseMoney(t.amount);
-    else bar.moneyOut += parseMoney(t.amount);
+    if (t.direction === "CREDIT") bar.moneyIn += parseCents(t.amount);
+    else bar.moneyOut += parseCents(t.amount);
     totals.set(t.type, bar);
   }
   return [...totals.values()].filter((bar) => bar.moneyIn > 0 || bar.moneyOut > 0);
@@ -116,7 +116,7 @@ export function debtBalanceSeries(
 ): DebtBalanceRow[] {
   const lookup = (plan: PlanLike | null) => {
     if (!plan) return null;
-    const byMonth = new Map(plan.schedule.map((row) => [row.month, parseMoney(row.total_balance)]));
+    const byMonth = new Map(plan.schedule.map((row) => [row.month, parseCents(row.total_balance)]));
     const last = plan.schedule.at(-1)?.month ?? 0;
     return (month: number): Cents => (month === 0 ? startingBalance : month > last ? 0 : (byMonth.get(month) ?? 0));
   };

@@ -1,50 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { centsToDecimal, formatMoney, formatSignedMoney, MAX_MOVEMENT_CENTS, parseAmountInput, parseMoney, sumMoney } from "./money";
-
-describe("parseMoney", () => {
-  it.each([
-    ["0.00", 0],
-    ["0.01", 1],
-    ["12.50", 1250],
-    ["1250.00", 125000],
-    ["1000000.00", 100_000_000],
-    ["-3.05", -305],
-    ["90071992547409.91", 9_007_199_254_740_991],
-  ])("%s → %i cents", (text, cents) => {
-    expect(parseMoney(text)).toBe(cents);
-  });
-
-  it.each(["12.5", "12", "1e3", "", " 1.00", "01.00", "NaN", "1.000", "+1.00", "1,000.00"])("rejects %j", (text) => {
-    expect(() => parseMoney(text)).toThrow(RangeError);
-  });
-
-  it("rejects amounts beyond exact integer cents", () => {
-    expect(() => parseMoney("90071992547409.92")).toThrow(RangeError);
-  });
-});
-
-describe("centsToDecimal", () => {
-  it.each([
-    [0, "0.00"],
-    [1, "0.01"],
-    [10, "0.10"],
-    [1250, "12.50"],
-    [-305, "-3.05"],
-    [100_000_000, "1000000.00"],
-  ])("%i → %s", (cents, text) => {
-    expect(centsToDecimal(cents)).toBe(text);
-  });
-
-  it("round-trips with parseMoney", () => {
-    for (const cents of [0, 1, 99, 100, 101, 123456789, -1, -100]) {
-      expect(parseMoney(centsToDecimal(cents))).toBe(cents);
-    }
-  });
-
-  it("refuses non-integer cents", () => {
-    expect(() => centsToDecimal(0.5)).toThrow(RangeError);
-  });
-});
+import { formatChartMoney, formatChartTick, formatMoney, formatSignedMoney, sumMoney } from "./money";
 
 describe("sumMoney", () => {
   it("adds exactly where floats would drift", () => {
@@ -81,43 +36,27 @@ describe("formatMoney", () => {
   });
 });
 
-describe("parseAmountInput", () => {
-  it.each([
-    ["12", 1200],
-    ["12.5", 1250],
-    ["12.50", 1250],
-    [" 0.01 ", 1],
-    ["007.50", 750],
-    ["1,000.25", 100025],
-    ["1000000", MAX_MOVEMENT_CENTS],
-  ])("%j → %i cents", (text, cents) => {
-    expect(parseAmountInput(text)).toEqual({ ok: true, cents });
+describe("chart labels (charts plot integer cents)", () => {
+  it("formats axis ticks compactly from cents, as the same amount in dollars would be", () => {
+    const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", notation: "compact", maximumFractionDigits: 1 });
+    for (const [cents, units] of [
+      [0, 0],
+      [50_000, 500],
+      [1_050, 10.5],
+      [-20_000, -200],
+      [120_000, 1200],
+      [250_000_000, 2_500_000],
+    ] as const) {
+      expect(formatChartTick(cents)).toBe(dollars.format(units));
+    }
+    expect(formatChartTick(120_000)).toBe("$1.2K");
+    expect(formatChartTick(250_000_000)).toBe("$2.5M");
   });
 
-  it.each([
-    ["", "empty"],
-    ["   ", "empty"],
-    ["12.505", "decimals"],
-    ["0", "zero"],
-    ["0.00", "zero"],
-    ["-5", "format"],
-    ["+5", "format"],
-    ["1e3", "format"],
-    ["NaN", "format"],
-    ["Infinity", "format"],
-    [".5", "format"],
-    ["5.", "format"],
-    ["1,5", "format"],
-    ["12,34.00", "format"],
-    ["abc", "format"],
-    ["1000000.01", "too_large"],
-    ["99999999999999999999", "too_large"],
-  ])("%j is refused (%s)", (text, reason) => {
-    expect(parseAmountInput(text)).toEqual({ ok: false, reason });
-  });
-
-  it("honours a custom maximum", () => {
-    expect(parseAmountInput("50.01", 5000)).toEqual({ ok: false, reason: "too_large" });
-    expect(parseAmountInput("50.00", 5000)).toEqual({ ok: true, cents: 5000 });
+  it("formats tooltips exactly from cents, and nothing for what is not whole cents", () => {
+    expect(formatChartMoney(125_050)).toBe("$1,250.50");
+    expect(formatChartMoney("7")).toBe("$0.07");
+    expect(formatChartMoney(0.5)).toBe("");
+    expect(formatChartMoney(undefined)).toBe("");
   });
 });

@@ -136,6 +136,13 @@ describe("parseApr", () => {
   it.each(["100.01", "-1", "1.234", "", "abc"])("refuses %j", (text) => {
     expect(parseApr(text)).toBeNull();
   });
+
+  it("accepts what people type around the API's canonical form: spaces and leading zeros", () => {
+    expect(parseApr(" 19.99 ")).toBe(1999);
+    expect(parseApr("07.5")).toBe(750);
+    expect(parseApr("000")).toBe(0);
+    expect(parseApr("0100")).toBeNull();
+  });
 });
 
 describe("debtOptimiserSchema", () => {

@@ -4,12 +4,20 @@
  * canonical "12.50" strings).
  */
 import { z } from "zod";
-import { LOAN_MAX_CENTS, LOAN_MAX_TERM, LOAN_MIN_CENTS, LOAN_MIN_TERM } from "./loan-pricing";
-import { type Cents, centsToDecimal, formatMoney, MAX_MOVEMENT_CENTS, parseAmountInput } from "./money";
+import {
+  LOAN_MAX_CENTS,
+  LOAN_MAX_TERM_MONTHS,
+  LOAN_MIN_CENTS,
+  LOAN_MIN_TERM_MONTHS,
+  MAX_DEBTS,
+  MAX_MOVEMENT_CENTS,
+} from "../../../workers/domain/limits";
+import { type Cents, formatCents, parseAmountInput } from "../../../workers/domain/money";
+import { formatRate, parseRate } from "../../../workers/domain/rates";
+import { formatMoney } from "./money";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
-export const MAX_DEBTS = 50;
 
 export type AmountRule = { min?: Cents; max?: Cents; label?: string };
 export type AmountCheck = { ok: true; cents: Cents; value: string } | { ok: false; message: string };
@@ -34,7 +42,7 @@ export function checkAmount(text: string, rule: AmountRule = {}): AmountCheck {
   }
   if (parsed.cents < min) return { ok: false, message: `${label} must be at least ${formatMoney(min)}` };
   if (parsed.cents > max) return { ok: false, message: `${label} must be at most ${formatMoney(max)}` };
-  return { ok: true, cents: parsed.cents, value: centsToDecimal(parsed.cents) };
+  return { ok: true, cents: parsed.cents, value: formatCents(parsed.cents) };
 }
 
 /** A money field: a string in, the canonical "12.50" string out. */
@@ -88,8 +96,11 @@ export const loanApplicationSchema = z.object({
   amount: amountField({ min: LOAN_MIN_CENTS, max: LOAN_MAX_CENTS, label: "Loan amount" }),
   loan_term_months: z.string().transform((text, ctx) => {
     const term = /^\s*\d{1,3}\s*$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isInteger(term) || term < LOAN_MIN_TERM || term > LOAN_MAX_TERM) {
-      ctx.addIssue({ code: "custom", message: `Term must be a whole number of months from ${LOAN_MIN_TERM} to ${LOAN_MAX_TERM}` });
+    if (!Number.isInteger(term) || term < LOAN_MIN_TERM_MONTHS || term > LOAN_MAX_TERM_MONTHS) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Term must be a whole number of months from ${LOAN_MIN_TERM_MONTHS} to ${LOAN_MAX_TERM_MONTHS}`,
+      });
       return z.NEVER;
     }
     return term;
@@ -143,19 +154,13 @@ export const savingsAddSchema = z.object({ amount: amountField() });
 
 export const rejectLoanSchema = z.object({ reason: optionalText(200, "Reason") });
 
-const APR = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*$/;
+const APR_INPUT = /^\d{1,3}(?:\.\d{1,2})?$/;
 
-/** An APR as typed ("19.99") → basis points, or null when it is not 0..100 with ≤ 2 decimals. */
+/** An APR as typed ("19.99", " 07.5 ") → basis points, or null when it is not 0..100 with ≤ 2 decimals. */
 export function parseApr(text: string): number | null {
-  const match = APR.exec(text);
-  if (!match) return null;
-  const basisPoints = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-  return basisPoints <= 10_000 ? basisPoints : null;
-}
-
-/** 1999 → "19.99". */
-function formatBasisPoints(bp: number): string {
-  return `${Math.trunc(bp / 100)}.${String(bp % 100).padStart(2, "0")}`;
+  const typed = text.trim();
+  // People may type leading zeros; the API's canonical form has none.
+  return APR_INPUT.test(typed) ? parseRate(typed.replace(/^0+(?=\d)/, "")) : null;
 }
 
 /** A debt's minimum payment: like an amount, but 0 is allowed (a debt with no minimum). */
@@ -212,7 +217,7 @@ export const debtOptimiserSchema = z
       return {
         name,
         balance: balance.ok ? balance.value : "",
-        apr: apr === null ? "" : formatBasisPoints(apr),
+        apr: apr === null ? "" : formatRate(apr),
         minimum_payment: minimum.ok ? minimum.value : "",
       };
     });

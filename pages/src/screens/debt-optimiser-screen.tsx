@@ -1,6 +1,8 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { lazy, Suspense, useId, useState } from "react";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
+import { MAX_DEBTS } from "../../../workers/domain/limits";
+import { type Cents, parseCents } from "../../../workers/domain/money";
 import { toApiError } from "../api/errors";
 import { useDebtOptimiser } from "../api/hooks/debt";
 import { useLoansByWallet } from "../api/hooks/loans";
@@ -12,8 +14,8 @@ import { EmptyState, Skeleton } from "../components/feedback";
 import { FormError, MoneyField, TextField } from "../components/field";
 import { ScrollRegion } from "../components/scroll-region";
 import { formatMonths } from "../lib/chart-data";
-import { type Cents, formatMoney, parseMoney, sumMoney } from "../lib/money";
-import { type DebtFormRow, type DebtOptimiserForm, type DebtOptimiserRequest, debtOptimiserSchema, MAX_DEBTS } from "../lib/validation";
+import { formatMoney, sumMoney } from "../lib/money";
+import { type DebtFormRow, type DebtOptimiserForm, type DebtOptimiserRequest, debtOptimiserSchema } from "../lib/validation";
 
 const DebtChart = lazy(() => import("../components/charts/debt-chart").then((m) => ({ default: m.DebtChart })));
 
@@ -35,7 +37,7 @@ function optimiserErrorMessage(error: unknown): string {
   const apiError = toApiError(error);
   if (apiError.code === "BUDGET_TOO_LOW") {
     const [budget, minimums] = apiError.message.match(/\d+\.\d{2}/g) ?? [];
-    if (budget && minimums) return budgetTooLow(parseMoney(budget), parseMoney(minimums));
+    if (budget && minimums) return budgetTooLow(parseCents(budget), parseCents(minimums));
     return "Your monthly budget is below the sum of the minimum payments.";
   }
   if (apiError.code === "NEVER_PAID_OFF")
@@ -70,9 +72,9 @@ function DebtForm({ onResult }: { onResult: (result: DebtOptimiserResult | null)
       request.source === "manual"
         ? sumMoney(request.debts.map((d) => d.minimum_payment))
         : loans.data
-          ? sumMoney(loans.data.filter((l) => l.status === "APPROVED" && parseMoney(l.remaining_balance) > 0).map((l) => l.minimum_payment))
+          ? sumMoney(loans.data.filter((l) => l.status === "APPROVED" && parseCents(l.remaining_balance) > 0).map((l) => l.minimum_payment))
           : 0;
-    const budget = parseMoney(request.monthly_budget);
+    const budget = parseCents(request.monthly_budget);
     if (budget < minimums) {
       form.setError("monthly_budget", { message: budgetTooLow(budget, minimums) }, { shouldFocus: true });
       return;
@@ -223,7 +225,7 @@ function PlanCard({ plan, title, recommended }: { plan: Plan | null; title: stri
 }
 
 function Verdict({ result }: { result: DebtOptimiserResult }) {
-  const saved = parseMoney(result.interest_saved);
+  const saved = parseCents(result.interest_saved);
   const winner = STRATEGY_NAMES[result.recommended];
   const text =
     saved === 0
@@ -359,7 +361,7 @@ function Results({ result }: { result: DebtOptimiserResult }) {
     );
   }
   // Every cent of principal is paid by the end, so total paid − interest is the starting balance.
-  const startingBalance: Cents = parseMoney(result.avalanche.total_paid) - parseMoney(result.avalanche.total_interest);
+  const startingBalance: Cents = parseCents(result.avalanche.total_paid) - parseCents(result.avalanche.total_interest);
   return (
     <div className="space-y-6">
       <Verdict result={result} />

@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
 import { Link, useParams } from "react-router";
+import { type Cents, formatCents, parseCents } from "../../../workers/domain/money";
 import { toApiError } from "../api/errors";
 import { useLoan, useLoanSchedule, useRepayLoan, useRepayments } from "../api/hooks/loans";
 import { queryKeys } from "../api/keys";
@@ -19,13 +20,13 @@ import { ScheduleTable } from "../components/schedule-table";
 import { ScrollRegion } from "../components/scroll-region";
 import { StatusBadge } from "../components/status-badge";
 import { failureReasonText, formatDate, formatDateTime, formatPercent } from "../lib/format";
-import { type Cents, centsToDecimal, formatMoney, parseMoney, sumMoney } from "../lib/money";
+import { formatMoney, sumMoney } from "../lib/money";
 import { repaymentSchema } from "../lib/validation";
 
 /** What may still be requested: the remaining balance less repayments still in flight (API.md). */
 function outstanding(loan: Loan, repayments: Repayment[] | undefined): Cents {
   const pending = sumMoney((repayments ?? []).filter((r) => r.status === "PENDING").map((r) => r.amount));
-  return Math.max(parseMoney(loan.remaining_balance) - pending, 0);
+  return Math.max(parseCents(loan.remaining_balance) - pending, 0);
 }
 
 function RepayForm({
@@ -51,13 +52,13 @@ function RepayForm({
 
   const onSubmit = form.handleSubmit(async ({ amount }) => {
     // The wallet settles the repayment: one above the spendable balance would only fail a moment later.
-    if (wallet && parseMoney(amount) > parseMoney(wallet.balance)) {
+    if (wallet && parseCents(amount) > parseCents(wallet.balance)) {
       form.setError("amount", {
         message: `That is more than your spendable balance (${formatMoney(wallet.balance)}). Add money to your wallet first.`,
       });
       return;
     }
-    const payingOff = parseMoney(amount) === owed;
+    const payingOff = parseCents(amount) === owed;
     const ok = await confirm({
       title: payingOff ? `Pay off ${formatMoney(amount)}?` : `Repay ${formatMoney(amount)}?`,
       body: `${formatMoney(amount)} will be taken from your wallet${payingOff ? ", clearing this loan" : ""}. If your balance is too low the repayment fails and nothing is taken.`,
@@ -88,10 +89,7 @@ function RepayForm({
           error={errors.amount?.message}
           {...form.register("amount")}
         />
-        <Button
-          variant="secondary"
-          onClick={() => form.setValue("amount", centsToDecimal(owed), { shouldValidate: true, shouldDirty: true })}
-        >
+        <Button variant="secondary" onClick={() => form.setValue("amount", formatCents(owed), { shouldValidate: true, shouldDirty: true })}>
           Pay off
         </Button>
       </div>

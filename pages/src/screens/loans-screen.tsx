@@ -1,6 +1,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, useWatch } from "react-hook-form";
 import { Link } from "react-router";
+import { LOAN_MAX_CENTS, LOAN_MAX_TERM_MONTHS, LOAN_MIN_CENTS, LOAN_MIN_TERM_MONTHS } from "../../../workers/domain/limits";
+import { type LoanQuote, quoteLoan } from "../../../workers/domain/loan-pricing";
+import { formatRate } from "../../../workers/domain/rates";
 import { useApplyForLoan, useLoansByWallet } from "../api/hooks/loans";
 import type { Wallet } from "../api/types";
 import { Button } from "../components/button";
@@ -14,14 +17,13 @@ import { ScrollRegion } from "../components/scroll-region";
 import { LoanStanding } from "../components/status-badge";
 import { WalletRequired } from "../components/wallet-required";
 import { formatDate, formatPercent } from "../lib/format";
-import { formatRate, LOAN_MAX_CENTS, LOAN_MAX_TERM, LOAN_MIN_CENTS, LOAN_MIN_TERM, type LoanQuote, quoteLoan } from "../lib/loan-pricing";
 import { formatMoney } from "../lib/money";
 import { checkAmount, loanApplicationSchema } from "../lib/validation";
 
 function readQuote(amount: string, term: string): LoanQuote | null {
   const principal = checkAmount(amount, { min: LOAN_MIN_CENTS, max: LOAN_MAX_CENTS });
   const months = /^\s*\d{1,2}\s*$/.test(term) ? Number(term) : Number.NaN;
-  if (!principal.ok || !Number.isInteger(months) || months < LOAN_MIN_TERM || months > LOAN_MAX_TERM) return null;
+  if (!principal.ok || !Number.isInteger(months) || months < LOAN_MIN_TERM_MONTHS || months > LOAN_MAX_TERM_MONTHS) return null;
   return quoteLoan(principal.cents, months);
 }
 
@@ -29,8 +31,8 @@ function Quote({ quote }: { quote: LoanQuote | null }) {
   if (!quote) {
     return (
       <p className="text-sm text-slate-600">
-        Enter an amount from {formatMoney(LOAN_MIN_CENTS)} to {formatMoney(LOAN_MAX_CENTS)} and a term of {LOAN_MIN_TERM}–{LOAN_MAX_TERM}{" "}
-        months to see your quote.
+        Enter an amount from {formatMoney(LOAN_MIN_CENTS)} to {formatMoney(LOAN_MAX_CENTS)} and a term of {LOAN_MIN_TERM_MONTHS}–
+        {LOAN_MAX_TERM_MONTHS} months to see your quote.
       </p>
     );
   }
@@ -40,7 +42,7 @@ function Quote({ quote }: { quote: LoanQuote | null }) {
         <div>
           <dt className="text-xs text-slate-600">Interest rate</dt>
           <dd className="font-semibold tabular-nums" data-testid="quote-rate">
-            {formatPercent(formatRate(quote.rateBasisPoints))} a year
+            {formatPercent(formatRate(quote.rateBp))} a year
           </dd>
         </div>
         <div>
@@ -94,9 +96,8 @@ function ApplyForm({ wallet }: { wallet: Wallet }) {
       title: `Apply for ${formatMoney(values.amount)}?`,
       body: q ? (
         <>
-          Over {values.loan_term_months} months at {formatRate(q.rateBasisPoints)}% a year: about{" "}
-          <strong>{formatMoney(q.minimumPayment)}</strong> a month. An admin reviews every application; the money arrives in your wallet
-          when it is approved.
+          Over {values.loan_term_months} months at {formatRate(q.rateBp)}% a year: about <strong>{formatMoney(q.minimumPayment)}</strong> a
+          month. An admin reviews every application; the money arrives in your wallet when it is approved.
         </>
       ) : (
         "An admin reviews every application."
@@ -127,8 +128,8 @@ function ApplyForm({ wallet }: { wallet: Wallet }) {
             label="Term"
             type="number"
             inputMode="numeric"
-            min={LOAN_MIN_TERM}
-            max={LOAN_MAX_TERM}
+            min={LOAN_MIN_TERM_MONTHS}
+            max={LOAN_MAX_TERM_MONTHS}
             step={1}
             suffix="months"
             error={errors.loan_term_months?.message}

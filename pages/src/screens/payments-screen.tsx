@@ -2,6 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
+import { parseCents } from "../../../workers/domain/money";
 import { useCreatePayment, usePayment, usePaymentPages } from "../api/hooks/payments";
 import type { Payment, Wallet } from "../api/types";
 import { Button } from "../components/button";
@@ -14,7 +15,7 @@ import { LoadMore } from "../components/load-more";
 import { StatusBadge } from "../components/status-badge";
 import { WalletRequired } from "../components/wallet-required";
 import { failureReasonText, formatDateTime } from "../lib/format";
-import { formatMoney, parseMoney } from "../lib/money";
+import { formatMoney } from "../lib/money";
 import { paymentSchema } from "../lib/validation";
 
 const OUTCOME: Record<Payment["status"], string> = {
@@ -65,7 +66,7 @@ function PayForm({ wallet, onPaid }: { wallet: Wallet; onPaid: (payment: Payment
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
-    const short = parseMoney(values.amount) > parseMoney(wallet.balance);
+    const short = parseCents(values.amount) > parseCents(wallet.balance);
     const ok = await confirm({
       title: `Pay ${formatMoney(values.amount)} to ${values.merchant}?`,
       body: short

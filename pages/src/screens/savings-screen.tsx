@@ -2,6 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
+import { formatCents, parseCents } from "../../../workers/domain/money";
 import { toApiError } from "../api/errors";
 import {
   useAddToGoal,
@@ -24,7 +25,7 @@ import { ProgressBar } from "../components/progress-bar";
 import { StatusBadge } from "../components/status-badge";
 import { WalletRequired } from "../components/wallet-required";
 import { formatDate, formatDateTime } from "../lib/format";
-import { centsToDecimal, formatMoney, formatSignedMoney, parseMoney } from "../lib/money";
+import { formatMoney, formatSignedMoney } from "../lib/money";
 import { localDateString, savingsAddSchema, savingsGoalSchema } from "../lib/validation";
 
 function CreateGoalForm({ wallet }: { wallet: Wallet }) {
@@ -71,17 +72,17 @@ function AddMoneyForm({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
   const onSubmit = form.handleSubmit(async ({ amount: asked }) => {
     let amount = asked;
     // A goal never holds more than its target: offer to add just what is missing instead.
-    const missing = parseMoney(goal.target_amount) - parseMoney(goal.current_amount);
-    if (parseMoney(asked) > missing) {
+    const missing = parseCents(goal.target_amount) - parseCents(goal.current_amount);
+    if (parseCents(asked) > missing) {
       const capped = await confirm({
         title: `Add ${formatMoney(missing)} instead?`,
         body: `“${goal.goal_name}” needs only ${formatMoney(missing)} more to reach its ${formatMoney(goal.target_amount)} target, so ${formatMoney(asked)} would be more than it can hold.`,
         confirmLabel: `Add ${formatMoney(missing)}`,
       });
       if (!capped) return;
-      amount = centsToDecimal(missing);
+      amount = formatCents(missing);
     }
-    if (parseMoney(amount) > parseMoney(wallet.balance)) {
+    if (parseCents(amount) > parseCents(wallet.balance)) {
       form.setError("amount", { message: `That is more than your spendable balance (${formatMoney(wallet.balance)})` });
       return;
     }
@@ -118,7 +119,7 @@ function GoalMoves({ transactions }: { transactions: Transaction[] }) {
   );
   let inGoal = 0;
   const rows = oldestFirst.map((t) => {
-    inGoal = t.type === "SAVINGS_ADD" ? inGoal + parseMoney(t.amount) : Math.max(inGoal - parseMoney(t.amount), 0);
+    inGoal = t.type === "SAVINGS_ADD" ? inGoal + parseCents(t.amount) : Math.max(inGoal - parseCents(t.amount), 0);
     return { t, inGoal };
   });
   return (
@@ -179,7 +180,7 @@ function EditGoalForm({ goal, onDone }: { goal: Goal; onDone: () => void }) {
       <TextField label="Goal name" error={errors.goal_name?.message} {...form.register("goal_name")} />
       <MoneyField
         label="Target amount"
-        hint={parseMoney(goal.current_amount) > 0 ? `At least the ${formatMoney(goal.current_amount)} already saved` : undefined}
+        hint={parseCents(goal.current_amount) > 0 ? `At least the ${formatMoney(goal.current_amount)} already saved` : undefined}
         error={errors.target_amount?.message}
         {...form.register("target_amount")}
       />
@@ -231,8 +232,8 @@ function GoalCard({ goal, wallet, onDelete }: { goal: Goal; wallet: Wallet; onDe
   const redeem = useRedeemGoal();
   const archive = useArchiveGoal();
   const [editing, setEditing] = useState(false);
-  const current = parseMoney(goal.current_amount);
-  const target = parseMoney(goal.target_amount);
+  const current = parseCents(goal.current_amount);
+  const target = parseCents(goal.target_amount);
   const active = goal.status === "ACTIVE";
   // Redeeming needs the target reached, so a redeemed goal did reach it (its pocket is empty now).
   const reached = !active || current >= target;

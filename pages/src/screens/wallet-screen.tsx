@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
 import { useSearchParams } from "react-router";
+import { parseCents } from "../../../workers/domain/money";
 import {
   fetchAllTransactions,
   type MovementVariables,
@@ -23,7 +24,7 @@ import { LoadMore } from "../components/load-more";
 import { TransactionList, useTransactionDetails } from "../components/transaction-list";
 import { transactionsToCsv } from "../lib/csv";
 import { downloadText } from "../lib/download";
-import { formatMoney, parseMoney } from "../lib/money";
+import { formatMoney } from "../lib/money";
 import { walletMovementSchema } from "../lib/validation";
 
 type MovementMutation = ReturnType<typeof useCredit>;
@@ -35,8 +36,8 @@ function MovementForm({ wallet, kind, mutation }: { wallet: Wallet; kind: "credi
   const verb = kind === "credit" ? "Deposit" : "Withdraw";
 
   const onSubmit = form.handleSubmit(async (values) => {
-    const cents = parseMoney(values.amount);
-    const balance = parseMoney(wallet.balance);
+    const cents = parseCents(values.amount);
+    const balance = parseCents(wallet.balance);
     if (kind === "debit" && cents > balance) {
       form.setError("amount", { message: `That is more than your spendable balance (${formatMoney(balance)})` });
       return;

@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type Transaction } from "../../api/types";
 import { balanceSeries, flowByType, flowTotals, moneyTicks, timeAxis } from "../../lib/chart-data";
 import { formatDateTime, formatShortDate, formatTime, formatTimeWithSeconds } from "../../lib/format";
-import { centsToChartValue, formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
+import { formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
 import { ChartFigure } from "./chart-figure";
 import { AXIS_TICK, LEGEND_STYLE, TOOLTIP_STYLE, useChartColors } from "./chart-theme";
 
@@ -15,7 +15,7 @@ export function BalanceChart({ transactions }: { transactions: Transaction[] }) 
   const first = points[0];
   const last = points.at(-1);
   // A real time axis: each point sits at its moment, so a burst of minutes is narrow and a quiet week wide.
-  const data = points.map((p) => ({ t: Date.parse(p.at), at: p.at, balance: centsToChartValue(p.balance) }));
+  const data = points.map((p) => ({ t: Date.parse(p.at), at: p.at, balance: p.balance }));
   const x = timeAxis(data[0]?.t ?? 0, data.at(-1)?.t ?? 0);
   const label = { second: formatTimeWithSeconds, minute: formatTime, day: formatShortDate }[x.unit];
   const tickLabel = (t: number) => label(new Date(t).toISOString());
@@ -77,8 +77,8 @@ export function FlowChart({ transactions }: { transactions: Transaction[] }) {
 
   const data = bars.map((bar) => ({
     label: TRANSACTION_TYPE_LABELS[bar.type as keyof typeof TRANSACTION_TYPE_LABELS] ?? bar.type,
-    moneyIn: centsToChartValue(bar.moneyIn),
-    moneyOut: centsToChartValue(bar.moneyOut),
+    moneyIn: bar.moneyIn,
+    moneyOut: bar.moneyOut,
   }));
   const totals = flowTotals(transactions);
   const flowAxis = moneyTicks(0, Math.max(0, ...data.flatMap((d) => [d.moneyIn, d.moneyOut])));

@@ -1,8 +1,9 @@
 /** Total debt over time per strategy; loaded on demand with the optimiser's results. */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { Cents } from "../../../../workers/domain/money";
 import type { DebtOptimiserResult } from "../../api/types";
 import { debtBalanceSeries, formatMonths, moneyTicks, monthTicks } from "../../lib/chart-data";
-import { type Cents, centsToChartValue, formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
+import { formatChartMoney, formatChartTick, formatMoney } from "../../lib/money";
 import { ChartFigure } from "./chart-figure";
 import { AXIS_TICK, LEGEND_STYLE, TOOLTIP_STYLE, useChartColors } from "./chart-theme";
 
@@ -14,12 +15,6 @@ export function DebtChart({ result, startingBalance }: { result: DebtOptimiserRe
     { avalanche: result.avalanche, snowball: result.snowball, minimumOnly: result.minimum_only },
     startingBalance,
   );
-  const data = rows.map((row) => ({
-    month: row.month,
-    avalanche: row.avalanche === null ? null : centsToChartValue(row.avalanche),
-    snowball: row.snowball === null ? null : centsToChartValue(row.snowball),
-    minimumOnly: row.minimumOnly === null ? null : centsToChartValue(row.minimumOnly),
-  }));
   // Identical plans draw one line over the other: say so in the legend instead of hiding one.
   const same = rows.every((row) => row.avalanche === row.snowball);
   const highest = Math.max(startingBalance, ...rows.flatMap((row) => [row.avalanche ?? 0, row.snowball ?? 0, row.minimumOnly ?? 0]));
@@ -32,7 +27,7 @@ export function DebtChart({ result, startingBalance }: { result: DebtOptimiserRe
   ];
   const series = all.filter((s) => (s.key !== "minimumOnly" || result.minimum_only !== null) && (s.key !== "snowball" || !same));
   const months = rows.at(-1)?.month ?? 0;
-  const y = moneyTicks(0, centsToChartValue(highest));
+  const y = moneyTicks(0, highest);
   const summary =
     `Starting from ${formatMoney(startingBalance)}: avalanche clears the debts in ${formatMonths(result.avalanche.months)}, ` +
     `snowball in ${formatMonths(result.snowball.months)}${same ? " (the two plans are identical)" : ""}` +
@@ -53,7 +48,7 @@ export function DebtChart({ result, startingBalance }: { result: DebtOptimiserRe
       }}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
+        <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             dataKey="month"
