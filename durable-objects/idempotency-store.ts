@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { type Migration, migrate } from "./schema-migrations";
 
 export type IdempotencyBegin =
   | { state: "new" }
@@ -19,6 +20,25 @@ export const RETENTION_MS = 48 * 60 * 60 * 1000;
 /** Expired keys are swept at most this often per object (a begin never sees one: it checks the age). */
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
+/** Version 1 is the schema from before versioning, verbatim; append new versions, never edit one. */
+export const IDEMPOTENCY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "idempotency keys with their lease and stored response",
+    up: `
+      CREATE TABLE IF NOT EXISTS keys (
+        key TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        status INTEGER,
+        body TEXT,
+        locked_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS keys_by_age ON keys (created_at);
+    `,
+  },
+];
+
 /**
  * The Idempotency-Key records of one user, serialised by the Durable Object: exactly one request
  * can hold a key at a time, and a completed request's response is replayed byte for byte.
@@ -31,17 +51,7 @@ export class IdempotencyStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS keys (
-        key TEXT PRIMARY KEY,
-        fingerprint TEXT NOT NULL,
-        status INTEGER,
-        body TEXT,
-        locked_at INTEGER NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS keys_by_age ON keys (created_at);
-    `);
+    migrate(ctx.storage, IDEMPOTENCY_MIGRATIONS);
   }
 
   /**

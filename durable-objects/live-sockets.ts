@@ -53,6 +53,20 @@ export class LiveSockets {
     return closed;
   }
 
+  /** Sends the messages to every open socket, in order; builds them only if a socket is open (most moves have none). */
+  broadcast(messages: () => readonly string[]): void {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
+    const built = messages();
+    for (const socket of sockets) {
+      try {
+        for (const message of built) socket.send(message);
+      } catch {
+        // A socket closing under us is not the ledger's problem.
+      }
+    }
+  }
+
   /** Alarm work: close what has expired and make sure the next expiry has an alarm. */
   async onAlarm(): Promise<void> {
     this.closeExpired(Date.now());

@@ -1,6 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
+import { type Migration, migrate } from "./schema-migrations";
 
 export type LimitDecision = { allowed: true; attemptId: number } | { allowed: false; retryAfterSeconds: number };
+
+/** Version 1 is the schema from before versioning, verbatim; append new versions, never edit one. */
+export const LIMITER_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "login attempts",
+    up: "CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL)",
+  },
+];
 
 /**
  * Limits login attempts for one subject (an email or an IP) in a sliding window. One object per
@@ -13,7 +23,7 @@ export class LoginLimiter extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec("CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL)");
+    migrate(ctx.storage, LIMITER_MIGRATIONS);
   }
 
   attempt(limit: number, windowMs: number, now: number = Date.now()): LimitDecision {

@@ -1,13 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import {
-  type LedgerTransaction,
-  type RefusalCode,
-  TRANSACTION_TYPES,
-  type WalletSnapshot,
-} from "../../durable-objects/wallet-ledger.types";
+import { type RefusalCode, TRANSACTION_TYPES } from "../../durable-objects/wallet-ledger.types";
 import { AppError, notFound } from "./errors";
-import { formatCents, moneyString } from "./money";
+import { moneyString } from "./money";
 
+// Plain functions beside the ledger, which sends the same shapes over live sockets without zod.
+export { presentTransaction, presentWallet } from "../../durable-objects/wallet-ledger/presenters";
 export { TRANSACTION_TYPES };
 
 /** The typed RPC stub of one wallet's ledger. Stubs are cheap: make a new one per use. */
@@ -41,22 +38,6 @@ export const TransactionSchema = z
 
 export type WalletDto = z.infer<typeof WalletSchema>;
 export type TransactionDto = z.infer<typeof TransactionSchema>;
-
-export const presentWallet = (w: WalletSnapshot): WalletDto => ({
-  wallet_id: w.wallet_id,
-  user_id: w.user_id,
-  balance: formatCents(w.balance),
-  savings_balance: formatCents(w.savings_balance),
-  currency: "USD",
-  created_at: w.created_at,
-  updated_at: w.updated_at,
-});
-
-export const presentTransaction = (t: LedgerTransaction): TransactionDto => ({
-  ...t,
-  amount: formatCents(t.amount),
-  balance_after: formatCents(t.balance_after),
-});
 
 /** Maps a ledger refusal to the API's error; returns the success unchanged. */
 export function unwrap<T extends { ok: boolean }>(outcome: T, what = "Wallet"): Extract<T, { ok: true }> {

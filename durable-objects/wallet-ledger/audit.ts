@@ -1,0 +1,38 @@
+import type { TransactionType } from "../wallet-ledger.types";
+import { pocketTotal, type WalletRow } from "./wallet";
+
+export type LedgerAudit = { balance: number; pockets: number; entriesNet: number; pocketsFromEntries: number; entryCount: number };
+
+export type SagaEntry = { type: TransactionType; reference_id: string; amount: number; count: number };
+
+/**
+ * Recomputes the balances from the entries. In a sound ledger `balance == entriesNet` and
+ * `pockets == pocketsFromEntries` (a savings add is a wallet DEBIT, a redeem or close a CREDIT).
+ */
+export function audit(sql: SqlStorage, wallet: WalletRow): LedgerAudit {
+  const sums = sql
+    .exec<{ net: number | null; pockets: number | null; n: number }>(
+      `SELECT SUM(CASE direction WHEN 'CREDIT' THEN amount ELSE -amount END) AS net,
+              SUM(CASE type WHEN 'SAVINGS_ADD' THEN amount WHEN 'SAVINGS_REDEEM' THEN -amount ELSE 0 END) AS pockets,
+              COUNT(*) AS n
+       FROM entries`,
+    )
+    .one();
+  return {
+    balance: wallet.balance,
+    pockets: pocketTotal(sql),
+    entriesNet: sums.net ?? 0,
+    pocketsFromEntries: sums.pockets ?? 0,
+    entryCount: sums.n,
+  };
+}
+
+/** The entries a reconciliation compares with D1: every saga movement, keyed by its reference. */
+export function sagaEntries(sql: SqlStorage): SagaEntry[] {
+  return sql
+    .exec<SagaEntry>(
+      `SELECT type, reference_id, SUM(amount) AS amount, COUNT(*) AS count FROM entries
+       WHERE reference_id IS NOT NULL GROUP BY type, reference_id`,
+    )
+    .toArray();
+}

@@ -1,0 +1,153 @@
+import type { LedgerTransaction, MoveOutcome, MoveRequest, PocketOutcome, TransactionType } from "../wallet-ledger.types";
+import { writeOutcomeEvent } from "./outbox";
+import { type EntryRow, requireWallet, setBalance, snapshot, toTransaction } from "./wallet";
+
+/** Test seam: called at named points inside ledger transactions; throwing rolls the transaction back. */
+export type FaultPoint = (point: string) => void;
+
+/** Raised inside a transaction to roll it back with a refusal that is still stored as the outcome. */
+export class Refusal extends Error {
+  constructor(readonly outcome: MoveOutcome & PocketOutcome) {
+    super("refused");
+  }
+}
+
+/** The stored request of a transfer the saga gave up on: matches any later attempt, which replays the refusal. */
+const ABANDONED = "*";
+
+export type KeyedTransfer = {
+  transferId: string;
+  /** What the transfer id was first used for: a reuse for anything else is a conflict. */
+  fingerprint: string;
+  now: string;
+  events: MoveRequest["events"];
+};
+
+/**
+ * Runs one keyed transfer exactly once, inside the caller's transaction. A replayed transfer id
+ * returns the stored outcome, refusals included; a transfer id reused for a different request is
+ * refused. `wroteOutbox`: an outcome event was written, so the caller must drain the outbox.
+ */
+export function runKeyedTransfer<T extends MoveOutcome | PocketOutcome>(
+  sql: SqlStorage,
+  transfer: KeyedTransfer,
+  fault: FaultPoint,
+  body: () => T,
+): { outcome: T; wroteOutbox: boolean } {
+  const { transferId, fingerprint, now, events } = transfer;
+  const stored = sql
+    .exec<{ request: string; outcome: string }>("SELECT request, outcome FROM transfers WHERE transfer_id = ?", transferId)
+    .toArray()[0];
+  if (stored) {
+    if (stored.request !== fingerprint && stored.request !== ABANDONED)
+      return { outcome: { ok: false, code: "TRANSFER_CONFLICT" } as T, wroteOutbox: false };
+    const replayed: T = { ...(JSON.parse(stored.outcome) as T), replayed: true };
+    const wroteOutbox = events?.reemitOnReplay ? writeOutcomeEvent(sql, events, replayed, now) : false;
+    return { outcome: replayed, wroteOutbox };
+  }
+  let result: T;
+  try {
+    result = body();
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    result = error.outcome as T;
+  }
+  const wroteOutbox = writeOutcomeEvent(sql, events, result, now);
+  fault("before-commit");
+  sql.exec(
+    "INSERT INTO transfers (transfer_id, request, outcome, created_at) VALUES (?, ?, ?, ?)",
+    transferId,
+    fingerprint,
+    JSON.stringify(result),
+    now,
+  );
+  return { outcome: { ...result, replayed: false }, wroteOutbox };
+}
+
+/** The stored outcome of a transfer, marked as a replay, or null when it has not happened (yet). */
+export function storedOutcome(sql: SqlStorage, transferId: string): MoveOutcome | null {
+  const stored = sql.exec<{ outcome: string }>("SELECT outcome FROM transfers WHERE transfer_id = ?", transferId).toArray()[0];
+  return stored ? { ...(JSON.parse(stored.outcome) as MoveOutcome), replayed: true } : null;
+}
+
+/**
+ * Inside the caller's transaction: the stored outcome if the transfer ran, or an ABANDONED refusal
+ * stored now so that a late delivery can never run it.
+ */
+export function abandon(sql: SqlStorage, transferId: string, now: string): MoveOutcome {
+  const stored = storedOutcome(sql, transferId);
+  if (stored) return stored;
+  const outcome: MoveOutcome = { ok: false, code: "ABANDONED" };
+  sql.exec(
+    "INSERT INTO transfers (transfer_id, request, outcome, created_at) VALUES (?, ?, ?, ?)",
+    transferId,
+    ABANDONED,
+    JSON.stringify(outcome),
+    now,
+  );
+  return { ...outcome, replayed: false };
+}
+
+export function moveFingerprint(request: MoveRequest, direction: "CREDIT" | "DEBIT"): string {
+  return JSON.stringify({ op: direction, amount: request.amount, type: request.type, reference: request.referenceId ?? null });
+}
+
+/** The body of a credit or debit: checks funds, writes the balance and its entry. */
+export function applyMove(sql: SqlStorage, request: MoveRequest, direction: "CREDIT" | "DEBIT", fault: FaultPoint): MoveOutcome {
+  if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new Error("amount must be positive cents");
+  const wallet = requireWallet(sql);
+  const balanceAfter = direction === "CREDIT" ? wallet.balance + request.amount : wallet.balance - request.amount;
+  if (balanceAfter < 0) {
+    throw new Refusal({ ok: false, code: "INSUFFICIENT_FUNDS", wallet: snapshot(sql, wallet) });
+  }
+  setBalance(sql, balanceAfter, request.now);
+  fault("after-balance");
+  const transaction = appendEntry(
+    sql,
+    {
+      transferId: request.transferId,
+      type: request.type,
+      direction,
+      amount: request.amount,
+      balanceAfter,
+      description: request.description ?? null,
+      referenceId: request.referenceId ?? null,
+      now: request.now,
+    },
+    wallet.wallet_id,
+  );
+  fault("after-entry");
+  // The row just written, without reading it back (the hot path of every credit and debit).
+  return { ok: true, wallet: snapshot(sql, { ...wallet, balance: balanceAfter, updated_at: request.now }), transaction };
+}
+
+export type NewEntry = {
+  transferId: string;
+  type: TransactionType;
+  direction: "CREDIT" | "DEBIT";
+  amount: number;
+  balanceAfter: number;
+  description: string | null;
+  referenceId: string | null;
+  now: string;
+};
+
+/** Appends one entry (the table refuses updates and deletes). */
+export function appendEntry(sql: SqlStorage, entry: NewEntry, walletId: string = requireWallet(sql).wallet_id): LedgerTransaction {
+  const row = sql
+    .exec<EntryRow>(
+      `INSERT INTO entries (transaction_id, transfer_id, type, direction, amount, balance_after, description, reference_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      crypto.randomUUID(),
+      entry.transferId,
+      entry.type,
+      entry.direction,
+      entry.amount,
+      entry.balanceAfter,
+      entry.description,
+      entry.referenceId,
+      entry.now,
+    )
+    .one();
+  return toTransaction(row, walletId);
+}
