@@ -34,6 +34,9 @@ export function formatCents(cents: Cents): string {
 
 const API_MONEY = /^(-?)(0|[1-9]\d*)\.(\d{2})$/;
 
+/** True for an API money string: "1250.00", "-3.05" (what `parseCents` accepts). */
+export const isMoneyString = (text: string): boolean => API_MONEY.test(text);
+
 /** An API money string ("1250.00", "-3.05") → cents. Throws on anything else, rather than guess. */
 export function parseCents(text: string): Cents {
   const match = API_MONEY.exec(text);

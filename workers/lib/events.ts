@@ -2,11 +2,14 @@
  * The saga events of API.md ("Events"): one envelope, validated on receipt, with a typed payload
  * per event type. Amounts travel as money strings, like everywhere else in the API.
  */
-import { z } from "@hono/zod-openapi";
-import { moneyString } from "./money";
+// Plain zod, not the OpenAPI flavour: the saga sweeper (a Durable Object) builds events through
+// this module, and nothing in durable-objects/ reaches OpenAPI code (test/architecture.test.ts).
+import { z } from "zod";
+import { isMoneyString } from "../domain/money";
 import type { QueueName } from "./queues";
 
 const Id = z.string().min(1).max(100);
+const moneyString = z.string().refine(isMoneyString, "not a money string");
 const CLIENT_REQUEST_ID_MAX = 64;
 
 /**

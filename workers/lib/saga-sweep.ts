@@ -13,7 +13,7 @@
  * alarm (armed by saga-starting requests, persisted across restarts) and from the cron trigger.
  */
 import { type AppEvent, makeEvent, queueFor, type SagaKind, type SagaRef } from "./events";
-import { formatCents } from "./money";
+import { formatCents } from "../domain/money";
 import { sendEvents } from "./queues";
 
 export type DueSaga = SagaRef & { event: AppEvent };
