@@ -12,8 +12,9 @@
  * The sweep runs in the SagaSweeper Durable Object (single-flight, with per-saga backoff), from its
  * alarm (armed by saga-starting requests, persisted across restarts) and from the cron trigger.
  */
-import { type AppEvent, makeEvent, queueFor, type SagaKind, type SagaRef } from "./events";
+
 import { formatCents } from "../domain/money";
+import { type AppEvent, makeEvent, queueFor, type SagaKind, type SagaRef } from "./events";
 import { sendEvents } from "./queues";
 
 export type DueSaga = SagaRef & { event: AppEvent };
