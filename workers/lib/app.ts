@@ -1,4 +1,4 @@
-import type { Hook } from "@hono/zod-openapi";
+import type { Hook, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError, ERROR_STATUS, type ErrorCode } from "./errors";
 
@@ -35,6 +35,9 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
     );
   }
 };
+
+/** A handler of one route contract, typed by it (request, responses) over the app's bindings and variables. */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -1,0 +1,28 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../workers/lib/db";
+import { claimWalletSlot, listWalletIds, releaseWalletSlot } from "../../workers/wallet/wallet.queries";
+
+const db = createDb(env.DB);
+const now = "2026-01-01T00:00:00.000Z";
+
+describe("wallet queries are scoped to the owner", () => {
+  it("lists only the user's own wallets", async () => {
+    const owner = crypto.randomUUID();
+    const other = crypto.randomUUID();
+    const walletId = crypto.randomUUID();
+    expect(await claimWalletSlot(db, walletId, owner, now)).toBe(true);
+    expect(await listWalletIds(db, owner)).toEqual([walletId]);
+    expect(await listWalletIds(db, other)).toEqual([]);
+  });
+
+  it("a retry of the owner's claim is not a new slot; another user's claim of the same id is refused", async () => {
+    const owner = crypto.randomUUID();
+    const walletId = crypto.randomUUID();
+    await claimWalletSlot(db, walletId, owner, now);
+    expect(await claimWalletSlot(db, walletId, owner, now)).toBe(false);
+    await expect(claimWalletSlot(db, walletId, crypto.randomUUID(), now)).rejects.toMatchObject({ code: "WALLET_LIMIT" });
+    await releaseWalletSlot(db, walletId);
+    expect(await listWalletIds(db, owner)).toEqual([]);
+  });
+});

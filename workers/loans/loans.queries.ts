@@ -1,0 +1,113 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { AuthUser } from "../lib/app";
+import type { Db } from "../lib/db";
+import type { AppEvent } from "../lib/events";
+import { outboxInsertIfChanged } from "../lib/outbox";
+import { keysetAfter, nextCursor } from "../lib/pagination";
+import { assertWalletOwner } from "../lib/queries";
+import { loans, repayments } from "../lib/schema";
+
+export type LoanRow = typeof loans.$inferSelect;
+export type RepaymentRow = typeof repayments.$inferSelect;
+/** Who reads: a customer sees their own loans, an admin every loan. */
+export type Viewer = Pick<AuthUser, "user_id" | "role">;
+type Outbox = { outboxId: string; event: AppEvent };
+
+const visibleTo = (viewer: Viewer) => (viewer.role === "admin" ? undefined : eq(loans.userId, viewer.user_id));
+
+export function findVisibleLoan(db: Db, viewer: Viewer, loanId: string): Promise<LoanRow | undefined> {
+  return db
+    .select()
+    .from(loans)
+    .where(and(eq(loans.loanId, loanId), visibleTo(viewer)))
+    .get();
+}
+
+/** Inserts a PENDING loan unless its id exists (an Idempotency-Key retry), and returns what is stored. */
+export async function createLoan(db: Db, row: LoanRow): Promise<LoanRow> {
+  await db.insert(loans).values(row).onConflictDoNothing();
+  const stored = await db.select().from(loans).where(eq(loans.loanId, row.loanId)).get();
+  return stored ?? row;
+}
+
+export async function listLoans(
+  db: Db,
+  viewer: Viewer,
+  { status, limit, cursor }: { status?: LoanRow["status"] | undefined; limit: number; cursor?: string | undefined },
+) {
+  const rows = await db
+    .select()
+    .from(loans)
+    .where(and(visibleTo(viewer), status ? eq(loans.status, status) : undefined, keysetAfter(cursor, loans.createdAt, loans.loanId)))
+    .orderBy(desc(loans.createdAt), desc(loans.loanId))
+    .limit(limit + 1);
+  return { loans: rows.slice(0, limit), nextCursor: nextCursor(rows, limit, (r) => ({ t: r.createdAt, i: r.loanId })) };
+}
+
+/** Throws 404 unless the wallet is the user's. */
+export async function listWalletLoans(db: Db, userId: string, walletId: string): Promise<LoanRow[]> {
+  await assertWalletOwner(db, userId, walletId);
+  return db.select().from(loans).where(eq(loans.walletId, walletId)).orderBy(desc(loans.createdAt)).limit(500);
+}
+
+/**
+ * PENDING → APPROVED with its LOAN_APPROVED outbox row. The status guard and the event commit
+ * together: only the request that moved the loan queues the event. False when the loan was not PENDING.
+ */
+export async function approvePendingLoan(db: Db, loanId: string, now: string, { outboxId, event }: Outbox): Promise<boolean> {
+  const [update] = await db.$client.batch([
+    db.$client.prepare("UPDATE loans SET status = 'APPROVED', updated_at = ? WHERE loan_id = ? AND status = 'PENDING'").bind(now, loanId),
+    outboxInsertIfChanged(db.$client, outboxId, event),
+  ]);
+  return update?.meta.changes === 1;
+}
+
+/** PENDING → REJECTED; undefined when the loan was not PENDING. */
+export async function rejectPendingLoan(db: Db, loanId: string, reason: string | null, now: string): Promise<LoanRow | undefined> {
+  const updated = await db
+    .update(loans)
+    .set({ status: "REJECTED", rejectionReason: reason, updatedAt: now })
+    .where(and(eq(loans.loanId, loanId), eq(loans.status, "PENDING")))
+    .returning();
+  return updated[0];
+}
+
+/**
+ * Reserves a PENDING repayment against the loan, records it and its LOAN_REPAYMENT_REQUESTED outbox
+ * row in one batch. The loan row's CHECK and guard make concurrent repays unable to exceed what is
+ * owed. False when nothing was reserved: the repayment exists already, the loan is not APPROVED,
+ * or the amount exceeds what is left.
+ */
+export async function reserveRepayment(db: Db, repayment: RepaymentRow, { outboxId, event }: Outbox): Promise<boolean> {
+  const { repaymentId, loanId, walletId, userId, amountCents, createdAt, updatedAt } = repayment;
+  const [reserve] = await db.$client.batch([
+    db.$client
+      .prepare(
+        `UPDATE loans SET pending_repayment_cents = pending_repayment_cents + ?1, updated_at = ?2
+         WHERE loan_id = ?3 AND status = 'APPROVED' AND remaining_balance_cents - pending_repayment_cents >= ?1
+           AND NOT EXISTS (SELECT 1 FROM repayments WHERE repayment_id = ?4)`,
+      )
+      .bind(amountCents, createdAt, loanId, repaymentId),
+    db.$client
+      .prepare(
+        `INSERT INTO repayments (repayment_id, loan_id, wallet_id, user_id, amount_cents, status, created_at, updated_at)
+         SELECT ?, ?, ?, ?, ?, 'PENDING', ?, ? WHERE changes() = 1`,
+      )
+      .bind(repaymentId, loanId, walletId, userId, amountCents, createdAt, updatedAt),
+    outboxInsertIfChanged(db.$client, outboxId, event),
+  ]);
+  return reserve?.meta.changes === 1;
+}
+
+export function findOwnRepayment(db: Db, userId: string, repaymentId: string): Promise<RepaymentRow | undefined> {
+  return db
+    .select()
+    .from(repayments)
+    .where(and(eq(repayments.repaymentId, repaymentId), eq(repayments.userId, userId)))
+    .get();
+}
+
+/** A loan's repayments, newest first; the caller has checked that the loan is visible to them. */
+export function listLoanRepayments(db: Db, loanId: string): Promise<RepaymentRow[]> {
+  return db.select().from(repayments).where(eq(repayments.loanId, loanId)).orderBy(desc(repayments.createdAt)).limit(500);
+}

@@ -1,0 +1,131 @@
+import type { Context } from "hono";
+import { LIVE_EXPIRES_HEADER, LIVE_SESSION_HEADER } from "../../durable-objects/live-sockets";
+import type { AppEnv, AppRouteHandler } from "../lib/app";
+import { createDb } from "../lib/db";
+import { AppError, errorBody, notFound } from "../lib/errors";
+import { isReplay, replayOutcome, transferIdFor } from "../lib/idempotency";
+import { decodeCursor, encodeCursor, isId, nowIso, resourceIdFor } from "../lib/ids";
+import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
+import * as queries from "./wallet.queries";
+import type * as routes from "./wallet.routes";
+
+function walletIdFrom(param: string): string {
+  if (!isId(param)) throw notFound("Wallet");
+  return param;
+}
+
+function seqFrom(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const value = decodeCursor(cursor) as { s?: unknown } | undefined;
+  if (typeof value?.s !== "number" || !Number.isSafeInteger(value.s)) {
+    throw new AppError("VALIDATION_ERROR", "The cursor is invalid", [{ path: "cursor", message: "invalid cursor" }]);
+  }
+  return value.s;
+}
+
+/**
+ * A deposit or withdrawal. In an Idempotency-Key replay (`idempotentEffect`) nothing runs: the
+ * ledger's stored outcome of the same transfer id is presented exactly as the first response was.
+ */
+async function move(
+  c: Context<AppEnv>,
+  kind: "credit" | "debit",
+  walletParam: string,
+  { amount, description }: { amount: number; description?: string | undefined },
+) {
+  const walletId = walletIdFrom(walletParam);
+  const user = c.get("user");
+  const ledger = ledgerFor(c.env, walletId);
+  const transferId = await transferIdFor(user.user_id, c.get("idempotencyKey"), `${kind}:${walletId}`);
+  const outcome = isReplay(c)
+    ? replayOutcome(await ledger.transferOutcome(transferId, user.user_id))
+    : unwrap(
+        await ledger[kind]({
+          transferId,
+          owner: user.user_id,
+          amount,
+          type: kind === "credit" ? "DEPOSIT" : "WITHDRAWAL",
+          description: description ?? null,
+          now: nowIso(),
+        }),
+      );
+  // A transfer that had already run (a retry after a crash or a lapsed lease) answers its first outcome.
+  if (outcome.replayed && c.get("idempotencyKey") !== undefined) c.header("idempotent-replayed", "true");
+  return { wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) };
+}
+
+export const createWallet: AppRouteHandler<typeof routes.createWallet> = async (c) => {
+  const user = c.get("user");
+  const key = c.get("idempotencyKey");
+  const walletId = await resourceIdFor("wallet", user.user_id, key);
+  const now = nowIso();
+  const db = createDb(c.env.DB);
+  const claimed = await queries.claimWalletSlot(db, walletId, user.user_id, now);
+  try {
+    const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now);
+    return c.json({ wallet: presentWallet(snapshot) }, 201);
+  } catch (error) {
+    // Give the slot back: a wallet that never opened must not count against the limit.
+    if (claimed) await queries.releaseWalletSlot(db, walletId);
+    throw error;
+  }
+};
+
+export const listWallets: AppRouteHandler<typeof routes.listWallets> = async (c) => {
+  const user = c.get("user");
+  const walletIds = await queries.listWalletIds(createDb(c.env.DB), user.user_id);
+  const snapshots = await Promise.all(walletIds.map((walletId) => ledgerFor(c.env, walletId).getWallet(user.user_id)));
+  return c.json({ wallets: snapshots.filter((w) => w !== null).map(presentWallet) }, 200);
+};
+
+export const getWallet: AppRouteHandler<typeof routes.getWallet> = async (c) => {
+  const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+  const snapshot = await ledgerFor(c.env, walletId).getWallet(c.get("user").user_id);
+  if (!snapshot) throw notFound("Wallet");
+  return c.json({ wallet: presentWallet(snapshot) }, 200);
+};
+
+export const credit: AppRouteHandler<typeof routes.credit> = async (c) =>
+  c.json(await move(c, "credit", c.req.valid("param").wallet_id, c.req.valid("json")), 200);
+
+export const debit: AppRouteHandler<typeof routes.debit> = async (c) =>
+  c.json(await move(c, "debit", c.req.valid("param").wallet_id, c.req.valid("json")), 200);
+
+export const live: AppRouteHandler<typeof routes.live> = async (c) => {
+  const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    return c.json(errorBody("VALIDATION_ERROR", "Expected a WebSocket upgrade", c.get("requestId")), 426 as never);
+  }
+  const user = c.get("user");
+  const ledger = ledgerFor(c.env, walletId);
+  if (!(await ledger.getWallet(user.user_id))) throw notFound("Wallet");
+  // The ledger tags the socket with its session and token expiry, to close it when either ends.
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(LIVE_SESSION_HEADER, user.session_id);
+  headers.set(LIVE_EXPIRES_HEADER, String(user.token_expires_at * 1000));
+  const res = (await ledger.fetch(new Request(c.req.raw, { headers }))) as unknown as Response;
+  if (res.status === 429) {
+    throw new AppError("RATE_LIMITED", "This wallet has too many live connections open; close one and retry", [], {
+      "Retry-After": "30",
+    });
+  }
+  return res;
+};
+
+export const listTransactions: AppRouteHandler<typeof routes.listTransactions> = async (c) => {
+  const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+  const { limit, cursor, type } = c.req.valid("query");
+  const page = await ledgerFor(c.env, walletId).listTransactions(c.get("user").user_id, {
+    limit,
+    beforeSeq: seqFrom(cursor),
+    type,
+  });
+  if (!page) throw notFound("Wallet");
+  return c.json(
+    {
+      transactions: page.transactions.map(presentTransaction),
+      next_cursor: page.nextSeq === null ? null : encodeCursor({ s: page.nextSeq }),
+    },
+    200,
+  );
+};
