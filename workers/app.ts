@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -14,6 +14,7 @@ import { AppError, errorBody } from "./lib/errors";
 import { clientRequestId } from "./lib/events";
 import { jsonBodies } from "./lib/json-body";
 import { limitPerIp } from "./lib/rate-limit";
+import { ErrorCodeSchema, publicRoute } from "./lib/routes";
 import { loansRouter } from "./loans";
 import { paymentsRouter } from "./payments";
 import { savingsRouter } from "./savings";
@@ -21,9 +22,10 @@ import { walletRouter } from "./wallet";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const health = createRoute({
+const health = publicRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
   tags: ["Health"],
   summary: "Liveness and version",
   responses: { 200: jsonResponse(z.object({ status: z.literal("ok"), version: z.string() }), "The API is up") },
@@ -41,12 +43,15 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
 v1.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 v1.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", { type: "apiKey", in: "cookie", name: "session" });
+v1.openAPIRegistry.register("ErrorCode", ErrorCodeSchema);
 
 export const OPENAPI_INFO = {
   openapi: "3.1.0",
   info: {
     title: "Edge Fintech API",
     version: "1.0.0",
+    // The project is not published under an open-source licence (package.json: private).
+    license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     description:
       "Wallets, micro-loans, payments, savings goals and a debt optimiser. Money is a decimal string with two decimals; " +
       "every error is `{error: {code, message, request_id, details}}`. Money-moving POSTs accept an `Idempotency-Key` header.",
