@@ -16,7 +16,7 @@ type Operation = {
 
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 const UNSAFE = new Set(["put", "post", "delete", "patch"]);
-const PUBLIC = new Set(["GET /health", "POST /auth/signup", "POST /auth/login"]);
+const PUBLIC = new Set(["GET /health", "GET /openapi.json", "GET /docs", "GET /docs/{asset}", "POST /auth/signup", "POST /auth/login"]);
 
 async function operations() {
   const doc = (await api("/openapi.json")).body as { paths: Record<string, Partial<Record<string, Operation>>> };

@@ -7,7 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
-import { docsRouter } from "./docs";
+import { docsRouter, openApiDocument } from "./docs";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { crossSiteGuard } from "./lib/auth";
 import { AppError, errorBody } from "./lib/errors";
@@ -39,7 +39,8 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .route("/", paymentsRouter)
   .route("/", savingsRouter)
   .route("/", debtOptimiserRouter)
-  .route("/", adminRouter);
+  .route("/", adminRouter)
+  .route("/", docsRouter);
 
 v1.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 v1.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", { type: "apiKey", in: "cookie", name: "session" });
@@ -58,7 +59,7 @@ export const OPENAPI_INFO = {
   },
   servers: [{ url: "/v1" }],
 };
-v1.doc31("/openapi.json", OPENAPI_INFO);
+v1.openapi(openApiDocument, (c) => c.json(v1.getOpenAPI31Document(OPENAPI_INFO), 200));
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -123,7 +124,6 @@ app.use("/v1/*", async (c, next) => {
   if (!CACHEABLE.has(c.req.path) && !c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
 });
 
-app.route("/v1", docsRouter);
 app.route("/v1", v1);
 
 app.notFound((c) => c.json(errorBody("NOT_FOUND", "No such route", c.get("requestId")), 404));
