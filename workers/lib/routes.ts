@@ -45,6 +45,7 @@ const STATUS_TEXT: Record<number, string> = {
   422: "Unprocessable",
   426: "Not a WebSocket upgrade request",
   429: "Too many requests (Retry-After set)",
+  500: "Something went wrong on the server (no internals in the body)",
 };
 
 /** One error response: the envelope with exactly these codes. */
@@ -58,7 +59,7 @@ export function errorResponse(status: number, codes: readonly ErrorCode[]): Erro
 type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
 /** The error responses for a set of codes, one per status, each listing only its own codes. */
-export function errorResponses(codes: Iterable<ErrorCode>): Partial<Record<ErrorStatus, ErrorResponse>> {
+function errorResponses(codes: Iterable<ErrorCode>): Partial<Record<ErrorStatus, ErrorResponse>> {
   const byStatus = new Map<ErrorStatus, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = ERROR_STATUS[code];
@@ -76,7 +77,7 @@ export function errorResponses(codes: Iterable<ErrorCode>): Partial<Record<Error
 }
 
 /** The optional Idempotency-Key header of every money-moving POST (API.md, Idempotency). */
-export const IdempotencyHeader = z.object({
+const IdempotencyHeader = z.object({
   "idempotency-key": z
     .string()
     .min(1)
@@ -129,7 +130,8 @@ type BuiltRoute<S extends RouteSpec> = Omit<
 
 function defineRoute<const S extends RouteSpec>(access: Access, spec: S) {
   const { body, bodyOptional, rateLimit, idempotency, errors = [], request, responses, ...rest } = spec;
-  const codes = new Set<ErrorCode>(errors);
+  // Any route can fail unexpectedly; the one error handler answers that 500 INTERNAL.
+  const codes = new Set<ErrorCode>(["INTERNAL", ...errors]);
   const middleware: MiddlewareHandler<AppEnv>[] = [];
   if (access !== "public") {
     middleware.push(requireUser);
