@@ -28,11 +28,11 @@ async function operations() {
   );
 }
 
-/** The codes one documented error response can carry: the ErrorCode component narrowed by an enum. */
+/** The codes one documented error response can carry: the Error component, its code narrowed by an enum. */
 function documentedCodes(response: Response): string[] | undefined {
-  const code = response.content?.["application/json"]?.schema.properties?.error?.properties?.code;
-  expect(code?.allOf?.[0]).toEqual({ $ref: "#/components/schemas/ErrorCode" });
-  return code?.allOf?.[1]?.enum;
+  const schema = response.content?.["application/json"]?.schema;
+  expect(schema?.allOf?.[0]).toEqual({ $ref: "#/components/schemas/Error" });
+  return schema?.allOf?.[1]?.properties?.error?.properties?.code?.enum;
 }
 
 const codesOf = (op: Operation, status: number) => {
@@ -41,6 +41,12 @@ const codesOf = (op: Operation, status: number) => {
 };
 
 describe("the OpenAPI document", () => {
+  it("documents one error envelope whose code is one of the API's codes", async () => {
+    const doc = (await api("/openapi.json")).body;
+    expect(doc.components.schemas.ErrorCode.enum).toEqual(Object.keys(ERROR_STATUS));
+    expect(doc.components.schemas.Error.properties.error.properties.code).toEqual({ $ref: "#/components/schemas/ErrorCode" });
+  });
+
   it("gives every operation a unique camelCase operationId", async () => {
     const ops = await operations();
     expect(ops.length).toBeGreaterThan(30);

@@ -20,17 +20,16 @@ export const ErrorCodeSchema = z.enum(ERROR_CODES).openapi("ErrorCode");
 
 const ErrorDetailSchema = z.object({ path: z.string(), message: z.string() }).openapi("ErrorDetail");
 
-/** API.md's envelope with `code` narrowed to the codes one response can carry. */
+/** API.md's error envelope, any code. */
+const ErrorSchema = z
+  .object({
+    error: z.object({ code: ErrorCodeSchema, message: z.string(), request_id: z.string(), details: z.array(ErrorDetailSchema) }),
+  })
+  .openapi("Error");
+
+/** The envelope with `code` narrowed to the codes one response can carry (`allOf` the Error component). */
 const errorEnvelope = (codes: readonly ErrorCode[]) =>
-  z.object({
-    error: z.object({
-      // One of the API's codes (the ErrorCode component), and of those only the ones listed here.
-      code: ErrorCodeSchema.and(z.enum(codes as [ErrorCode, ...ErrorCode[]])),
-      message: z.string(),
-      request_id: z.string(),
-      details: z.array(ErrorDetailSchema),
-    }),
-  });
+  ErrorSchema.and(z.object({ error: z.object({ code: z.enum(codes as [ErrorCode, ...ErrorCode[]]) }) }));
 
 type ErrorResponse = { description: string; content: { "application/json": { schema: ReturnType<typeof errorEnvelope> } } };
 

@@ -714,12 +714,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The interactive API reference (an HTML page) */
+        get: operations["getApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script or stylesheet of the API reference page */
+        get: operations["getApiReferenceAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document, generated from the route schemas */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
         ErrorCode: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "OTP_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "WALLET_LIMIT" | "RATE_LIMITED" | "INTERNAL";
+        Error: {
+            error: {
+                code: components["schemas"]["ErrorCode"];
+                message: string;
+                request_id: string;
+                details: components["schemas"]["ErrorDetail"][];
+            };
+        };
+        ErrorDetail: {
+            path: string;
+            message: string;
+        };
         User: {
             user_id: string;
             email: string;
@@ -729,10 +792,6 @@ export interface components {
             /** @description Whether sign-in needs a TOTP code */
             two_factor: boolean;
             created_at: string;
-        };
-        ErrorDetail: {
-            path: string;
-            message: string;
         };
         Session: {
             session_id: string;
@@ -1003,6 +1062,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                        };
+                    };
+                };
+            };
         };
     };
     signUp: {
@@ -1044,12 +1117,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1060,12 +1131,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1076,12 +1145,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "EMAIL_TAKEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "EMAIL_TAKEN";
                         };
                     };
                 };
@@ -1092,12 +1159,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -1108,12 +1173,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -1124,12 +1187,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1177,12 +1252,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1193,12 +1266,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("INVALID_CREDENTIALS" | "OTP_REQUIRED");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_CREDENTIALS" | "OTP_REQUIRED";
                         };
                     };
                 };
@@ -1209,12 +1280,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1225,12 +1294,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -1241,12 +1308,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -1257,12 +1322,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1291,12 +1368,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1307,12 +1382,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1323,12 +1396,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1339,12 +1410,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -1355,12 +1424,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1393,12 +1474,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1409,12 +1488,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1451,12 +1542,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1467,12 +1556,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1483,12 +1570,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1499,12 +1584,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -1515,12 +1598,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1553,12 +1648,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1587,12 +1694,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1603,12 +1708,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1619,12 +1722,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1635,12 +1736,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -1651,12 +1750,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1687,12 +1798,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1703,12 +1812,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1719,12 +1826,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1735,12 +1840,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -1751,12 +1854,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -1767,12 +1868,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1808,12 +1921,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1824,12 +1935,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1840,12 +1949,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1856,12 +1963,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "INVALID_STATE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
                         };
                     };
                 };
@@ -1872,12 +1977,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -1888,12 +1991,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1932,12 +2047,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -1948,12 +2061,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1964,12 +2075,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -1980,12 +2089,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "INVALID_STATE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
                         };
                     };
                 };
@@ -1996,12 +2103,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -2012,12 +2117,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2056,12 +2173,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -2072,12 +2187,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2088,12 +2201,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -2104,12 +2215,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "INVALID_STATE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
                         };
                     };
                 };
@@ -2120,12 +2229,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -2136,12 +2243,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2174,12 +2293,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2222,12 +2353,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -2238,12 +2367,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2254,12 +2381,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -2270,12 +2395,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_IN_PROGRESS";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -2286,12 +2409,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -2302,12 +2423,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -2318,12 +2437,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("IDEMPOTENCY_KEY_REUSED" | "WALLET_LIMIT");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "WALLET_LIMIT";
                         };
                     };
                 };
@@ -2334,12 +2451,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2374,12 +2503,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2390,12 +2517,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2449,12 +2588,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -2465,12 +2602,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2481,12 +2616,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -2497,12 +2630,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -2513,12 +2644,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_IN_PROGRESS";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -2529,12 +2658,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -2545,12 +2672,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -2561,12 +2686,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_KEY_REUSED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
                         };
                     };
                 };
@@ -2577,12 +2700,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2636,12 +2771,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -2652,12 +2785,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2668,12 +2799,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -2684,12 +2813,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -2700,12 +2827,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("INSUFFICIENT_FUNDS" | "IDEMPOTENCY_IN_PROGRESS");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INSUFFICIENT_FUNDS" | "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -2716,12 +2841,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -2732,12 +2855,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -2748,12 +2869,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_KEY_REUSED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
                         };
                     };
                 };
@@ -2764,12 +2883,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2800,12 +2931,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2816,12 +2945,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -2832,12 +2959,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -2848,12 +2973,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -2864,12 +2987,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2910,12 +3045,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -2926,12 +3059,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2942,12 +3073,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2986,12 +3129,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -3002,12 +3143,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3057,12 +3210,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -3073,12 +3224,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3089,12 +3238,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -3105,12 +3252,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -3121,12 +3266,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_IN_PROGRESS";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -3137,12 +3280,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -3153,12 +3294,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -3169,12 +3308,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_KEY_REUSED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3209,12 +3360,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3225,12 +3374,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3265,12 +3426,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3281,12 +3440,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3321,12 +3492,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -3337,12 +3506,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3353,12 +3520,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -3369,12 +3534,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -3385,12 +3548,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "INVALID_STATE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
                         };
                     };
                 };
@@ -3401,12 +3562,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -3417,12 +3576,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3464,12 +3635,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -3480,12 +3649,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3496,12 +3663,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -3512,12 +3677,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -3528,12 +3691,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "INVALID_STATE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
                         };
                     };
                 };
@@ -3544,12 +3705,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -3560,12 +3719,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3613,12 +3784,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -3629,12 +3798,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3645,12 +3812,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -3661,12 +3826,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -3677,12 +3840,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("INVALID_STATE" | "IDEMPOTENCY_IN_PROGRESS");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE" | "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -3693,12 +3854,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -3709,12 +3868,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -3725,12 +3882,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("IDEMPOTENCY_KEY_REUSED" | "REPAYMENT_EXCEEDS_BALANCE");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "REPAYMENT_EXCEEDS_BALANCE";
                         };
                     };
                 };
@@ -3741,12 +3896,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3781,12 +3948,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3797,12 +3962,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3847,12 +4024,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3863,12 +4038,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3922,12 +4109,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -3938,12 +4123,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3954,12 +4137,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -3970,12 +4151,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -3986,12 +4165,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_IN_PROGRESS";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -4002,12 +4179,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -4018,12 +4193,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -4034,12 +4207,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_KEY_REUSED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
                         };
                     };
                 };
@@ -4050,12 +4221,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4090,12 +4273,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4106,12 +4287,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4151,12 +4344,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -4167,12 +4358,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4183,12 +4372,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4241,12 +4442,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -4257,12 +4456,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4273,12 +4470,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -4289,12 +4484,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -4305,12 +4498,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_IN_PROGRESS";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -4321,12 +4512,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -4337,12 +4526,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -4353,12 +4540,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_KEY_REUSED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4393,12 +4592,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4409,12 +4606,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4449,12 +4658,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4465,12 +4672,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4507,12 +4726,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -4523,12 +4740,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4539,12 +4754,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -4555,12 +4768,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -4571,12 +4782,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -4587,12 +4796,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -4603,12 +4810,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4655,12 +4874,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -4671,12 +4888,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4687,12 +4902,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -4703,12 +4916,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -4719,12 +4930,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "INVALID_STATE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
                         };
                     };
                 };
@@ -4735,12 +4944,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -4751,12 +4958,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4805,12 +5024,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -4821,12 +5038,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4837,12 +5052,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -4853,12 +5066,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -4869,12 +5080,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("INSUFFICIENT_FUNDS" | "INVALID_STATE" | "IDEMPOTENCY_IN_PROGRESS");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -4885,12 +5094,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -4901,12 +5108,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -4917,12 +5122,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "IDEMPOTENCY_KEY_REUSED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
                         };
                     };
                 };
@@ -4933,12 +5136,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4977,12 +5192,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -4993,12 +5206,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -5009,12 +5220,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -5025,12 +5234,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -5041,12 +5248,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("INVALID_STATE" | "IDEMPOTENCY_IN_PROGRESS");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE" | "IDEMPOTENCY_IN_PROGRESS";
                         };
                     };
                 };
@@ -5057,12 +5262,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -5073,12 +5276,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -5089,12 +5290,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED";
                         };
                     };
                 };
@@ -5105,12 +5304,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5145,12 +5356,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -5161,12 +5370,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -5177,12 +5384,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -5193,12 +5398,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -5209,12 +5412,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "INVALID_STATE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
                         };
                     };
                 };
@@ -5225,12 +5426,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -5241,12 +5440,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5281,12 +5492,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -5297,12 +5506,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5337,12 +5558,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -5353,12 +5572,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -5369,12 +5586,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -5385,12 +5600,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -5401,12 +5614,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -5417,12 +5628,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -5433,12 +5642,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & ("BUDGET_TOO_LOW" | "NEVER_PAID_OFF");
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "BUDGET_TOO_LOW" | "NEVER_PAID_OFF";
                         };
                     };
                 };
@@ -5449,12 +5656,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "RATE_LIMITED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5487,12 +5706,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -5503,12 +5720,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5543,12 +5772,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "VALIDATION_ERROR";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
                         };
                     };
                 };
@@ -5559,12 +5786,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -5575,12 +5800,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                         };
                     };
                 };
@@ -5591,12 +5814,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "NOT_FOUND";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
                         };
                     };
                 };
@@ -5607,12 +5828,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "PAYLOAD_TOO_LARGE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
                         };
                     };
                 };
@@ -5623,12 +5842,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNSUPPORTED_MEDIA_TYPE";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5668,12 +5899,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "UNAUTHENTICATED";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -5684,12 +5913,147 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": components["schemas"]["Error"] & {
                         error: {
-                            code: components["schemas"]["ErrorCode"] & "FORBIDDEN";
-                            message: string;
-                            request_id: string;
-                            details: components["schemas"]["ErrorDetail"][];
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getApiReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getApiReferenceAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/css": string;
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        openapi: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                         };
                     };
                 };
