@@ -1,4 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import type { ApiErrorCode } from "../pages/src/api/errors";
+import type { components } from "../pages/src/api/schema";
 import { createRouter } from "../workers/lib/app";
 import { ERROR_STATUS, type ErrorCode, errorBody } from "../workers/lib/errors";
 import { createGoal } from "../workers/savings/savings.routes";
@@ -131,6 +133,12 @@ describe("the live route", () => {
 });
 
 describe("the route builders keep the handlers' typing", () => {
+  it("gives the UI the Worker's error codes through the generated schema", () => {
+    // A stale schema.d.ts (npm run gen:api not run after a change to the codes) fails the type-check here.
+    expectTypeOf<components["schemas"]["ErrorCode"]>().toEqualTypeOf<ErrorCode>();
+    expectTypeOf<ApiErrorCode>().toEqualTypeOf<ErrorCode | "NETWORK_ERROR">();
+  });
+
   it("types the validated JSON body, the params and the key header", () => {
     // Checked by `npm run typecheck`; the handlers are never called.
     createRouter()
