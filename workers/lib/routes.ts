@@ -44,7 +44,6 @@ const STATUS_TEXT: Record<number, string> = {
   422: "Unprocessable",
   426: "Not a WebSocket upgrade request",
   429: "Too many requests (Retry-After set)",
-  500: "Something went wrong on the server (no internals in the body)",
 };
 
 /** One error response: the envelope with exactly these codes. */
@@ -129,8 +128,7 @@ type BuiltRoute<S extends RouteSpec> = Omit<
 
 function defineRoute<const S extends RouteSpec>(access: Access, spec: S) {
   const { body, bodyOptional, rateLimit, idempotency, errors = [], request, responses, ...rest } = spec;
-  // Any route can fail unexpectedly; the one error handler answers that 500 INTERNAL.
-  const codes = new Set<ErrorCode>(["INTERNAL", ...errors]);
+  const codes = new Set<ErrorCode>(errors);
   const middleware: MiddlewareHandler<AppEnv>[] = [];
   if (access !== "public") {
     middleware.push(requireUser);

@@ -771,6 +771,16 @@ export interface components {
     schemas: {
         /** @enum {string} */
         ErrorCode: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "OTP_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "WALLET_LIMIT" | "RATE_LIMITED" | "INTERNAL";
+        User: {
+            user_id: string;
+            email: string;
+            name: string | null;
+            /** @enum {string} */
+            role: "customer" | "admin";
+            /** @description Whether sign-in needs a TOTP code */
+            two_factor: boolean;
+            created_at: string;
+        };
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -782,16 +792,6 @@ export interface components {
         ErrorDetail: {
             path: string;
             message: string;
-        };
-        User: {
-            user_id: string;
-            email: string;
-            name: string | null;
-            /** @enum {string} */
-            role: "customer" | "admin";
-            /** @description Whether sign-in needs a TOTP code */
-            two_factor: boolean;
-            created_at: string;
         };
         Session: {
             session_id: string;
@@ -1062,20 +1062,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     signUp: {
@@ -1191,20 +1177,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1330,20 +1302,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     logOut: {
@@ -1432,20 +1390,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getCurrentUser: {
@@ -1492,20 +1436,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1606,20 +1536,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listSessions: {
@@ -1652,20 +1568,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1754,20 +1656,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1872,20 +1760,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -1995,20 +1869,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2125,20 +1985,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     disableTwoFactor: {
@@ -2251,20 +2097,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listWallets: {
@@ -2297,20 +2129,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2459,20 +2277,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getWallet: {
@@ -2521,20 +2325,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -2708,20 +2498,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     debitWallet: {
@@ -2891,20 +2667,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     streamWallet: {
@@ -2995,20 +2757,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listWalletTransactions: {
@@ -3081,20 +2829,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listLoans: {
@@ -3147,20 +2881,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3316,20 +3036,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getLoan: {
@@ -3382,20 +3088,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listWalletLoans: {
@@ -3444,20 +3136,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3580,20 +3258,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3723,20 +3387,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -3904,20 +3554,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listLoanRepayments: {
@@ -3966,20 +3602,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4042,20 +3664,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4229,20 +3837,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getPayment: {
@@ -4291,20 +3885,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4376,20 +3956,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4548,20 +4114,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listWalletSavingsGoals: {
@@ -4614,20 +4166,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getSavingsGoal: {
@@ -4676,20 +4214,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4814,20 +4338,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -4962,20 +4472,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5144,20 +4640,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     redeemSavingsGoal: {
@@ -5312,20 +4794,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     archiveSavingsGoal: {
@@ -5448,20 +4916,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listSavingsGoalTransactions: {
@@ -5510,20 +4964,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5664,20 +5104,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     listDeadLetters: {
@@ -5724,20 +5150,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                        };
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
                         };
                     };
                 };
@@ -5850,20 +5262,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getReconciliation: {
@@ -5921,20 +5319,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getApiReference: {
@@ -5953,20 +5337,6 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
                 };
             };
         };
@@ -6006,20 +5376,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
-                    };
-                };
-            };
         };
     };
     getOpenApiDocument: {
@@ -6041,20 +5397,6 @@ export interface operations {
                         openapi: string;
                     } & {
                         [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Something went wrong on the server (no internals in the body): INTERNAL */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL";
-                        };
                     };
                 };
             };
