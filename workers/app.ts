@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -7,13 +7,14 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
-import { docsRouter } from "./docs";
+import { docsRouter, openApiDocument } from "./docs";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { crossSiteGuard } from "./lib/auth";
 import { AppError, errorBody } from "./lib/errors";
 import { clientRequestId } from "./lib/events";
 import { jsonBodies } from "./lib/json-body";
 import { limitPerIp } from "./lib/rate-limit";
+import { ErrorCodeSchema, publicRoute } from "./lib/routes";
 import { loansRouter } from "./loans";
 import { paymentsRouter } from "./payments";
 import { savingsRouter } from "./savings";
@@ -21,9 +22,10 @@ import { walletRouter } from "./wallet";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const health = createRoute({
+const health = publicRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
   tags: ["Health"],
   summary: "Liveness and version",
   responses: { 200: jsonResponse(z.object({ status: z.literal("ok"), version: z.string() }), "The API is up") },
@@ -37,23 +39,27 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .route("/", paymentsRouter)
   .route("/", savingsRouter)
   .route("/", debtOptimiserRouter)
-  .route("/", adminRouter);
+  .route("/", adminRouter)
+  .route("/", docsRouter);
 
 v1.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 v1.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", { type: "apiKey", in: "cookie", name: "session" });
+v1.openAPIRegistry.register("ErrorCode", ErrorCodeSchema);
 
 export const OPENAPI_INFO = {
   openapi: "3.1.0",
   info: {
     title: "Edge Fintech API",
     version: "1.0.0",
+    // The project is not published under an open-source licence (package.json: private).
+    license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     description:
       "Wallets, micro-loans, payments, savings goals and a debt optimiser. Money is a decimal string with two decimals; " +
       "every error is `{error: {code, message, request_id, details}}`. Money-moving POSTs accept an `Idempotency-Key` header.",
   },
   servers: [{ url: "/v1" }],
 };
-v1.doc31("/openapi.json", OPENAPI_INFO);
+v1.openapi(openApiDocument, (c) => c.json(v1.getOpenAPI31Document(OPENAPI_INFO), 200));
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -118,7 +124,6 @@ app.use("/v1/*", async (c, next) => {
   if (!CACHEABLE.has(c.req.path) && !c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
 });
 
-app.route("/v1", docsRouter);
 app.route("/v1", v1);
 
 app.notFound((c) => c.json(errorBody("NOT_FOUND", "No such route", c.get("requestId")), 404));

@@ -104,7 +104,7 @@ describe("POST /v1/debt-optimiser with debts", () => {
   it("is described in the OpenAPI document", async () => {
     const doc = await api("/openapi.json");
     const post = doc.body.paths["/debt-optimiser"].post;
-    expect(Object.keys(post.responses).sort()).toEqual(["200", "400", "401", "404", "413", "415", "422", "429"]);
+    expect(Object.keys(post.responses).sort()).toEqual(["200", "400", "401", "403", "404", "413", "415", "422", "429"]);
     expect(doc.body.components.schemas.DebtPlan.properties.schedule).toBeDefined();
     expect(doc.body.components.schemas.DebtOptimiserResult.properties.interest_saved.description).toContain("negative");
   });

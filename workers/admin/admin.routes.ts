@@ -1,6 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonResponse, security } from "../lib/app";
-import { requireAdmin, requireUser } from "../lib/auth";
+import { z } from "@hono/zod-openapi";
+import { jsonResponse } from "../lib/app";
+import { adminRoute } from "../lib/routes";
 
 const tags = ["Admin"];
 
@@ -16,26 +16,23 @@ export const DeadLetterSchema = z
   })
   .openapi("DeadLetter");
 
-export const listDeadLetters = createRoute({
+export const listDeadLetters = adminRoute({
   method: "get",
   path: "/admin/dead-letters",
+  operationId: "listDeadLetters",
   tags,
   summary: "Messages that exhausted their retries (newest first, up to 200)",
-  security,
-  middleware: [requireUser, requireAdmin] as const,
   responses: {
     200: jsonResponse(z.object({ dead_letters: z.array(DeadLetterSchema) }), "Dead letters"),
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN"),
   },
 });
 
-export const replayDeadLetter = createRoute({
+export const replayDeadLetter = adminRoute({
   method: "post",
   path: "/admin/dead-letters/{dead_letter_id}/replay",
+  operationId: "replayDeadLetter",
   tags,
   summary: "Publish a dead letter's event again (its consumers are idempotent, so this is always safe)",
-  security,
-  middleware: [requireUser, requireAdmin] as const,
   request: {
     params: z.object({
       dead_letter_id: z
@@ -46,17 +43,16 @@ export const replayDeadLetter = createRoute({
   },
   responses: {
     202: jsonResponse(z.object({ dead_letter: DeadLetterSchema }), "Published again"),
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },
+  errors: ["NOT_FOUND"],
 });
 
-export const reconciliation = createRoute({
+export const reconciliation = adminRoute({
   method: "get",
   path: "/admin/reconciliation",
+  operationId: "getReconciliation",
   tags,
   summary: "D1 records vs wallet ledgers: every difference (empty when healthy)",
-  security,
-  middleware: [requireUser, requireAdmin] as const,
   responses: {
     200: jsonResponse(
       z.object({
@@ -68,6 +64,5 @@ export const reconciliation = createRoute({
       }),
       "The report",
     ),
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN"),
   },
 });

@@ -1,6 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
-import { requireUser } from "../lib/auth";
+import { z } from "@hono/zod-openapi";
+import { jsonResponse } from "../lib/app";
+import { publicRoute, userRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 
 const Email = z
@@ -50,25 +50,24 @@ const SessionParam = z.object({
   session_id: z.string().openapi({ param: { name: "session_id", in: "path" }, example: "4b1c6a52-3f0e-4c1b-9a1e-0c5d2c7e8f10" }),
 });
 
-export const signup = createRoute({
+export const signup = publicRoute({
   method: "post",
   path: "/auth/signup",
+  operationId: "signUp",
   tags: ["Auth"],
   summary: "Create an account",
   description:
     "A weak password (common, guessable, containing the email's name, or with control characters) is a 400 with the reason in `details`.",
-  request: {
-    body: jsonBody(z.strictObject({ email: Email, password: NewPassword, name: textSchema({ max: 100 }).optional() })),
-  },
-  responses: {
-    201: jsonResponse(SignedIn, "Account created; signed in"),
-    ...errorResponses("VALIDATION_ERROR", "EMAIL_TAKEN", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED"),
-  },
+  body: z.strictObject({ email: Email, password: NewPassword, name: textSchema({ max: 100 }).optional() }),
+  responses: { 201: jsonResponse(SignedIn, "Account created; signed in") },
+  // RATE_LIMITED: the per-IP limit of workers/app.ts, ahead of the route.
+  errors: ["EMAIL_TAKEN", "RATE_LIMITED"],
 });
 
-export const login = createRoute({
+export const login = publicRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "logIn",
   tags: ["Auth"],
   summary: "Sign in",
   description:
@@ -76,98 +75,85 @@ export const login = createRoute({
     "2, 4, 8 … seconds (at most 15 minutes) after the previous one: 429 with Retry-After. An attempt refused for its IP " +
     "never counts against the email. An account with two-factor sign-in needs `otp`: without a valid one the answer is " +
     "401 OTP_REQUIRED (given only once the password is right; a wrong code counts as a failed attempt).",
-  request: { body: jsonBody(z.strictObject({ email: Email, password: z.string().min(1).max(128), otp: Otp.optional() })) },
-  responses: {
-    200: jsonResponse(SignedIn, "Signed in"),
-    ...errorResponses("VALIDATION_ERROR", "INVALID_CREDENTIALS", "OTP_REQUIRED", "RATE_LIMITED"),
-  },
+  body: z.strictObject({ email: Email, password: z.string().min(1).max(128), otp: Otp.optional() }),
+  responses: { 200: jsonResponse(SignedIn, "Signed in") },
+  errors: ["INVALID_CREDENTIALS", "OTP_REQUIRED", "RATE_LIMITED"],
 });
 
-export const logout = createRoute({
+export const logout = userRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logOut",
   tags: ["Auth"],
   summary: "Sign out: revokes this session",
   description: "The session's token is refused from now on (401 on every route within 5 s) and its live sockets are closed.",
-  security,
-  middleware: [requireUser] as const,
-  responses: { 204: { description: "Signed out" }, ...errorResponses("UNAUTHENTICATED", "FORBIDDEN") },
+  responses: { 204: { description: "Signed out" } },
 });
 
-export const me = createRoute({
+export const me = userRoute({
   method: "get",
   path: "/auth/me",
+  operationId: "getCurrentUser",
   tags: ["Auth"],
   summary: "The signed-in user",
-  security,
-  middleware: [requireUser] as const,
-  responses: { 200: jsonResponse(z.object({ user: UserSchema }), "The user"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+  responses: { 200: jsonResponse(z.object({ user: UserSchema }), "The user") },
+  errors: ["NOT_FOUND"],
 });
 
-export const changePassword = createRoute({
+export const changePassword = userRoute({
   method: "post",
   path: "/auth/password",
+  operationId: "changePassword",
   tags: ["Auth"],
   summary: "Change the password",
   description:
     "Every other session is revoked (this one stays signed in). A wrong `current_password` is a 400 VALIDATION_ERROR " +
     'with `details[0].path = "current_password"` (not a 401, which would read as "this session ended").',
-  security,
-  middleware: [requireUser] as const,
-  request: { body: jsonBody(z.strictObject({ current_password: z.string().min(1).max(128), new_password: NewPassword })) },
-  responses: {
-    204: { description: "Password changed; other sessions revoked" },
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"),
-  },
+  body: z.strictObject({ current_password: z.string().min(1).max(128), new_password: NewPassword }),
+  responses: { 204: { description: "Password changed; other sessions revoked" } },
 });
 
-export const listSessions = createRoute({
+export const listSessions = userRoute({
   method: "get",
   path: "/auth/sessions",
+  operationId: "listSessions",
   tags: ["Auth"],
   summary: "The user's active sessions",
   description: "Sessions that are neither revoked nor expired, newest first.",
-  security,
-  middleware: [requireUser] as const,
-  responses: {
-    200: jsonResponse(z.object({ sessions: z.array(SessionSchema) }), "Active sessions"),
-    ...errorResponses("UNAUTHENTICATED"),
-  },
+  responses: { 200: jsonResponse(z.object({ sessions: z.array(SessionSchema) }), "Active sessions") },
 });
 
-export const revokeSession = createRoute({
+export const revokeSession = userRoute({
   method: "delete",
   path: "/auth/sessions/{session_id}",
+  operationId: "revokeSession",
   tags: ["Auth"],
   summary: "Revoke one session",
   description: "Any of the user's own sessions, the current one included; another user's session is a 404.",
-  security,
-  middleware: [requireUser] as const,
   request: { params: SessionParam },
-  responses: { 204: { description: "Revoked" }, ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+  responses: { 204: { description: "Revoked" } },
+  errors: ["NOT_FOUND"],
 });
 
-export const revokeOtherSessions = createRoute({
+export const revokeOtherSessions = userRoute({
   method: "delete",
   path: "/auth/sessions",
+  operationId: "revokeOtherSessions",
   tags: ["Auth"],
   summary: "Sign out everywhere else",
   description: "Revokes every session of the user except the current one, and closes their live sockets.",
-  security,
-  middleware: [requireUser] as const,
-  responses: { 204: { description: "Revoked" }, ...errorResponses("UNAUTHENTICATED", "FORBIDDEN") },
+  responses: { 204: { description: "Revoked" } },
 });
 
-export const setupTwoFactor = createRoute({
+export const setupTwoFactor = userRoute({
   method: "post",
   path: "/auth/2fa/setup",
+  operationId: "setUpTwoFactor",
   tags: ["Auth"],
   summary: "Start two-factor setup",
   description:
     "A new TOTP secret (RFC 6238, SHA-1, 30 s, 6 digits), pending until `enable` confirms a code from it; a new setup " +
     "replaces a pending one. 409 INVALID_STATE when two-factor sign-in is already on.",
-  security,
-  middleware: [requireUser] as const,
   responses: {
     200: jsonResponse(
       z.object({
@@ -176,36 +162,30 @@ export const setupTwoFactor = createRoute({
       }),
       "The pending secret",
     ),
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "INVALID_STATE"),
   },
+  errors: ["INVALID_STATE"],
 });
 
-export const enableTwoFactor = createRoute({
+export const enableTwoFactor = userRoute({
   method: "post",
   path: "/auth/2fa/enable",
+  operationId: "enableTwoFactor",
   tags: ["Auth"],
   summary: "Turn two-factor sign-in on",
   description: "Confirms a code of the pending secret. A wrong code (or no pending setup) is a 400.",
-  security,
-  middleware: [requireUser] as const,
-  request: { body: jsonBody(z.strictObject({ otp: Otp })) },
-  responses: {
-    204: { description: "Two-factor sign-in is on" },
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "INVALID_STATE", "UNSUPPORTED_MEDIA_TYPE"),
-  },
+  body: z.strictObject({ otp: Otp }),
+  responses: { 204: { description: "Two-factor sign-in is on" } },
+  errors: ["INVALID_STATE"],
 });
 
-export const disableTwoFactor = createRoute({
+export const disableTwoFactor = userRoute({
   method: "post",
   path: "/auth/2fa/disable",
+  operationId: "disableTwoFactor",
   tags: ["Auth"],
   summary: "Turn two-factor sign-in off",
   description: "Needs a current code. A wrong code is a 400; 409 INVALID_STATE when two-factor sign-in is off.",
-  security,
-  middleware: [requireUser] as const,
-  request: { body: jsonBody(z.strictObject({ otp: Otp })) },
-  responses: {
-    204: { description: "Two-factor sign-in is off" },
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "INVALID_STATE", "UNSUPPORTED_MEDIA_TYPE"),
-  },
+  body: z.strictObject({ otp: Otp }),
+  responses: { 204: { description: "Two-factor sign-in is off" } },
+  errors: ["INVALID_STATE"],
 });

@@ -1,10 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { MAX_DEBTS } from "../domain/limits";
 import { parseRate } from "../domain/rates";
-import { errorResponses, jsonBody, jsonResponse, security } from "../lib/app";
-import { requireUser } from "../lib/auth";
+import { jsonResponse } from "../lib/app";
 import { amountSchema, moneyString, parseAmount } from "../lib/money";
-import { limitPerUser } from "../lib/rate-limit";
+import { userRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 import { MAX_MONTHS } from "./simulate";
 
@@ -151,28 +150,17 @@ export const OptimiseResponse = z
   })
   .openapi("DebtOptimiserResult");
 
-export const optimiseDebts = createRoute({
+export const optimiseDebts = userRoute({
   method: "post",
   path: "/debt-optimiser",
+  operationId: "optimiseDebts",
   tags: ["Debt optimiser"],
   summary: "Compare avalanche, snowball and minimum-only payoff plans",
   description:
     "Give either `debts` or `wallet_id`. 422 BUDGET_TOO_LOW when monthly_budget is below the sum of the minimum " +
     `payments; 422 NEVER_PAID_OFF when avalanche or snowball would need more than ${MAX_MONTHS} months.`,
-  security,
-  middleware: [requireUser, limitPerUser("OPTIMISER_RATE_LIMIT")] as const,
-  request: { body: jsonBody(OptimiseRequest) },
-  responses: {
-    200: jsonResponse(OptimiseResponse, "The three plans and the recommendation"),
-    ...errorResponses(
-      "RATE_LIMITED",
-      "VALIDATION_ERROR",
-      "UNAUTHENTICATED",
-      "NOT_FOUND",
-      "PAYLOAD_TOO_LARGE",
-      "UNSUPPORTED_MEDIA_TYPE",
-      "BUDGET_TOO_LOW",
-      "NEVER_PAID_OFF",
-    ),
-  },
+  rateLimit: "OPTIMISER_RATE_LIMIT",
+  body: OptimiseRequest,
+  responses: { 200: jsonResponse(OptimiseResponse, "The three plans and the recommendation") },
+  errors: ["NOT_FOUND", "BUDGET_TOO_LOW", "NEVER_PAID_OFF"],
 });

@@ -5,10 +5,11 @@
  * (the Pages Function proxies /v1 there). The page names each asset with its SRI hash and carries a
  * Content-Security-Policy that allows scripts from this origin only.
  */
-import { Hono } from "hono";
+import { z } from "@hono/zod-openapi";
 import swaggerUiCss from "swagger-ui-dist/swagger-ui.css";
 import swaggerUiBundle from "swagger-ui-dist/swagger-ui-bundle.js";
-import type { AppEnv } from "../lib/app";
+import { createRouter, jsonResponse } from "../lib/app";
+import { publicRoute } from "../lib/routes";
 
 // validatorUrl: null, or Swagger UI would send the document to an online validator.
 const INIT = `window.ui = SwaggerUIBundle({
@@ -75,14 +76,51 @@ function docsPage(): Promise<string> {
   return page;
 }
 
-export const docsRouter = new Hono<AppEnv>()
-  .get("/docs", async (c) => {
+const tags = ["Health"];
+
+/** The document itself; workers/app.ts serves it, since it is generated from every router. */
+export const openApiDocument = publicRoute({
+  method: "get",
+  path: "/openapi.json",
+  operationId: "getOpenApiDocument",
+  tags,
+  summary: "This OpenAPI 3.1 document, generated from the route schemas",
+  responses: { 200: jsonResponse(z.looseObject({ openapi: z.string() }), "The document") },
+});
+
+const apiReference = publicRoute({
+  method: "get",
+  path: "/docs",
+  operationId: "getApiReference",
+  tags,
+  summary: "The interactive API reference (an HTML page)",
+  responses: { 200: { description: "The page", content: { "text/html": { schema: z.string() } } } },
+});
+
+const apiReferenceAsset = publicRoute({
+  method: "get",
+  path: "/docs/{asset}",
+  operationId: "getApiReferenceAsset",
+  tags,
+  summary: "A script or stylesheet of the API reference page",
+  request: { params: z.object({ asset: z.string().openapi({ param: { name: "asset", in: "path" }, example: "swagger-ui.css" }) }) },
+  responses: {
+    200: {
+      description: "The file",
+      content: { "text/javascript": { schema: z.string() }, "text/css": { schema: z.string() } },
+    },
+  },
+  errors: ["NOT_FOUND"],
+});
+
+export const docsRouter = createRouter()
+  .openapi(apiReference, async (c) => {
     c.header("Content-Security-Policy", DOCS_CSP);
     c.header("Cache-Control", "no-cache");
     return c.html(await docsPage());
   })
-  .get("/docs/:asset", (c) => {
-    const asset = DOCS_ASSETS[c.req.param("asset")];
+  .openapi(apiReferenceAsset, (c) => {
+    const asset = DOCS_ASSETS[c.req.valid("param").asset];
     if (!asset) return c.notFound();
     c.header("Content-Type", asset.type);
     // The files change only with the pinned package version, i.e. with a deploy.

@@ -1,6 +1,6 @@
 import type { Hook, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { AppError, ERROR_STATUS, type ErrorCode } from "./errors";
+import { AppError } from "./errors";
 
 export type AuthUser = {
   user_id: string;
@@ -43,51 +43,6 @@ export function createRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 }
 
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
-      message: z.string(),
-      request_id: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })),
-    }),
-  })
-  .openapi("Error");
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Invalid request (VALIDATION_ERROR)",
-  401: "Missing, invalid or expired credentials",
-  403: "Admin role required (FORBIDDEN)",
-  404: "Unknown or foreign resource (NOT_FOUND)",
-  409: "Conflict",
-  413: "Body over 64 KiB (PAYLOAD_TOO_LARGE)",
-  415: "Body is not application/json (UNSUPPORTED_MEDIA_TYPE)",
-  422: "Unprocessable",
-  429: "Too many requests (RATE_LIMITED)",
-};
-
-/** The error responses of a route, for its OpenAPI definition: one envelope, codes listed per status. */
-export function errorResponses(...codes: ErrorCode[]) {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) {
-    const status = ERROR_STATUS[code];
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  const responses: Record<number, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> = {};
-  for (const [status, list] of byStatus) {
-    responses[status] = {
-      description: `${STATUS_TEXT[status] ?? "Error"}: ${list.join(", ")}`,
-      content: { "application/json": { schema: ErrorSchema } },
-    };
-  }
-  return responses;
-}
-
-/** JSON request body definition for createRoute. */
-export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
-  return { required: true, description, content: { "application/json": { schema } } } as const;
-}
-
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } } as const;
 }
@@ -102,14 +57,3 @@ export const IdParam = <K extends string>(name: K) =>
   z.object({
     [name]: z.string().openapi({ param: { name, in: "path" }, example: "4b1c6a52-3f0e-4c1b-9a1e-0c5d2c7e8f10" }),
   } as Record<K, z.ZodString>);
-
-export const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({ description: "Makes the request safe to retry; scoped to the user, kept 48 hours." }),
-});
-
-export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];

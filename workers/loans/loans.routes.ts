@@ -1,10 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { LOAN_MAX_CENTS, LOAN_MAX_TERM_MONTHS, LOAN_MIN_CENTS, LOAN_MIN_TERM_MONTHS } from "../domain/limits";
-import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
-import { requireAdmin, requireUser } from "../lib/auth";
-import { idempotent } from "../lib/idempotency";
+import { IdParam, jsonResponse, PageQuery } from "../lib/app";
 import { amountSchema, moneyString } from "../lib/money";
-import { limitPerUser } from "../lib/rate-limit";
+import { adminRoute, userRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 
 const tags = ["Micro-loans"];
@@ -44,145 +42,111 @@ export const RepaymentSchema = z
 const LoanParam = IdParam("loan_id");
 const LoanBody = z.object({ loan: LoanSchema });
 
-export const applyForLoan = createRoute({
+export const applyForLoan = userRoute({
   method: "post",
   path: "/loan",
+  operationId: "applyForLoan",
   tags,
   summary: "Apply for a micro-loan (PENDING until an admin decides)",
-  security,
-  middleware: [requireUser, idempotent] as const,
-  request: {
-    headers: IdempotencyHeader,
-    body: jsonBody(
-      z.strictObject({
-        wallet_id: z.string().min(1).max(100),
-        amount: amountSchema({ min: LOAN_MIN_CENTS, max: LOAN_MAX_CENTS }),
-        loan_term_months: z.number().int().min(LOAN_MIN_TERM_MONTHS).max(LOAN_MAX_TERM_MONTHS),
-        purpose: textSchema().optional(),
-      }),
-    ),
-  },
-  responses: {
-    201: jsonResponse(LoanBody, "The loan, PENDING"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED"),
-  },
+  idempotency: "stored",
+  body: z.strictObject({
+    wallet_id: z.string().min(1).max(100),
+    amount: amountSchema({ min: LOAN_MIN_CENTS, max: LOAN_MAX_CENTS }),
+    loan_term_months: z.number().int().min(LOAN_MIN_TERM_MONTHS).max(LOAN_MAX_TERM_MONTHS),
+    purpose: textSchema().optional(),
+  }),
+  responses: { 201: jsonResponse(LoanBody, "The loan, PENDING") },
+  errors: ["NOT_FOUND"],
 });
 
-export const listLoans = createRoute({
+export const listLoans = userRoute({
   method: "get",
   path: "/loan",
+  operationId: "listLoans",
   tags,
   summary: "The caller's loans (an admin sees every user's), newest first",
-  security,
-  middleware: [requireUser] as const,
   request: { query: PageQuery.extend({ status: z.enum(LOAN_STATUSES).optional() }) },
-  responses: {
-    200: jsonResponse(z.object({ loans: z.array(LoanSchema), next_cursor: z.string().nullable() }), "One page"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED"),
-  },
+  responses: { 200: jsonResponse(z.object({ loans: z.array(LoanSchema), next_cursor: z.string().nullable() }), "One page") },
 });
 
-export const getLoan = createRoute({
+export const getLoan = userRoute({
   method: "get",
   path: "/loan/{loan_id}",
+  operationId: "getLoan",
   tags,
   summary: "One loan",
-  security,
-  middleware: [requireUser] as const,
   request: { params: LoanParam },
-  responses: { 200: jsonResponse(LoanBody, "The loan"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+  responses: { 200: jsonResponse(LoanBody, "The loan") },
+  errors: ["NOT_FOUND"],
 });
 
-export const loansByWallet = createRoute({
+export const loansByWallet = userRoute({
   method: "get",
   path: "/loan/by-wallet/{wallet_id}",
+  operationId: "listWalletLoans",
   tags,
   summary: "A wallet's loans, newest first",
-  security,
-  middleware: [requireUser] as const,
   request: { params: IdParam("wallet_id") },
-  responses: {
-    200: jsonResponse(z.object({ loans: z.array(LoanSchema) }), "The loans"),
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
-  },
+  responses: { 200: jsonResponse(z.object({ loans: z.array(LoanSchema) }), "The loans") },
+  errors: ["NOT_FOUND"],
 });
 
-export const approveLoan = createRoute({
+export const approveLoan = adminRoute({
   method: "post",
   path: "/loan/{loan_id}/approve",
+  operationId: "approveLoan",
   tags,
   summary: "Approve a PENDING loan (admin); the principal is then credited to the wallet by the approval saga",
-  security,
-  middleware: [requireUser, requireAdmin] as const,
   request: { params: LoanParam },
-  responses: { 200: jsonResponse(LoanBody, "APPROVED"), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID_STATE") },
+  responses: { 200: jsonResponse(LoanBody, "APPROVED") },
+  errors: ["NOT_FOUND", "INVALID_STATE"],
 });
 
-export const rejectLoan = createRoute({
+export const rejectLoan = adminRoute({
   method: "post",
   path: "/loan/{loan_id}/reject",
+  operationId: "rejectLoan",
   tags,
   summary: "Reject a PENDING loan (admin)",
-  security,
-  middleware: [requireUser, requireAdmin] as const,
-  request: {
-    params: LoanParam,
-    body: {
-      required: false,
-      content: { "application/json": { schema: z.strictObject({ reason: textSchema().optional() }) } },
-    },
-  },
-  responses: {
-    200: jsonResponse(LoanBody, "REJECTED"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID_STATE"),
-  },
+  request: { params: LoanParam },
+  body: z.strictObject({ reason: textSchema().optional() }),
+  bodyOptional: true,
+  responses: { 200: jsonResponse(LoanBody, "REJECTED") },
+  errors: ["NOT_FOUND", "INVALID_STATE"],
 });
 
-export const repayLoan = createRoute({
+export const repayLoan = userRoute({
   method: "post",
   path: "/loan/{loan_id}/repay",
+  operationId: "repayLoan",
   tags,
   summary: "Repay part or all of an APPROVED loan (asynchronous: 202 PENDING)",
   description: "Pending repayments are reserved against the remaining balance, so concurrent repays can never overpay.",
-  security,
-  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
-  request: { params: LoanParam, headers: IdempotencyHeader, body: jsonBody(z.strictObject({ amount: amountSchema() })) },
-  responses: {
-    202: jsonResponse(z.object({ repayment: RepaymentSchema }), "Accepted"),
-    ...errorResponses(
-      "RATE_LIMITED",
-      "VALIDATION_ERROR",
-      "UNAUTHENTICATED",
-      "NOT_FOUND",
-      "INVALID_STATE",
-      "REPAYMENT_EXCEEDS_BALANCE",
-      "IDEMPOTENCY_IN_PROGRESS",
-      "IDEMPOTENCY_KEY_REUSED",
-    ),
-  },
+  rateLimit: "MONEY_RATE_LIMIT",
+  idempotency: "stored",
+  request: { params: LoanParam },
+  body: z.strictObject({ amount: amountSchema() }),
+  responses: { 202: jsonResponse(z.object({ repayment: RepaymentSchema }), "Accepted") },
+  errors: ["NOT_FOUND", "INVALID_STATE", "REPAYMENT_EXCEEDS_BALANCE"],
 });
 
-export const listRepayments = createRoute({
+export const listRepayments = userRoute({
   method: "get",
   path: "/loan/{loan_id}/repayments",
+  operationId: "listLoanRepayments",
   tags,
   summary: "A loan's repayments, newest first",
-  security,
-  middleware: [requireUser] as const,
   request: { params: LoanParam },
-  responses: {
-    200: jsonResponse(z.object({ repayments: z.array(RepaymentSchema) }), "The repayments"),
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
-  },
+  responses: { 200: jsonResponse(z.object({ repayments: z.array(RepaymentSchema) }), "The repayments") },
+  errors: ["NOT_FOUND"],
 });
 
-export const loanSchedule = createRoute({
+export const loanSchedule = userRoute({
   method: "get",
   path: "/loan/{loan_id}/schedule",
+  operationId: "getLoanSchedule",
   tags,
   summary: "The amortisation schedule at the loan's minimum payment",
-  security,
-  middleware: [requireUser] as const,
   request: { params: LoanParam },
   responses: {
     200: jsonResponse(
@@ -199,6 +163,6 @@ export const loanSchedule = createRoute({
       }),
       "Month by month",
     ),
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
   },
+  errors: ["NOT_FOUND"],
 });

@@ -1,9 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
-import { requireUser } from "../lib/auth";
-import { idempotent } from "../lib/idempotency";
+import { z } from "@hono/zod-openapi";
+import { IdParam, jsonResponse, PageQuery } from "../lib/app";
 import { amountSchema, moneyString } from "../lib/money";
-import { limitPerUser } from "../lib/rate-limit";
+import { userRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 
 const tags = ["Payments"];
@@ -25,58 +23,42 @@ export const PaymentSchema = z
   })
   .openapi("Payment");
 
-export const createPayment = createRoute({
+export const createPayment = userRoute({
   method: "post",
   path: "/payment",
+  operationId: "createPayment",
   tags,
   summary: "Pay a merchant (asynchronous: 202 PENDING, then SUCCESSFUL or FAILED)",
-  security,
-  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
-  request: {
-    headers: IdempotencyHeader,
-    body: jsonBody(
-      z.strictObject({
-        wallet_id: z.string().min(1).max(100),
-        merchant: textSchema({ max: 100 }).openapi({ example: "Coffee Corner" }),
-        amount: amountSchema(),
-        description: textSchema().optional(),
-      }),
-    ),
-  },
-  responses: {
-    202: jsonResponse(z.object({ payment: PaymentSchema }), "Accepted; the saga runs on the payment-events queue"),
-    ...errorResponses(
-      "RATE_LIMITED",
-      "VALIDATION_ERROR",
-      "UNAUTHENTICATED",
-      "NOT_FOUND",
-      "IDEMPOTENCY_IN_PROGRESS",
-      "IDEMPOTENCY_KEY_REUSED",
-    ),
-  },
+  rateLimit: "MONEY_RATE_LIMIT",
+  idempotency: "stored",
+  body: z.strictObject({
+    wallet_id: z.string().min(1).max(100),
+    merchant: textSchema({ max: 100 }).openapi({ example: "Coffee Corner" }),
+    amount: amountSchema(),
+    description: textSchema().optional(),
+  }),
+  responses: { 202: jsonResponse(z.object({ payment: PaymentSchema }), "Accepted; the saga runs on the payment-events queue") },
+  errors: ["NOT_FOUND"],
 });
 
-export const getPayment = createRoute({
+export const getPayment = userRoute({
   method: "get",
   path: "/payment/{transaction_id}",
+  operationId: "getPayment",
   tags,
   summary: "One payment",
-  security,
-  middleware: [requireUser] as const,
   request: { params: IdParam("transaction_id") },
-  responses: { 200: jsonResponse(z.object({ payment: PaymentSchema }), "The payment"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+  responses: { 200: jsonResponse(z.object({ payment: PaymentSchema }), "The payment") },
+  errors: ["NOT_FOUND"],
 });
 
-export const listByWallet = createRoute({
+export const listByWallet = userRoute({
   method: "get",
   path: "/payment/by-wallet/{wallet_id}",
+  operationId: "listWalletPayments",
   tags,
   summary: "A wallet's payments, newest first",
-  security,
-  middleware: [requireUser] as const,
   request: { params: IdParam("wallet_id"), query: PageQuery },
-  responses: {
-    200: jsonResponse(z.object({ payments: z.array(PaymentSchema), next_cursor: z.string().nullable() }), "One page"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND"),
-  },
+  responses: { 200: jsonResponse(z.object({ payments: z.array(PaymentSchema), next_cursor: z.string().nullable() }), "One page") },
+  errors: ["NOT_FOUND"],
 });

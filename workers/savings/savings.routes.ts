@@ -1,10 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, security } from "../lib/app";
-import { requireUser } from "../lib/auth";
-import { idempotent } from "../lib/idempotency";
+import { z } from "@hono/zod-openapi";
+import { IdParam, jsonResponse } from "../lib/app";
 import { TransactionSchema, WalletSchema } from "../lib/ledger";
 import { amountSchema, moneyString } from "../lib/money";
-import { limitPerUser } from "../lib/rate-limit";
+import { userRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 
 const tags = ["Savings goals"];
@@ -40,165 +38,124 @@ const IsoDate = z
     "must be a real date",
   );
 
-export const createGoal = createRoute({
+export const createGoal = userRoute({
   method: "post",
   path: "/savings-goal",
+  operationId: "createSavingsGoal",
   tags,
   summary: "Create a savings goal",
-  security,
-  middleware: [requireUser, idempotent] as const,
-  request: {
-    headers: IdempotencyHeader,
-    body: jsonBody(
-      z.strictObject({
-        wallet_id: z.string().min(1).max(100),
-        goal_name: textSchema({ max: 100 }).openapi({ example: "Holiday" }),
-        target_amount: amountSchema(),
-        target_date: IsoDate.optional(),
-      }),
-    ),
-  },
-  responses: {
-    201: jsonResponse(z.object({ goal: GoalSchema }), "The goal, empty"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED"),
-  },
+  idempotency: "stored",
+  body: z.strictObject({
+    wallet_id: z.string().min(1).max(100),
+    goal_name: textSchema({ max: 100 }).openapi({ example: "Holiday" }),
+    target_amount: amountSchema(),
+    target_date: IsoDate.optional(),
+  }),
+  responses: { 201: jsonResponse(z.object({ goal: GoalSchema }), "The goal, empty") },
+  errors: ["NOT_FOUND"],
 });
 
-export const goalsByWallet = createRoute({
+export const goalsByWallet = userRoute({
   method: "get",
   path: "/savings-goal/by-wallet/{wallet_id}",
+  operationId: "listWalletSavingsGoals",
   tags,
   summary: "A wallet's goals (deleted ones are gone), newest first",
-  security,
-  middleware: [requireUser] as const,
   request: { params: IdParam("wallet_id") },
-  responses: {
-    200: jsonResponse(z.object({ goals: z.array(GoalSchema) }), "The goals"),
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
-  },
+  responses: { 200: jsonResponse(z.object({ goals: z.array(GoalSchema) }), "The goals") },
+  errors: ["NOT_FOUND"],
 });
 
-export const getGoal = createRoute({
+export const getGoal = userRoute({
   method: "get",
   path: "/savings-goal/{goal_id}",
+  operationId: "getSavingsGoal",
   tags,
   summary: "One goal",
-  security,
-  middleware: [requireUser] as const,
   request: { params: GoalParam },
-  responses: { 200: jsonResponse(z.object({ goal: GoalSchema }), "The goal"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+  responses: { 200: jsonResponse(z.object({ goal: GoalSchema }), "The goal") },
+  errors: ["NOT_FOUND"],
 });
 
-export const deleteGoal = createRoute({
+export const deleteGoal = userRoute({
   method: "delete",
   path: "/savings-goal/{goal_id}",
+  operationId: "deleteSavingsGoal",
   tags,
   summary: "Delete a goal; its money goes back to the wallet first (one ledger transaction)",
-  security,
-  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT")] as const,
+  rateLimit: "MONEY_RATE_LIMIT",
   request: { params: GoalParam },
   responses: {
     200: jsonResponse(z.object({ goal: GoalSchema, returned_amount: moneyString }), "The goal as it was closed, and the money returned"),
-    ...errorResponses("RATE_LIMITED", "UNAUTHENTICATED", "NOT_FOUND"),
   },
+  errors: ["NOT_FOUND"],
 });
 
-export const addToGoal = createRoute({
+export const addToGoal = userRoute({
   method: "post",
   path: "/savings-goal/{goal_id}/add",
+  operationId: "addToSavingsGoal",
   tags,
   summary: "Move money from the wallet into the goal (atomic)",
-  security,
-  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
-  request: { params: GoalParam, headers: IdempotencyHeader, body: jsonBody(z.strictObject({ amount: amountSchema() })) },
-  responses: {
-    200: jsonResponse(GoalAndWallet, "The goal and the wallet after the move"),
-    ...errorResponses(
-      "RATE_LIMITED",
-      "VALIDATION_ERROR",
-      "UNAUTHENTICATED",
-      "NOT_FOUND",
-      "INSUFFICIENT_FUNDS",
-      "INVALID_STATE",
-      "IDEMPOTENCY_IN_PROGRESS",
-      "IDEMPOTENCY_KEY_REUSED",
-    ),
-  },
+  rateLimit: "MONEY_RATE_LIMIT",
+  idempotency: "stored",
+  request: { params: GoalParam },
+  body: z.strictObject({ amount: amountSchema() }),
+  responses: { 200: jsonResponse(GoalAndWallet, "The goal and the wallet after the move") },
+  errors: ["NOT_FOUND", "INSUFFICIENT_FUNDS", "INVALID_STATE"],
 });
 
-export const redeemGoal = createRoute({
+export const redeemGoal = userRoute({
   method: "post",
   path: "/savings-goal/{goal_id}/redeem",
+  operationId: "redeemSavingsGoal",
   tags,
   summary: "Move all of a goal's money back to the wallet once it reached its target (atomic)",
-  security,
-  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
-  request: { params: GoalParam, headers: IdempotencyHeader },
-  responses: {
-    200: jsonResponse(GoalAndWallet, "The goal, REDEEMED, and the wallet"),
-    ...errorResponses(
-      "RATE_LIMITED",
-      "UNAUTHENTICATED",
-      "NOT_FOUND",
-      "GOAL_NOT_REACHED",
-      "INVALID_STATE",
-      "IDEMPOTENCY_IN_PROGRESS",
-      "IDEMPOTENCY_KEY_REUSED",
-    ),
-  },
+  rateLimit: "MONEY_RATE_LIMIT",
+  idempotency: "stored",
+  request: { params: GoalParam },
+  responses: { 200: jsonResponse(GoalAndWallet, "The goal, REDEEMED, and the wallet") },
+  errors: ["NOT_FOUND", "GOAL_NOT_REACHED", "INVALID_STATE"],
 });
 
-export const goalTransactions = createRoute({
+export const goalTransactions = userRoute({
   method: "get",
   path: "/savings-goal/{goal_id}/transactions",
+  operationId: "listSavingsGoalTransactions",
   tags,
   summary: "The goal's SAVINGS_ADD and SAVINGS_REDEEM transactions, newest first",
-  security,
-  middleware: [requireUser] as const,
   request: { params: GoalParam },
-  responses: {
-    200: jsonResponse(z.object({ transactions: z.array(TransactionSchema) }), "The transactions"),
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND"),
-  },
+  responses: { 200: jsonResponse(z.object({ transactions: z.array(TransactionSchema) }), "The transactions") },
+  errors: ["NOT_FOUND"],
 });
 
-export const updateGoal = createRoute({
+export const updateGoal = userRoute({
   method: "patch",
   path: "/savings-goal/{goal_id}",
+  operationId: "updateSavingsGoal",
   tags,
   summary: "Edit an active goal's name, target or target date (no money moves)",
   description:
     "Only the fields sent change; `target_date: null` removes the date. The target can never go below the money already in the goal (400 on `target_amount`); a redeemed or archived goal can no longer be edited (409).",
-  security,
-  middleware: [requireUser] as const,
-  request: {
-    params: GoalParam,
-    body: jsonBody(
-      z
-        .strictObject({
-          goal_name: z.string().trim().min(1).max(100).optional(),
-          target_amount: amountSchema().optional(),
-          target_date: IsoDate.nullable().optional(),
-        })
-        .refine((body) => Object.values(body).some((value) => value !== undefined), "send at least one field to change"),
-    ),
-  },
-  responses: {
-    200: jsonResponse(z.object({ goal: GoalSchema }), "The goal after the change"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "INVALID_STATE"),
-  },
+  request: { params: GoalParam },
+  body: z
+    .strictObject({
+      goal_name: z.string().trim().min(1).max(100).optional(),
+      target_amount: amountSchema().optional(),
+      target_date: IsoDate.nullable().optional(),
+    })
+    .refine((body) => Object.values(body).some((value) => value !== undefined), "send at least one field to change"),
+  responses: { 200: jsonResponse(z.object({ goal: GoalSchema }), "The goal after the change") },
+  errors: ["NOT_FOUND", "INVALID_STATE"],
 });
 
-export const archiveGoal = createRoute({
+export const archiveGoal = userRoute({
   method: "post",
   path: "/savings-goal/{goal_id}/archive",
+  operationId: "archiveSavingsGoal",
   tags,
   summary: "Put a redeemed goal away: it leaves the wallet's list of goals (repeating it is harmless)",
-  security,
-  middleware: [requireUser] as const,
   request: { params: GoalParam },
-  responses: {
-    200: jsonResponse(z.object({ goal: GoalSchema }), "The goal, ARCHIVED"),
-    ...errorResponses("UNAUTHENTICATED", "NOT_FOUND", "INVALID_STATE"),
-  },
+  responses: { 200: jsonResponse(z.object({ goal: GoalSchema }), "The goal, ARCHIVED") },
+  errors: ["NOT_FOUND", "INVALID_STATE"],
 });

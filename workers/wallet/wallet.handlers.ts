@@ -94,7 +94,7 @@ export const debit: AppRouteHandler<typeof routes.debit> = async (c) =>
 export const live: AppRouteHandler<typeof routes.live> = async (c) => {
   const walletId = walletIdFrom(c.req.valid("param").wallet_id);
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    return c.json(errorBody("VALIDATION_ERROR", "Expected a WebSocket upgrade", c.get("requestId")), 426 as never);
+    return c.json(errorBody("VALIDATION_ERROR", "Expected a WebSocket upgrade", c.get("requestId")), 426);
   }
   const user = c.get("user");
   const ledger = ledgerFor(c.env, walletId);

@@ -1,10 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, IdempotencyHeader, IdParam, jsonBody, jsonResponse, PageQuery, security } from "../lib/app";
-import { requireUser } from "../lib/auth";
-import { idempotent, idempotentEffect } from "../lib/idempotency";
+import { z } from "@hono/zod-openapi";
+import { IdParam, jsonResponse, PageQuery } from "../lib/app";
 import { TRANSACTION_TYPES, TransactionSchema, WalletSchema } from "../lib/ledger";
 import { amountSchema } from "../lib/money";
-import { limitPerUser } from "../lib/rate-limit";
+import { errorResponse, userRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 
 const tags = ["Wallet"];
@@ -15,94 +13,75 @@ const Movement = z.strictObject({
 });
 const WalletAndTransaction = z.object({ wallet: WalletSchema, transaction: TransactionSchema });
 
-export const createWallet = createRoute({
+export const createWallet = userRoute({
   method: "post",
   path: "/wallet",
+  operationId: "createWallet",
   tags,
   summary: "Open a wallet",
-  security,
-  middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotent] as const,
-  request: { headers: IdempotencyHeader, body: jsonBody(z.strictObject({ currency: z.literal("USD").optional() })) },
-  responses: {
-    201: jsonResponse(z.object({ wallet: WalletSchema }), "The new wallet, balance 0.00"),
-    ...errorResponses(
-      "RATE_LIMITED",
-      "VALIDATION_ERROR",
-      "UNAUTHENTICATED",
-      "IDEMPOTENCY_IN_PROGRESS",
-      "IDEMPOTENCY_KEY_REUSED",
-      "WALLET_LIMIT",
-    ),
-  },
+  rateLimit: "MONEY_RATE_LIMIT",
+  idempotency: "stored",
+  body: z.strictObject({ currency: z.literal("USD").optional() }),
+  responses: { 201: jsonResponse(z.object({ wallet: WalletSchema }), "The new wallet, balance 0.00") },
+  errors: ["WALLET_LIMIT"],
 });
 
-export const listWallets = createRoute({
+export const listWallets = userRoute({
   method: "get",
   path: "/wallet",
+  operationId: "listWallets",
   tags,
   summary: "The caller's wallets",
-  security,
-  middleware: [requireUser] as const,
-  responses: { 200: jsonResponse(z.object({ wallets: z.array(WalletSchema) }), "Oldest first"), ...errorResponses("UNAUTHENTICATED") },
+  responses: { 200: jsonResponse(z.object({ wallets: z.array(WalletSchema) }), "Oldest first") },
 });
 
-export const getWallet = createRoute({
+export const getWallet = userRoute({
   method: "get",
   path: "/wallet/{wallet_id}",
+  operationId: "getWallet",
   tags,
   summary: "One wallet",
-  security,
-  middleware: [requireUser] as const,
   request: { params: WalletParam },
-  responses: { 200: jsonResponse(z.object({ wallet: WalletSchema }), "The wallet"), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
+  responses: { 200: jsonResponse(z.object({ wallet: WalletSchema }), "The wallet") },
+  errors: ["NOT_FOUND"],
 });
 
-const movement = (kind: "credit" | "debit") =>
-  createRoute({
+const movement = <const K extends "credit" | "debit">(kind: K, operationId: string) =>
+  userRoute({
     method: "post",
     path: `/wallet/{wallet_id}/${kind}`,
+    operationId,
     tags,
     summary: kind === "credit" ? "Deposit money (DEPOSIT)" : "Withdraw money (WITHDRAWAL)",
-    security,
+    rateLimit: "MONEY_RATE_LIMIT",
     // The ledger stores each transfer's outcome: a repeat is rebuilt from it (lib/idempotency.ts).
-    middleware: [requireUser, limitPerUser("MONEY_RATE_LIMIT"), idempotentEffect] as const,
-    request: { params: WalletParam, headers: IdempotencyHeader, body: jsonBody(Movement) },
-    responses: {
-      200: jsonResponse(WalletAndTransaction, "The wallet after the movement and its transaction"),
-      ...errorResponses(
-        "RATE_LIMITED",
-        "VALIDATION_ERROR",
-        "UNAUTHENTICATED",
-        "NOT_FOUND",
-        ...(kind === "debit" ? (["INSUFFICIENT_FUNDS"] as const) : []),
-        "IDEMPOTENCY_IN_PROGRESS",
-        "IDEMPOTENCY_KEY_REUSED",
-        "PAYLOAD_TOO_LARGE",
-        "UNSUPPORTED_MEDIA_TYPE",
-      ),
-    },
+    idempotency: "effect",
+    request: { params: WalletParam },
+    body: Movement,
+    responses: { 200: jsonResponse(WalletAndTransaction, "The wallet after the movement and its transaction") },
+    errors: kind === "debit" ? ["NOT_FOUND", "INSUFFICIENT_FUNDS"] : ["NOT_FOUND"],
   });
 
-export const credit = movement("credit");
-export const debit = movement("debit");
+export const credit = movement("credit", "creditWallet");
+export const debit = movement("debit", "debitWallet");
 
-export const listTransactions = createRoute({
+export const listTransactions = userRoute({
   method: "get",
   path: "/wallet/{wallet_id}/transactions",
+  operationId: "listWalletTransactions",
   tags,
   summary: "The wallet's transactions, newest first",
-  security,
-  middleware: [requireUser] as const,
   request: { params: WalletParam, query: PageQuery.extend({ type: z.enum(TRANSACTION_TYPES).optional() }) },
   responses: {
     200: jsonResponse(z.object({ transactions: z.array(TransactionSchema), next_cursor: z.string().nullable() }), "One page"),
-    ...errorResponses("VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND"),
   },
+  errors: ["NOT_FOUND"],
 });
 
-export const live = createRoute({
+export const live = userRoute({
   method: "get",
   path: "/wallet/{wallet_id}/live",
+  operationId: "streamWallet",
   tags,
   summary: "Live updates over a WebSocket",
   description:
@@ -110,12 +89,11 @@ export const live = createRoute({
     'and `{"type":"transaction","transaction":Transaction}` for every new transaction. Send `ping` to get `{"type":"pong"}`. ' +
     "A cookie upgrade must come from the API's own origin or one in CORS_ORIGINS (403). The socket is closed with code 4001 " +
     "when its session is revoked or its token expires. At most LIVE_SOCKETS_PER_WALLET (20) sockets per wallet: a further one is a 429.",
-  security,
-  middleware: [requireUser] as const,
   request: { params: WalletParam },
   responses: {
     101: { description: "Switching protocols" },
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"),
-    426: { description: "Not a WebSocket upgrade request" },
+    // A plain GET without `Upgrade: websocket`; the envelope keeps the code it has always carried.
+    426: errorResponse(426, ["VALIDATION_ERROR"]),
   },
+  errors: ["FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"],
 });

@@ -1,25 +1,9 @@
 /** The API's error envelope (API.md, Errors) as one typed error the whole UI throws and reads. */
+import type { components } from "./schema";
 
 export type ApiErrorCode =
-  | "VALIDATION_ERROR"
-  | "UNAUTHENTICATED"
-  | "INVALID_CREDENTIALS"
-  | "OTP_REQUIRED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "INSUFFICIENT_FUNDS"
-  | "INVALID_STATE"
-  | "EMAIL_TAKEN"
-  | "IDEMPOTENCY_IN_PROGRESS"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "IDEMPOTENCY_KEY_REUSED"
-  | "GOAL_NOT_REACHED"
-  | "REPAYMENT_EXCEEDS_BALANCE"
-  | "BUDGET_TOO_LOW"
-  | "NEVER_PAID_OFF"
-  | "RATE_LIMITED"
-  | "INTERNAL"
+  /** Every code the API documents (generated from the Worker's error list: npm run gen:api). */
+  | components["schemas"]["ErrorCode"]
   /** Client-side: the request never got an answer (offline, DNS, the API is down). */
   | "NETWORK_ERROR";
 
