@@ -62,6 +62,7 @@
  *  ui         production build of pages/ into a temp dir; gzipped size of each chunk and of the
  *             JavaScript the first page load fetches (index.html's module script + modulepreloads).
  *
+ * --quick is a smoke run (< 2 minutes): every scenario, short windows, a small scale store.
  *
  * Layout: this file parses the flags and runs the chosen scenarios; each scenario is one file in
  * bench/scenarios/, over the shared modules in bench/lib/ (server: Miniflare and the Worker bundles;
