@@ -17,11 +17,12 @@
  */
 
 import { startSession } from "../workers/auth/sessions";
-import api, { IdempotencyStore, LoginLimiter, WalletLedger } from "../workers/index";
+import api from "../workers/index";
 import { ledgerFor } from "../workers/lib/ledger";
 import type { SeedRequest } from "./seed-request";
 
-export { IdempotencyStore, LoginLimiter, WalletLedger };
+// Every Durable Object class the Worker exports, so wrangler.toml's bindings resolve here too.
+export * from "../workers/index";
 
 /** Local D1 allows 100 bound parameters per statement: 4 columns → 25 rows per INSERT. */
 const ROWS_PER_INSERT = 25;

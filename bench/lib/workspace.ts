@@ -63,6 +63,8 @@ export function modulesOf(dir: string) {
     else if (file.endsWith(".wasm")) modules.push({ type: "CompiledWasm", path: join(dir, file) });
     else throw new Error(`unexpected file in the Worker bundle: ${file}`);
   }
-  // The entry module first.
-  return modules.sort((a, b) => Number(b.path.endsWith("/index.js")) - Number(a.path.endsWith("/index.js")));
+  // The entry module first: wrangler names it after the entry file (index.js, scale-entry.js).
+  const esm = modules.filter((m) => m.type === "ESModule").map((m) => m.path);
+  const entry = esm.find((path) => path.endsWith("/index.js")) ?? esm[0];
+  return modules.sort((a, b) => Number(b.path === entry) - Number(a.path === entry));
 }
