@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { unstable_readConfig } from "wrangler";
 
 export const repo = resolve(import.meta.dirname, "..");
@@ -33,37 +34,36 @@ export const ENVIRONMENTS = {
 export const isPlaceholderId = (/** @type {string | undefined} */ id) => !id || /^0{8}-0{4}-0{4}-0{4}-0{11}[0-9]$/.test(id);
 
 /**
- * `--env staging|production` (or `--env=…`) and which of the `allowed` boolean flags are present (any other is an error).
+ * `--env staging|production` (or `--env=…`, `-e`) and which of the `allowed` boolean flags are given;
+ * any other flag or a positional argument is an error (exit 2), `--help` prints the usage (exit 0).
  * @param {string[]} argv
  * @param {string} usage
  * @param {string[]} [allowed]
  */
-export function parseArgs(argv, usage, allowed = ["dry-run"]) {
-  const flags = new Set();
-  let env;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (arg === "--env" || arg === "-e") env = argv[++i];
-    else if (arg.startsWith("--env=")) env = arg.slice("--env=".length);
-    else if (arg === "--help" || arg === "-h") {
-      console.log(usage);
-      process.exit(0);
-    } else if (arg.startsWith("--") && allowed.includes(arg.slice(2))) flags.add(arg.slice(2));
-    else if (arg.startsWith("--")) {
-      console.error(`Unknown option ${arg}\n${usage}`);
-      process.exit(2);
-    } else {
-      console.error(`Unexpected argument ${arg}\n${usage}`);
-      process.exit(2);
-    }
+export function parseEnvArgs(argv, usage, allowed = ["dry-run"]) {
+  /** @type {import("node:util").ParseArgsConfig["options"]} */
+  const options = { env: { type: "string", short: "e" }, help: { type: "boolean", short: "h" } };
+  for (const flag of allowed) options[flag] = { type: "boolean" };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true });
+  } catch (error) {
+    console.error(`${/** @type {Error} */ (error).message}\n${usage}`);
+    process.exit(2);
   }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const env = typeof values.env === "string" ? values.env : undefined;
   if (!env || !(env in ENVIRONMENTS)) {
     console.error(
       `${env ? `Unknown environment "${env}"` : "Missing --env"}; expected one of: ${Object.keys(ENVIRONMENTS).join(", ")}\n${usage}`,
     );
     process.exit(2);
   }
-  return { env, flags };
+  return { env, flags: new Set(allowed.filter((flag) => values[flag] === true)) };
 }
 
 /**

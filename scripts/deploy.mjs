@@ -12,7 +12,7 @@ import {
   isPlaceholderId,
   PAGES_BRANCH,
   pagesConfigToml,
-  parseArgs,
+  parseEnvArgs,
   repo,
   runner,
   stagePages,
@@ -22,7 +22,7 @@ const usage = `usage: node scripts/deploy.mjs --env <${Object.keys(ENVIRONMENTS)
   --dry-run  print every command (and the generated Pages config) without running anything
   --skip-ui  deploy the database migrations and the API Worker only`;
 
-const { env, flags } = parseArgs(process.argv.slice(2), usage, ["dry-run", "skip-ui"]);
+const { env, flags } = parseEnvArgs(process.argv.slice(2), usage, ["dry-run", "skip-ui"]);
 const dryRun = flags.has("dry-run");
 const skipUi = flags.has("skip-ui");
 

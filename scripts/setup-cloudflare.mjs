@@ -6,12 +6,12 @@
 // the environment's Pages project (production branch `main`), then prints the database_id to paste
 // into wrangler.toml and the command that sets the JWT_SECRET secret. Needs `npx wrangler login`
 // (or CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID) first.
-import { apiResources, ENVIRONMENTS, isPlaceholderId, PAGES_BRANCH, pagesDir, parseArgs, runner } from "./deploy-config.mjs";
+import { apiResources, ENVIRONMENTS, isPlaceholderId, PAGES_BRANCH, pagesDir, parseEnvArgs, runner } from "./deploy-config.mjs";
 
 const usage = `usage: node scripts/setup-cloudflare.mjs --env <${Object.keys(ENVIRONMENTS).join("|")}> [--dry-run]
   --dry-run  print the commands without running anything`;
 
-const { env, flags } = parseArgs(process.argv.slice(2), usage);
+const { env, flags } = parseEnvArgs(process.argv.slice(2), usage);
 const dryRun = flags.has("dry-run");
 
 const run = runner({ dryRun });

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
+import { api, client, createWallet, expectEnvelope, read, signup } from "../helpers/api";
 
 const body = { monthly_budget: "100", debts: [{ name: "Card", balance: "1000", apr: "24", minimum_payment: "20" }] };
 
@@ -17,7 +17,7 @@ describe("debt optimiser security", () => {
     const other = await signup();
     const walletId = await createWallet(owner);
     expectEnvelope(
-      await api("/debt-optimiser", { token: other.token, body: { monthly_budget: "100", wallet_id: walletId } }),
+      await read(client(other.token)["debt-optimiser"].$post({ json: { monthly_budget: "100", wallet_id: walletId } })),
       404,
       "NOT_FOUND",
     );

@@ -1,7 +1,8 @@
 import { SELF } from "cloudflare:test";
 import { formatCents } from "../../workers/domain/money";
+import { BASE, client } from "./client";
 
-export const BASE = "http://localhost/v1";
+export { BASE, client };
 
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
 
@@ -28,6 +29,17 @@ export async function api<T = any>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
+type BodyOf<R> = R extends { json(): Promise<infer T> } ? T : unknown;
+
+/** A typed client's response in `api()`'s shape, so the same assertions (`expectEnvelope`, …) read it. */
+export async function read<R extends { status: number; headers: Headers; text(): Promise<string> }>(
+  pending: R | Promise<R>,
+): Promise<ApiResponse<BodyOf<R>>> {
+  const res = await pending;
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as BodyOf<R>, headers: res.headers };
+}
+
 let counter = 0;
 export const uniqueEmail = (prefix = "user") =>
   `${prefix}-${Date.now().toString(36)}-${++counter}-${crypto.randomUUID().slice(0, 8)}@example.com`;
@@ -38,25 +50,32 @@ export type TestUser = { token: string; user_id: string; email: string };
 export const TEST_PASSWORD = "Quiet-Harbor-7-Lantern";
 
 export async function signup(email = uniqueEmail(), password = TEST_PASSWORD): Promise<TestUser> {
-  const res = await api("/auth/signup", { body: { email, password } });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { token: res.body.token, user_id: res.body.user.user_id, email };
+  const res = await client().auth.signup.$post({ json: { email, password } });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+  const body = await res.json();
+  return { token: body.token, user_id: body.user.user_id, email };
 }
 
 export const signupAdmin = () => signup("admin@example.com").catch(async () => login("admin@example.com"));
 
 export async function login(email: string, password = TEST_PASSWORD): Promise<TestUser> {
-  const res = await api("/auth/login", { body: { email, password } });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { token: res.body.token, user_id: res.body.user.user_id, email };
+  const res = await client().auth.login.$post({ json: { email, password } });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const body = await res.json();
+  return { token: body.token, user_id: body.user.user_id, email };
 }
 
 export async function createWallet(user: TestUser, initialCents = 0): Promise<string> {
-  const res = await api("/wallet", { token: user.token, body: {} });
-  if (res.status !== 201) throw new Error(`wallet failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const walletId: string = res.body.wallet.wallet_id;
+  const wallets = client(user.token).wallet;
+  const res = await wallets.$post({ header: {}, json: {} });
+  if (res.status !== 201) throw new Error(`wallet failed: ${res.status} ${await res.text()}`);
+  const walletId = (await res.json()).wallet.wallet_id;
   if (initialCents > 0) {
-    const credit = await api(`/wallet/${walletId}/credit`, { token: user.token, body: { amount: formatCents(initialCents) } });
+    const credit = await wallets[":wallet_id"].credit.$post({
+      param: { wallet_id: walletId },
+      header: {},
+      json: { amount: centsToString(initialCents) },
+    });
     if (credit.status !== 200) throw new Error(`credit failed: ${credit.status}`);
   }
   return walletId;

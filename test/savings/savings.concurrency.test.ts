@@ -2,104 +2,10 @@ import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { WalletLedger } from "../../durable-objects/wallet-ledger";
-import { monthsUntil, presentGoal } from "../../workers/savings";
-import { api, centsToString, createWallet, expectEnvelope, signup, type TestUser } from "../helpers/api";
-
-const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
-const cents = (money: string) => {
-  const [whole, frac = "0"] = money.split(".");
-  return Number(whole) * 100 + Number(frac.padEnd(2, "0"));
-};
-
-async function createGoal(user: TestUser, walletId: string, target: string, extra: Record<string, unknown> = {}) {
-  const res = await api("/savings-goal", {
-    token: user.token,
-    body: { wallet_id: walletId, goal_name: "Trip", target_amount: target, ...extra },
-  });
-  expect(res.status).toBe(201);
-  return res.body.goal.goal_id as string;
-}
-
-async function books(user: TestUser, walletId: string) {
-  const audit = (await ledger(walletId).audit())!;
-  const wallet = (await api(`/wallet/${walletId}`, { token: user.token })).body.wallet;
-  expect(cents(wallet.balance)).toBe(audit.balance);
-  expect(cents(wallet.savings_balance)).toBe(audit.pockets);
-  expect(audit.balance).toBe(audit.entriesNet);
-  expect(audit.pockets).toBe(audit.pocketsFromEntries);
-  return audit;
-}
+import { api, centsToString, createWallet, signup } from "../helpers/api";
+import { books, cents, createGoal, ledger } from "./savings-factories";
 
 describe("savings goals", () => {
-  it("creates, adds, redeems at target, and lists contributions", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 50_000);
-    const goalId = await createGoal(user, walletId, "300.00", { target_date: "2099-12-31" });
-    const first = await api(`/savings-goal/${goalId}/add`, { token: user.token, body: { amount: "100.00" } });
-    expect(first.status).toBe(200);
-    expect(first.body.goal).toMatchObject({ current_amount: "100.00", progress: 0.3333, status: "ACTIVE" });
-    expect(first.body.wallet).toMatchObject({ balance: "400.00", savings_balance: "100.00" });
-    expect(first.body.goal.monthly_needed).toMatch(/^\d+\.\d{2}$/);
-    expectEnvelope(await api(`/savings-goal/${goalId}/redeem`, { token: user.token, method: "POST" }), 422, "GOAL_NOT_REACHED");
-    await api(`/savings-goal/${goalId}/add`, { token: user.token, body: { amount: "200.00" } });
-    const redeemed = await api(`/savings-goal/${goalId}/redeem`, { token: user.token, method: "POST" });
-    expect(redeemed.status).toBe(200);
-    expect(redeemed.body.goal).toMatchObject({ status: "REDEEMED", monthly_needed: null });
-    expect(redeemed.body.wallet).toMatchObject({ balance: "500.00", savings_balance: "0.00" });
-    expectEnvelope(await api(`/savings-goal/${goalId}/add`, { token: user.token, body: { amount: "1.00" } }), 409, "INVALID_STATE");
-    expectEnvelope(await api(`/savings-goal/${goalId}/redeem`, { token: user.token, method: "POST" }), 409, "INVALID_STATE");
-    const history = await api(`/savings-goal/${goalId}/transactions`, { token: user.token });
-    expect(history.body.transactions.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([
-      ["SAVINGS_REDEEM", "300.00"],
-      ["SAVINGS_ADD", "200.00"],
-      ["SAVINGS_ADD", "100.00"],
-    ]);
-    expect((await api(`/savings-goal/by-wallet/${walletId}`, { token: user.token })).body.goals).toHaveLength(1);
-    await books(user, walletId);
-  });
-
-  it("delete returns the money first and reports returned_amount", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 10_000);
-    const goalId = await createGoal(user, walletId, "500.00");
-    await api(`/savings-goal/${goalId}/add`, { token: user.token, body: { amount: "42.50" } });
-    const deleted = await api(`/savings-goal/${goalId}`, { token: user.token, method: "DELETE" });
-    expect(deleted.status).toBe(200);
-    expect(deleted.body.returned_amount).toBe("42.50");
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet).toMatchObject({
-      balance: "100.00",
-      savings_balance: "0.00",
-    });
-    expectEnvelope(await api(`/savings-goal/${goalId}`, { token: user.token }), 404, "NOT_FOUND");
-    expectEnvelope(await api(`/savings-goal/${goalId}/add`, { token: user.token, body: { amount: "1.00" } }), 404, "NOT_FOUND");
-    await books(user, walletId);
-  });
-
-  it("computes monthly_needed from the months left, counting this one", () => {
-    const today = new Date("2026-11-25T12:00:00Z");
-    expect(monthsUntil("2026-11-30", today)).toBe(1);
-    expect(monthsUntil("2026-12-24", today)).toBe(1);
-    expect(monthsUntil("2026-12-25", today)).toBe(2);
-    expect(monthsUntil("2027-11-25", today)).toBe(13);
-    expect(monthsUntil("2020-01-01", today)).toBe(1);
-    const row = {
-      goalId: "g",
-      walletId: "w",
-      userId: "u",
-      goalName: "n",
-      targetCents: 100_000,
-      currentCents: 10_000,
-      targetDate: "2027-02-25",
-      status: "ACTIVE" as const,
-      ledgerVersion: 1,
-      createdAt: "",
-      updatedAt: "",
-    };
-    // 900.00 left over 4 months (Nov, Dec, Jan, Feb) = 225.00.
-    expect(presentGoal(row, 10_000, today).monthly_needed).toBe("225.00");
-    expect(presentGoal({ ...row, targetDate: null }, 10_000, today).monthly_needed).toBeNull();
-  });
-
   it("50 concurrent adds that together exceed the wallet never overdraw it", async () => {
     const user = await signup();
     const walletId = await createWallet(user, 100_000);
@@ -274,39 +180,4 @@ describe("savings goals", () => {
       { numRuns: 200, seed: 4242 },
     );
   }, 300_000);
-
-  it("hides another user's goals (404 on every route) and refuses bad input without changing anything", async () => {
-    const owner = await signup();
-    const other = await signup();
-    const walletId = await createWallet(owner, 10_000);
-    const goalId = await createGoal(owner, walletId, "50.00");
-    await api(`/savings-goal/${goalId}/add`, { token: owner.token, body: { amount: "10.00" } });
-    for (const res of [
-      await api(`/savings-goal/${goalId}`, { token: other.token }),
-      await api(`/savings-goal/${goalId}/transactions`, { token: other.token }),
-      await api(`/savings-goal/${goalId}/add`, { token: other.token, body: { amount: "1.00" } }),
-      await api(`/savings-goal/${goalId}/redeem`, { token: other.token, method: "POST" }),
-      await api(`/savings-goal/${goalId}`, { token: other.token, method: "DELETE" }),
-      await api(`/savings-goal/by-wallet/${walletId}`, { token: other.token }),
-      await api("/savings-goal", { token: other.token, body: { wallet_id: walletId, goal_name: "x", target_amount: "1.00" } }),
-    ]) {
-      expectEnvelope(res, 404, "NOT_FOUND");
-    }
-    const bad = [
-      { wallet_id: walletId, goal_name: "", target_amount: "10.00" },
-      { wallet_id: walletId, goal_name: "x", target_amount: "0" },
-      { wallet_id: walletId, goal_name: "x", target_amount: "1.234" },
-      { wallet_id: walletId, goal_name: "x", target_amount: "10.00", target_date: "2027-02-30" },
-      { wallet_id: walletId, goal_name: "x", target_amount: "10.00", target_date: "tomorrow" },
-      { wallet_id: walletId, goal_name: "x", target_amount: "10.00", extra: true },
-    ];
-    for (const body of bad) expectEnvelope(await api("/savings-goal", { token: owner.token, body }), 400, "VALIDATION_ERROR");
-    for (const body of [{ amount: "0" }, { amount: "-5" }, { amount: "abc" }, {}, { amount: "1.00", x: 1 }]) {
-      expectEnvelope(await api(`/savings-goal/${goalId}/add`, { token: owner.token, body }), 400, "VALIDATION_ERROR");
-    }
-    expectEnvelope(await api("/savings-goal/not-a-uuid", { token: owner.token }), 404, "NOT_FOUND");
-    expect((await api(`/savings-goal/by-wallet/${walletId}`, { token: owner.token })).body.goals).toHaveLength(1);
-    const audit = await books(owner, walletId);
-    expect(audit).toMatchObject({ balance: 9_000, pockets: 1_000 });
-  });
 });

@@ -1,0 +1,62 @@
+import { parseArgs } from "node:util";
+
+export const SCENARIOS = ["ceiling", "credit", "saga", "scale", "optimiser", "ui"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+export type Driver = "http" | "dispatch";
+const DRIVERS: readonly Driver[] = ["http", "dispatch"];
+
+export const USAGE = `usage: npm run bench -- [scenario…] [--quick] [--driver=http|dispatch] [--wallets=N] [--transactions=N] [--compare=<dir>]
+  scenario         ${SCENARIOS.join(", ")} (default: all, in this order; credit also runs ceiling)
+  --quick          a smoke run (< 2 minutes): short windows, a small scale store
+  --driver         how requests reach the server: real HTTP (default) or Miniflare#dispatchFetch
+  --wallets        wallets in the scale scenario's seeded store (default 10000, --quick 1000)
+  --transactions   transactions in that store (default 100000, --quick 10000)
+  --compare        another checkout of this repository; its full credit route joins the interleaved credit rows
+  --help           print this and exit`;
+
+export type Options = {
+  scenarios: Scenario[];
+  quick: boolean;
+  driver: Driver;
+  /** The scale scenario's seeded store. */
+  wallets: number;
+  transactions: number;
+  /** Another checkout of this repository whose API joins the credit scenario's interleaved rows. */
+  compare: string | undefined;
+};
+
+/** The command line, or "help" when it asks for the usage. Throws on an unknown flag, scenario or driver. */
+export function parseOptions(argv: string[]): Options | "help" {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      quick: { type: "boolean", default: false },
+      driver: { type: "string", default: "http" },
+      wallets: { type: "string" },
+      transactions: { type: "string" },
+      compare: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return "help";
+  for (const name of positionals) {
+    if (!SCENARIOS.includes(name as Scenario)) throw new Error(`unknown scenario ${name}; known: ${SCENARIOS.join(", ")}`);
+  }
+  if (!DRIVERS.includes(values.driver as Driver)) throw new Error(`unknown driver ${values.driver}; known: ${DRIVERS.join(", ")}`);
+  const selected = new Set<Scenario>(positionals.length ? (positionals as Scenario[]) : SCENARIOS);
+  if (selected.has("credit")) selected.add("ceiling"); // the credit ratio needs the baseline of the same run
+  const count = (value: string | undefined, fallback: number) => {
+    const n = Number(value ?? fallback);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`expected a positive whole number, got ${value}`);
+    return n;
+  };
+  return {
+    scenarios: SCENARIOS.filter((s) => selected.has(s)),
+    quick: values.quick,
+    driver: values.driver as Driver,
+    wallets: count(values.wallets, values.quick ? 1_000 : 10_000),
+    transactions: count(values.transactions, values.quick ? 10_000 : 100_000),
+    compare: values.compare,
+  };
+}
