@@ -10,19 +10,25 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
   const server = await Server.start("saga", { config: "wrangler.toml", bundle: bundle("api"), driver: options.driver, d1: true });
   const sockets: { close(): void }[] = [];
   try {
-    const { token } = await server.signup("bench-saga@example.com");
+    // 20 wallets over two customers (a customer may open at most 10).
     const wallets: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const id = await server.wallet(token);
-      await server.must(`/v1/wallet/${id}/credit`, { token, body: { amount: "1000000.00" } });
-      wallets.push(id);
+    const tokenOf = new Map<string, string>();
+    for (const email of ["bench-saga-1@example.com", "bench-saga-2@example.com"]) {
+      const { token } = await server.signup(email);
+      for (let i = 0; i < 10; i++) {
+        const id = await server.wallet(token);
+        await server.must(`/v1/wallet/${id}/credit`, { token, body: { amount: "1000000.00" } });
+        wallets.push(id);
+        tokenOf.set(id, token);
+      }
     }
+    const token = (walletId: string) => tokenOf.get(walletId) ?? "";
     // payment id → when the ledger's PAYMENT_OUT arrived on the live feed (or who is waiting for it).
     const pushed = new Map<string, number>();
     const waiting = new Map<string, (at: number) => void>();
     for (const id of wallets) {
       sockets.push(
-        await server.live(id, token, (message) => {
+        await server.live(id, token(id), (message) => {
           if (message.type !== "transaction" || message.transaction.type !== "PAYMENT_OUT") return;
           const at = performance.now();
           const paymentId = message.transaction.reference_id as string;
@@ -39,16 +45,19 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
 
     /** Payments not terminal within DEADLINE_MS: followed after the ladder to tell slow from lost. */
     const late: string[] = [];
+    const walletOf = new Map<string, string>();
     type Trace = { post: number[]; commit: number[]; gets: number[]; server: number[] };
     const payOnce = (trace: Trace) => async (i: number, scheduled: number) => {
+      const walletId = wallets[i % wallets.length] ?? "";
       const res = await server.call("/v1/payment", {
-        token,
+        token: token(walletId),
         key: randomUUID(),
-        body: { wallet_id: wallets[i % wallets.length], merchant: "bench", amount: "1.00" },
+        body: { wallet_id: walletId, merchant: "bench", amount: "1.00" },
       });
       if (res.status !== 202) return false;
       trace.post.push(performance.now() - scheduled);
       const id: string = res.body.payment.transaction_id;
+      walletOf.set(id, walletId);
       const deadline = scheduled + DEADLINE_MS;
       let commit = pushed.get(id);
       pushed.delete(id);
@@ -60,7 +69,7 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
       let gets = 0;
       late.push(id); // removed again below once it is terminal within the deadline
       while (performance.now() < deadline) {
-        const got = await server.call(`/v1/payment/${id}`, { token });
+        const got = await server.call(`/v1/payment/${id}`, { token: token(walletId) });
         gets++;
         const status = got.body?.payment?.status;
         if (status === "SUCCESSFUL" || status === "FAILED") late.splice(late.lastIndexOf(id), 1);
@@ -127,7 +136,7 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
     const pending = new Set(overdue);
     while (pending.size > 0 && performance.now() < settleBy) {
       for (const id of [...pending]) {
-        const status = (await server.call(`/v1/payment/${id}`, { token })).body?.payment?.status;
+        const status = (await server.call(`/v1/payment/${id}`, { token: token(walletOf.get(id) ?? "") })).body?.payment?.status;
         if (status === "SUCCESSFUL" || status === "FAILED") pending.delete(id);
       }
       if (pending.size > 0) await sleep(500);
