@@ -1,4 +1,4 @@
-import type { LedgerTransaction, ListTransactionsQuery, TransactionPage, TransactionType, WalletSnapshot } from "../wallet-ledger.types";
+import type { LedgerTransaction, ListTransactionsQuery, TransactionPage, WalletSnapshot } from "../wallet-ledger.types";
 
 export type WalletRow = {
   wallet_id: string;
@@ -9,18 +9,8 @@ export type WalletRow = {
   updated_at: string;
 };
 
-export type EntryRow = {
-  seq: number;
-  transaction_id: string;
-  transfer_id: string;
-  type: TransactionType;
-  direction: "CREDIT" | "DEBIT";
-  amount: number;
-  balance_after: number;
-  description: string | null;
-  reference_id: string | null;
-  created_at: string;
-};
+/** A row of `entries`: a transaction without its wallet id (one wallet per object), plus its order and transfer. */
+export type EntryRow = Omit<LedgerTransaction, "wallet_id"> & { seq: number; transfer_id: string };
 
 export function walletRow(sql: SqlStorage): WalletRow | undefined {
   return sql.exec<WalletRow>("SELECT wallet_id, user_id, currency, balance, created_at, updated_at FROM wallet WHERE id = 1").toArray()[0];

@@ -36,8 +36,6 @@ export const TransactionSchema = z
   })
   .openapi("Transaction");
 
-export type WalletDto = z.infer<typeof WalletSchema>;
-export type TransactionDto = z.infer<typeof TransactionSchema>;
 
 /** Maps a ledger refusal to the API's error; returns the success unchanged. */
 export function unwrap<T extends { ok: boolean }>(outcome: T, what = "Wallet"): Extract<T, { ok: true }> {
