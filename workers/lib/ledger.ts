@@ -36,7 +36,6 @@ export const TransactionSchema = z
   })
   .openapi("Transaction");
 
-
 /** Maps a ledger refusal to the API's error; returns the success unchanged. */
 export function unwrap<T extends { ok: boolean }>(outcome: T, what = "Wallet"): Extract<T, { ok: true }> {
   if (outcome.ok) return outcome as Extract<T, { ok: true }>;
