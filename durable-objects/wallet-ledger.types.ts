@@ -8,8 +8,18 @@ export const TRANSACTION_TYPES = [
   "LOAN_REPAYMENT",
   "SAVINGS_ADD",
   "SAVINGS_REDEEM",
+  "TRANSFER_OUT",
+  "TRANSFER_IN",
+  "REFUND",
+  "ADJUSTMENT",
 ] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+/**
+ * The other side of a movement (API.md, "Double entry"): `funding`, `payouts`, `adjustments`,
+ * `merchants`, `loan:{loan_id}`, `wallet:{wallet_id}` or `goal:{goal_id}`, and a name for people.
+ */
+export type Counterparty = { account: string; name: string };
 
 export type WalletSnapshot = {
   wallet_id: string;
@@ -53,6 +63,8 @@ export type MoveRequest = {
   amount: number;
   type: TransactionType;
   description?: string | null;
+  /** The other side; when omitted, the one the type implies (DEPOSIT: funding, WITHDRAWAL: payouts, ...). */
+  counterparty?: Counterparty;
   referenceId?: string | null;
   now: string;
   /**
@@ -77,6 +89,8 @@ export type PocketMoveRequest = {
   goalId: string;
   amount?: number;
   description?: string | null;
+  /** The goal's name, for the counterparty `goal:{goal_id}` of the entry. */
+  goalName?: string;
   now: string;
 };
 

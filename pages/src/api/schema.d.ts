@@ -824,7 +824,7 @@ export interface components {
             transaction_id: string;
             wallet_id: string;
             /** @enum {string} */
-            type: "DEPOSIT" | "WITHDRAWAL" | "LOAN_IN" | "PAYMENT_OUT" | "LOAN_REPAYMENT" | "SAVINGS_ADD" | "SAVINGS_REDEEM";
+            type: "DEPOSIT" | "WITHDRAWAL" | "LOAN_IN" | "PAYMENT_OUT" | "LOAN_REPAYMENT" | "SAVINGS_ADD" | "SAVINGS_REDEEM" | "TRANSFER_OUT" | "TRANSFER_IN" | "REFUND" | "ADJUSTMENT";
             /** @enum {string} */
             direction: "CREDIT" | "DEBIT";
             /** @example 1250.00 */
@@ -2765,7 +2765,7 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page */
                 cursor?: string;
-                type?: "DEPOSIT" | "WITHDRAWAL" | "LOAN_IN" | "PAYMENT_OUT" | "LOAN_REPAYMENT" | "SAVINGS_ADD" | "SAVINGS_REDEEM";
+                type?: "DEPOSIT" | "WITHDRAWAL" | "LOAN_IN" | "PAYMENT_OUT" | "LOAN_REPAYMENT" | "SAVINGS_ADD" | "SAVINGS_REDEEM" | "TRANSFER_OUT" | "TRANSFER_IN" | "REFUND" | "ADJUSTMENT";
             };
             header?: never;
             path: {

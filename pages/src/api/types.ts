@@ -38,6 +38,10 @@ export const TRANSACTION_TYPES = [
   "LOAN_REPAYMENT",
   "SAVINGS_ADD",
   "SAVINGS_REDEEM",
+  "TRANSFER_OUT",
+  "TRANSFER_IN",
+  "REFUND",
+  "ADJUSTMENT",
 ] as const satisfies readonly TransactionType[];
 
 export const TRANSACTION_TYPE_LABELS: Record<TransactionType, string> = {
@@ -48,4 +52,8 @@ export const TRANSACTION_TYPE_LABELS: Record<TransactionType, string> = {
   LOAN_REPAYMENT: "Loan repayment",
   SAVINGS_ADD: "Moved to savings",
   SAVINGS_REDEEM: "Savings redeemed",
+  TRANSFER_OUT: "Transfer sent",
+  TRANSFER_IN: "Transfer received",
+  REFUND: "Refund",
+  ADJUSTMENT: "Adjustment",
 };
