@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { sendEvents } from "../workers/lib/queues";
 import { DEFAULT_SOCKETS_PER_WALLET, LiveSockets } from "./live-sockets";
-import { migrate } from "./schema-migrations";
-import { audit, type LedgerAudit, type SagaEntry, sagaEntries } from "./wallet-ledger/audit";
+import { migrate, schemaVersion } from "./schema-migrations";
+import { audit, type LedgerAudit, type SagaEntry, sagaEntries, totals } from "./wallet-ledger/audit";
 import { drainPass, FIRST_RETRY_MS, outboxSize, retryDelayMs } from "./wallet-ledger/outbox";
 import {
   addToPocket,
@@ -15,7 +15,7 @@ import {
   retargetPocket,
 } from "./wallet-ledger/pockets";
 import { balanceMessage, liveMessages } from "./wallet-ledger/presenters";
-import { hasLedger, LEDGER_MIGRATIONS } from "./wallet-ledger/schema";
+import { hasLedger, LEDGER_MIGRATIONS, ledgerMigrations, migrationContext } from "./wallet-ledger/schema";
 import {
   abandon,
   applyMove,
@@ -25,9 +25,21 @@ import {
   runKeyedTransfer,
   storedOutcome,
 } from "./wallet-ledger/transfers";
-import { entriesFor, insertWallet, listTransactions, requireWallet, snapshot, type WalletRow, walletRow } from "./wallet-ledger/wallet";
+import {
+  balanceAsOf,
+  entriesFor,
+  insertWallet,
+  listTransactions,
+  renameWallet,
+  requireWallet,
+  snapshot,
+  type WalletRow,
+  walletRow,
+} from "./wallet-ledger/wallet";
 import type {
+  BalanceAsOf,
   LedgerEvent,
+  LedgerTotals,
   LedgerTransaction,
   ListTransactionsQuery,
   MoveOutcome,
@@ -66,13 +78,32 @@ export class WalletLedger extends DurableObject<Env> {
     // a version added later reaches it before its first request. Synchronous: no request can observe
     // a half-migrated object.
     this.hasSchema = hasLedger(this.sql);
-    if (this.hasSchema) migrate(ctx.storage, LEDGER_MIGRATIONS);
+    this.ready = this.hasSchema ? this.migrateExisting() : Promise.resolve();
+  }
+
+  /**
+   * Resolves once the stored schema is current. Migration 2 names the other side of entries written
+   * before counterparties existed, from D1 (see schema.ts), so a wallet still below it is migrated
+   * under `blockConcurrencyWhile`: no request runs until it is done, and a failure resets the object
+   * so the next request tries again. A current wallet costs one read.
+   */
+  readonly ready: Promise<void>;
+
+  private migrateExisting(): Promise<void> {
+    if (schemaVersion(this.sql) >= LEDGER_MIGRATIONS.length) return Promise.resolve();
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const hasEntries = this.sql.exec("SELECT 1 FROM entries LIMIT 1").toArray().length > 0;
+      // Read with the columns every version has: the row may predate the current ones.
+      const walletId = this.sql.exec<{ wallet_id: string }>("SELECT wallet_id FROM wallet WHERE id = 1").toArray()[0]?.wallet_id;
+      const context = hasEntries && walletId ? await migrationContext(this.env.DB, walletId) : undefined;
+      migrate(this.ctx.storage, ledgerMigrations(context));
+    });
   }
 
   // ---------------------------------------------------------------- reads
 
   /** Creates the wallet if it does not exist yet; idempotent by wallet id. */
-  open(walletId: string, userId: string, currency: string, now: string): WalletSnapshot {
+  open(walletId: string, userId: string, currency: string, now: string, name = "Main"): WalletSnapshot {
     if (!this.hasSchema) {
       migrate(this.ctx.storage, LEDGER_MIGRATIONS);
       this.hasSchema = true;
@@ -84,8 +115,28 @@ export class WalletLedger extends DurableObject<Env> {
       }
       return snapshot(this.sql, existing);
     }
-    insertWallet(this.sql, walletId, userId, currency, now);
+    insertWallet(this.sql, walletId, userId, currency, name, now);
     return snapshot(this.sql, requireWallet(this.sql));
+  }
+
+  /** Renames the wallet (its owner's label for it); null when it does not exist or is not theirs. */
+  rename(owner: string, name: string, now: string): WalletSnapshot | null {
+    if (!this.ownedWallet(owner)) return null;
+    renameWallet(this.sql, name, now);
+    const wallet = snapshot(this.sql, requireWallet(this.sql));
+    this.live.broadcast(() => [balanceMessage(wallet)]);
+    return wallet;
+  }
+
+  /** The posted balance as it was at `asOf`; null for a wallet that does not exist or is not `owner`'s. */
+  balanceAsOf(owner: string | null, asOf: string): BalanceAsOf | null {
+    return this.ownedWallet(owner) ? balanceAsOf(this.sql, asOf) : null;
+  }
+
+  /** This wallet's side of the conservation proof (GET /v1/admin/ledger); null for a wallet never opened. */
+  totals(): LedgerTotals | null {
+    const row = this.walletRow();
+    return row ? totals(this.sql, row) : null;
   }
 
   /** The wallet, or null when it does not exist or `owner` (when given) is not its owner. */

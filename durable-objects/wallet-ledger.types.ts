@@ -24,7 +24,13 @@ export type Counterparty = { account: string; name: string };
 export type WalletSnapshot = {
   wallet_id: string;
   user_id: string;
+  name: string;
+  /** Posted: what the entries add up to. */
   balance: number;
+  /** Reserved by active holds. */
+  held_balance: number;
+  /** `balance - held_balance`: what every spending check reads. */
+  available_balance: number;
   savings_balance: number;
   currency: string;
   created_at: string;
@@ -39,8 +45,11 @@ export type LedgerTransaction = {
   amount: number;
   balance_after: number;
   description: string | null;
+  counterparty: Counterparty;
   reference_id: string | null;
   created_at: string;
+  /** SHA-256 (hex) of the previous entry's hash and this entry's canonical JSON (workers/domain/ledger-hash.ts). */
+  hash: string;
 };
 
 /** The event envelope of API.md, as the ledger stores it in its outbox. */
@@ -114,6 +123,19 @@ export type ListTransactionsQuery = {
   beforeSeq?: number;
   type?: TransactionType;
   referenceId?: string;
+  /** Inclusive bounds on `created_at` (normalised ISO 8601 UTC). */
+  from?: string;
+  to?: string;
+  /** Text in the description or the counterparty's name. */
+  q?: string;
 };
+
+export type BalanceAsOf = { balance: number; as_of: string; transaction_id: string | null };
+
+/**
+ * A wallet's side of the conservation proof: its posted and held money, its pockets, and the net
+ * each counterparty account has moved into it (credits minus debits), from the entries.
+ */
+export type LedgerTotals = { balance: number; held: number; pockets: number; accounts: { account: string; net: number }[] };
 
 export type TransactionPage = { transactions: LedgerTransaction[]; nextSeq: number | null };

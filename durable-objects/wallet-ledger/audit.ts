@@ -1,4 +1,4 @@
-import type { TransactionType } from "../wallet-ledger.types";
+import type { LedgerTotals, TransactionType } from "../wallet-ledger.types";
 import { pocketTotal, type WalletRow } from "./wallet";
 
 export type LedgerAudit = { balance: number; pockets: number; entriesNet: number; pocketsFromEntries: number; entryCount: number };
@@ -35,4 +35,24 @@ export function sagaEntries(sql: SqlStorage): SagaEntry[] {
        WHERE reference_id IS NOT NULL GROUP BY type, reference_id`,
     )
     .toArray();
+}
+
+/**
+ * The wallet's side of the conservation proof: its money (posted, held, in pockets) and, from the
+ * entries, the net each counterparty account moved into it. Every `loan:` account is summed as
+ * `loans`, every `goal:` account as `goals` (the pockets are their other side) and every `wallet:`
+ * account as `wallets` (transfers).
+ */
+export function totals(sql: SqlStorage, wallet: WalletRow): LedgerTotals {
+  const accounts = sql
+    .exec<{ account: string; net: number }>(
+      `SELECT CASE WHEN counterparty_account LIKE 'loan:%' THEN 'loans'
+                   WHEN counterparty_account LIKE 'goal:%' THEN 'goals'
+                   WHEN counterparty_account LIKE 'wallet:%' THEN 'wallets'
+                   ELSE counterparty_account END AS account,
+              SUM(CASE direction WHEN 'CREDIT' THEN amount ELSE -amount END) AS net
+       FROM entries GROUP BY 1 ORDER BY 1`,
+    )
+    .toArray();
+  return { balance: wallet.balance, held: wallet.held, pockets: pocketTotal(sql), accounts };
 }

@@ -26,6 +26,8 @@ function ensurePocket(sql: SqlStorage, goalId: string, target: number, now: stri
   return requirePocket(sql, goalId);
 }
 
+const goalCounterparty = (request: PocketMoveRequest) => ({ account: `goal:${request.goalId}`, name: request.goalName ?? "Savings goal" });
+
 export const pocketAddFingerprint = (request: PocketAddRequest) =>
   JSON.stringify({ op: "POCKET_ADD", goal: request.goalId, amount: request.amount });
 
@@ -40,7 +42,7 @@ export function addToPocket(sql: SqlStorage, request: PocketAddRequest, fault: F
   const amount = request.amount ?? 0;
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error("amount must be positive cents");
   const balanceAfter = wallet.balance - amount;
-  if (balanceAfter < 0) throw new Refusal({ ok: false, code: "INSUFFICIENT_FUNDS", wallet: snapshot(sql, wallet) });
+  if (balanceAfter - wallet.held < 0) throw new Refusal({ ok: false, code: "INSUFFICIENT_FUNDS", wallet: snapshot(sql, wallet) });
   setBalance(sql, balanceAfter, request.now);
   sql.exec(
     "UPDATE pockets SET amount = amount + ?, version = version + 1, updated_at = ? WHERE goal_id = ?",
@@ -56,6 +58,7 @@ export function addToPocket(sql: SqlStorage, request: PocketAddRequest, fault: F
     amount,
     balanceAfter,
     description: request.description ?? null,
+    counterparty: goalCounterparty(request),
     referenceId: request.goalId,
     now: request.now,
   });
@@ -98,6 +101,7 @@ export function releasePocket(sql: SqlStorage, request: PocketReleaseRequest, fa
       amount,
       balanceAfter,
       description: request.description ?? null,
+      counterparty: goalCounterparty(request),
       referenceId: request.goalId,
       now: request.now,
     });

@@ -4,12 +4,15 @@
  * pull zod or OpenAPI code into the Durable Object.
  */
 import { formatCents } from "../../workers/domain/money";
-import type { LedgerTransaction, TransactionType, WalletSnapshot } from "../wallet-ledger.types";
+import type { Counterparty, LedgerTransaction, TransactionType, WalletSnapshot } from "../wallet-ledger.types";
 
 export type WalletView = {
   wallet_id: string;
   user_id: string;
+  name: string;
   balance: string;
+  held_balance: string;
+  available_balance: string;
   savings_balance: string;
   currency: "USD";
   created_at: string;
@@ -24,14 +27,19 @@ export type TransactionView = {
   amount: string;
   balance_after: string;
   description: string | null;
+  counterparty: Counterparty;
   reference_id: string | null;
   created_at: string;
+  hash: string;
 };
 
 export const presentWallet = (w: WalletSnapshot): WalletView => ({
   wallet_id: w.wallet_id,
   user_id: w.user_id,
+  name: w.name,
   balance: formatCents(w.balance),
+  held_balance: formatCents(w.held_balance),
+  available_balance: formatCents(w.available_balance),
   savings_balance: formatCents(w.savings_balance),
   currency: "USD",
   created_at: w.created_at,
@@ -39,9 +47,17 @@ export const presentWallet = (w: WalletSnapshot): WalletView => ({
 });
 
 export const presentTransaction = (t: LedgerTransaction): TransactionView => ({
-  ...t,
+  transaction_id: t.transaction_id,
+  wallet_id: t.wallet_id,
+  type: t.type,
+  direction: t.direction,
   amount: formatCents(t.amount),
   balance_after: formatCents(t.balance_after),
+  description: t.description,
+  counterparty: { account: t.counterparty.account, name: t.counterparty.name },
+  reference_id: t.reference_id,
+  created_at: t.created_at,
+  hash: t.hash,
 });
 
 /** The live message with a wallet's balance (also the greeting of a new socket). */

@@ -1,11 +1,23 @@
 import type { Migration } from "../schema-migrations";
+import type { Counterparty } from "../wallet-ledger.types";
+import { impliedCounterparty } from "./counterparty";
+import { chainHash, type EntryRow, toTransaction } from "./wallet";
+
+/**
+ * What migration 2 needs from outside the ledger: the other side of each entry written before entries
+ * named one, by reference id (a payment's merchant, a repayment's loan, a goal's name). Read from D1
+ * once, when an old wallet is first opened by the new code (see migrationContext).
+ */
+export type MigrationContext = { counterparties: ReadonlyMap<string, Counterparty> };
+
+const NO_CONTEXT: MigrationContext = { counterparties: new Map() };
 
 /**
  * The ledger's schema, one migration per version. Version 1 is the schema every wallet had before
  * versioning, verbatim (see schema-migrations.ts for why it must stay idempotent). Append new
  * versions; never edit an applied one.
  */
-export const LEDGER_MIGRATIONS: readonly Migration[] = [
+export const ledgerMigrations = (context: MigrationContext = NO_CONTEXT): readonly Migration[] => [
   {
     version: 1,
     description: "wallet, pockets, append-only entries, transfers, outbox",
@@ -60,7 +72,95 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 `,
   },
+  {
+    version: 2,
+    description: "double entry and verifiable history: counterparties, hash chain, wallet names, holds",
+    up: (sql) => {
+      sql.exec(`
+        ALTER TABLE wallet ADD COLUMN name TEXT NOT NULL DEFAULT 'Main';
+        ALTER TABLE wallet ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0 AND held <= balance);
+        ALTER TABLE wallet ADD COLUMN head_hash TEXT NOT NULL DEFAULT '${"0".repeat(64)}';
+        ALTER TABLE wallet ADD COLUMN head_at TEXT;
+        ALTER TABLE entries ADD COLUMN counterparty_account TEXT;
+        ALTER TABLE entries ADD COLUMN counterparty_name TEXT;
+        ALTER TABLE entries ADD COLUMN hash TEXT;
+        DROP TRIGGER entries_no_update;
+      `);
+      // The entries written before this version get the counterparty their type implies (named from
+      // D1 where it knows more), then the chain is computed over them in order. Nothing else changes.
+      const walletId = sql.exec<{ wallet_id: string }>("SELECT wallet_id FROM wallet WHERE id = 1").toArray()[0]?.wallet_id ?? "";
+      let head = "0".repeat(64);
+      let headAt = null as string | null;
+      for (const row of sql.exec<EntryRow>("SELECT * FROM entries ORDER BY seq").toArray()) {
+        const known = row.reference_id ? context.counterparties.get(row.reference_id) : undefined;
+        const counterparty = known ?? legacyCounterparty(row);
+        const transaction = toTransaction(
+          { ...row, counterparty_account: counterparty.account, counterparty_name: counterparty.name },
+          walletId,
+        );
+        head = chainHash(head, transaction);
+        headAt = headAt === null || row.created_at > headAt ? row.created_at : headAt;
+        sql.exec(
+          "UPDATE entries SET counterparty_account = ?, counterparty_name = ?, hash = ? WHERE seq = ?",
+          counterparty.account,
+          counterparty.name,
+          head,
+          row.seq,
+        );
+      }
+      sql.exec("UPDATE wallet SET head_hash = ?, head_at = ?", head, headAt);
+      sql.exec(`
+        CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+          BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+        CREATE TRIGGER entries_are_chained BEFORE INSERT ON entries
+          WHEN NEW.hash IS NULL OR NEW.counterparty_account IS NULL OR NEW.counterparty_name IS NULL
+          BEGIN SELECT RAISE(ABORT, 'a ledger entry names its counterparty and carries its hash'); END;
+        CREATE INDEX entries_by_time ON entries (created_at, seq);
+      `);
+    },
+  },
 ];
+
+/** The schema every new wallet is created with and every old one is migrated to. */
+export const LEDGER_MIGRATIONS = ledgerMigrations();
+
+/**
+ * An entry written before counterparties existed, that D1 knows nothing about: the side its type
+ * implies. A repayment's reference is the repayment, not its loan, so its loan account is named
+ * after the repayment only when D1 has no record of it (a repayment always has one).
+ */
+function legacyCounterparty(row: EntryRow): Counterparty {
+  if (row.type === "LOAN_REPAYMENT") return { account: `loan:${row.reference_id ?? "unknown"}`, name: "Loan" };
+  return impliedCounterparty(row.type, row.reference_id, row.description);
+}
+
+/**
+ * The counterparties D1 knows for a wallet's old entries: merchants of its payments, loans of its
+ * repayments and disbursements, names of its goals. Read once, before migration 2 runs on a
+ * wallet that has entries; these are the services' own records, read here and nowhere else.
+ */
+export async function migrationContext(db: D1Database, walletId: string): Promise<MigrationContext> {
+  const [payments, repayments, loans, goals] = await db.batch<Record<string, string | null>>([
+    db.prepare("SELECT payment_id AS id, merchant AS name FROM payments WHERE wallet_id = ?").bind(walletId),
+    db.prepare("SELECT repayment_id AS id, loan_id AS loan, NULL AS name FROM repayments WHERE wallet_id = ?").bind(walletId),
+    db.prepare("SELECT loan_id AS id, loan_id AS loan, NULL AS name FROM loans WHERE wallet_id = ?").bind(walletId),
+    db.prepare("SELECT goal_id AS id, goal_name AS name FROM savings_goals WHERE wallet_id = ?").bind(walletId),
+  ]);
+  const counterparties = new Map<string, Counterparty>();
+  const add = (
+    rows: Record<string, string | null>[] | undefined,
+    account: (row: Record<string, string | null>) => string,
+    fallback: string,
+  ) => {
+    for (const row of rows ?? [])
+      if (row.id) counterparties.set(row.id, { account: account(row), name: (row.name || fallback).slice(0, 200) });
+  };
+  add(payments?.results, () => "merchants", "Merchant");
+  add(repayments?.results, (row) => `loan:${row.loan}`, "Loan");
+  add(loans?.results, (row) => `loan:${row.loan}`, "Loan");
+  add(goals?.results, (row) => `goal:${row.id}`, "Savings goal");
+  return { counterparties };
+}
 
 /** Whether this object holds a wallet (was ever opened). Read-only, so probing an id writes nothing. */
 export function hasLedger(sql: SqlStorage): boolean {

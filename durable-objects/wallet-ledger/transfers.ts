@@ -1,6 +1,7 @@
-import type { LedgerTransaction, MoveOutcome, MoveRequest, PocketOutcome, TransactionType } from "../wallet-ledger.types";
+import type { Counterparty, LedgerTransaction, MoveOutcome, MoveRequest, PocketOutcome, TransactionType } from "../wallet-ledger.types";
+import { checkCounterparty, impliedCounterparty } from "./counterparty";
 import { writeOutcomeEvent } from "./outbox";
-import { type EntryRow, requireWallet, setBalance, snapshot, toTransaction } from "./wallet";
+import { chainHash, requireWallet, setBalance, snapshot, type WalletRow } from "./wallet";
 
 /** Test seam: called at named points inside ledger transactions; throwing rolls the transaction back. */
 export type FaultPoint = (point: string) => void;
@@ -97,7 +98,8 @@ export function applyMove(sql: SqlStorage, request: MoveRequest, direction: "CRE
   if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new Error("amount must be positive cents");
   const wallet = requireWallet(sql);
   const balanceAfter = direction === "CREDIT" ? wallet.balance + request.amount : wallet.balance - request.amount;
-  if (balanceAfter < 0) {
+  // Spending reads the available balance: money reserved by holds cannot be spent twice.
+  if (balanceAfter - wallet.held < 0) {
     throw new Refusal({ ok: false, code: "INSUFFICIENT_FUNDS", wallet: snapshot(sql, wallet) });
   }
   setBalance(sql, balanceAfter, request.now);
@@ -111,10 +113,11 @@ export function applyMove(sql: SqlStorage, request: MoveRequest, direction: "CRE
       amount: request.amount,
       balanceAfter,
       description: request.description ?? null,
+      counterparty: request.counterparty,
       referenceId: request.referenceId ?? null,
       now: request.now,
     },
-    wallet.wallet_id,
+    wallet,
   );
   fault("after-entry");
   // The row just written, without reading it back (the hot path of every credit and debit).
@@ -128,26 +131,51 @@ export type NewEntry = {
   amount: number;
   balanceAfter: number;
   description: string | null;
+  /** The other side; omitted, the one the type implies (counterparty.ts). */
+  counterparty?: Counterparty | undefined;
   referenceId: string | null;
   now: string;
 };
 
-/** Appends one entry (the table refuses updates and deletes). */
-export function appendEntry(sql: SqlStorage, entry: NewEntry, walletId: string = requireWallet(sql).wallet_id): LedgerTransaction {
-  const row = sql
-    .exec<EntryRow>(
-      `INSERT INTO entries (transaction_id, transfer_id, type, direction, amount, balance_after, description, reference_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      crypto.randomUUID(),
-      entry.transferId,
-      entry.type,
-      entry.direction,
-      entry.amount,
-      entry.balanceAfter,
-      entry.description,
-      entry.referenceId,
-      entry.now,
-    )
-    .one();
-  return toTransaction(row, walletId);
+/**
+ * Appends one entry (the table refuses updates and deletes), chained to the one before it: its hash
+ * covers the previous hash and its own fields, and the wallet's head moves to it in the same
+ * transaction. Its time is never before the previous entry's, so time order is entry order.
+ */
+export function appendEntry(sql: SqlStorage, entry: NewEntry, wallet: WalletRow = requireWallet(sql)): LedgerTransaction {
+  const counterparty = checkCounterparty(entry.counterparty ?? impliedCounterparty(entry.type, entry.referenceId, entry.description));
+  const createdAt = wallet.head_at !== null && wallet.head_at > entry.now ? wallet.head_at : entry.now;
+  const unhashed: LedgerTransaction = {
+    transaction_id: crypto.randomUUID(),
+    wallet_id: wallet.wallet_id,
+    type: entry.type,
+    direction: entry.direction,
+    amount: entry.amount,
+    balance_after: entry.balanceAfter,
+    description: entry.description,
+    counterparty,
+    reference_id: entry.referenceId,
+    created_at: createdAt,
+    hash: "",
+  };
+  const transaction = { ...unhashed, hash: chainHash(wallet.head_hash, unhashed) };
+  sql.exec(
+    `INSERT INTO entries (transaction_id, transfer_id, type, direction, amount, balance_after, description,
+                          counterparty_account, counterparty_name, reference_id, created_at, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    transaction.transaction_id,
+    entry.transferId,
+    transaction.type,
+    transaction.direction,
+    transaction.amount,
+    transaction.balance_after,
+    transaction.description,
+    counterparty.account,
+    counterparty.name,
+    transaction.reference_id,
+    createdAt,
+    transaction.hash,
+  );
+  sql.exec("UPDATE wallet SET head_hash = ?, head_at = ? WHERE id = 1", transaction.hash, createdAt);
+  return transaction;
 }

@@ -3,65 +3,15 @@ import { describe, expect, it } from "vitest";
 import { type Migration, migrate, schemaVersion } from "../../durable-objects/schema-migrations";
 import { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { LEDGER_MIGRATIONS } from "../../durable-objects/wallet-ledger/schema";
+import { PRE_VERSIONING_SCHEMA } from "../helpers/legacy-ledger";
 
 const ledger = (name: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(name));
 const now = () => new Date().toISOString();
 
-/** The ledger's schema as the code before versioning created it (frozen here: migration 1 must keep matching it). */
-const PRE_VERSIONING_SCHEMA = `
-CREATE TABLE IF NOT EXISTS wallet (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  wallet_id TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  currency TEXT NOT NULL,
-  balance INTEGER NOT NULL CHECK (balance >= 0),
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pockets (
-  goal_id TEXT PRIMARY KEY,
-  amount INTEGER NOT NULL CHECK (amount >= 0),
-  status TEXT NOT NULL CHECK (status IN ('ACTIVE', 'REDEEMED', 'CLOSED')),
-  target INTEGER NOT NULL CHECK (target > 0),
-  version INTEGER NOT NULL DEFAULT 0,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS entries (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  transaction_id TEXT NOT NULL UNIQUE,
-  transfer_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  direction TEXT NOT NULL CHECK (direction IN ('CREDIT', 'DEBIT')),
-  amount INTEGER NOT NULL CHECK (amount > 0),
-  balance_after INTEGER NOT NULL CHECK (balance_after >= 0),
-  description TEXT,
-  reference_id TEXT,
-  created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entries_by_type ON entries (type, seq);
-CREATE INDEX IF NOT EXISTS entries_by_reference ON entries (reference_id, seq);
-CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
-  BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
-  BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
-CREATE TABLE IF NOT EXISTS transfers (
-  transfer_id TEXT PRIMARY KEY,
-  request TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  queue TEXT NOT NULL,
-  body TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL
-);
-`;
-
-/** A later version as the next issue might write one: a new column on a populated table and a new table. */
-const TEST_V2: Migration = {
-  version: 2,
+/** A later version as a future change might write one: a new column on a populated table and a new table. */
+const LATEST = LEDGER_MIGRATIONS.length;
+const TEST_NEXT: Migration = {
+  version: LATEST + 1,
   description: "test only: entry memo, holds",
   up: `
     ALTER TABLE entries ADD COLUMN memo TEXT;
@@ -122,35 +72,33 @@ describe("ledger schema versions", () => {
       state.storage.sql.exec(PRE_VERSIONING_SCHEMA);
       return definitions(state.storage.sql);
     });
-    const walletId = crypto.randomUUID();
-    await ledger(walletId).open(walletId, "owner", "USD", now());
-    await runInDurableObject(ledger(walletId), (_instance: WalletLedger, state) => {
+    await runInDurableObject(ledger(crypto.randomUUID()), (_instance: WalletLedger, state) => {
+      migrate(state.storage, LEDGER_MIGRATIONS.slice(0, 1));
       expect(definitions(state.storage.sql)).toEqual(legacy);
       expect(schemaVersion(state.storage.sql)).toBe(1);
     });
   });
 
-  it("a wallet written before versioning is recognised as version 1 and reaches version 2 with every row, balance and pocket", async () => {
+  it("a later migration reaches a populated wallet with every row, balance and pocket", async () => {
     const { walletId, owner } = await populatedWallet();
-    await runInDurableObject(ledger(walletId), (_instance: WalletLedger, state) => {
+    await runInDurableObject(ledger(walletId), async (_instance: WalletLedger, state) => {
       const sql = state.storage.sql;
-      // What a wallet written before versioning holds: these tables and no record of any migration.
-      sql.exec("DROP TABLE schema_migrations");
-      expect(schemaVersion(sql)).toBe(0);
+      expect(schemaVersion(sql)).toBe(LATEST);
       const before = dump(sql);
       const schemaBefore = definitions(sql);
       expect(before.entries).toHaveLength(5);
       expect(before.pockets).toHaveLength(2);
       expect(before.transfers).toHaveLength(7);
 
-      // A deploy: a new instance over the stored tables records version 1 without changing a table or a row.
+      // A restart over the stored tables changes neither a table nor a row.
       const restarted = new WalletLedger(state, env);
-      expect(schemaVersion(sql)).toBe(1);
+      await restarted.ready;
+      expect(schemaVersion(sql)).toBe(LATEST);
       expect(definitions(sql)).toEqual(schemaBefore);
       expect(dump(sql)).toEqual(before);
 
-      expect(migrate(state.storage, [...LEDGER_MIGRATIONS, TEST_V2])).toEqual({ from: 1, to: 2 });
-      expect(schemaVersion(sql)).toBe(2);
+      expect(migrate(state.storage, [...LEDGER_MIGRATIONS, TEST_NEXT])).toEqual({ from: LATEST, to: LATEST + 1 });
+      expect(schemaVersion(sql)).toBe(LATEST + 1);
       expect(columns(sql, "entries")).toContain("memo");
       expect(columns(sql, "holds")).toEqual(["hold_id", "amount", "created_at"]);
       const after = dump(sql);
@@ -171,8 +119,8 @@ describe("ledger schema versions", () => {
 
       // Running the migrations again changes nothing.
       const applied = sql.exec("SELECT * FROM schema_migrations ORDER BY version").toArray();
-      expect(applied.map((m) => m.version)).toEqual([1, 2]);
-      expect(migrate(state.storage, [...LEDGER_MIGRATIONS, TEST_V2])).toEqual({ from: 2, to: 2 });
+      expect(applied.map((m) => m.version)).toEqual([...LEDGER_MIGRATIONS.map((m) => m.version), LATEST + 1]);
+      expect(migrate(state.storage, [...LEDGER_MIGRATIONS, TEST_NEXT])).toEqual({ from: LATEST + 1, to: LATEST + 1 });
       expect(new WalletLedger(state, env).getWallet(owner)?.balance).toBe(balance);
       expect(sql.exec("SELECT * FROM schema_migrations ORDER BY version").toArray()).toEqual(applied);
       expect(dump(sql)).toEqual(after);
@@ -197,7 +145,7 @@ describe("ledger schema versions", () => {
     await ledger(walletId).open(walletId, "owner", "USD", now());
     await runInDurableObject(ledger(walletId), (_instance: WalletLedger, state) => {
       const broken: Migration = {
-        version: 2,
+        version: LATEST + 1,
         description: "adds a column, then fails",
         up: (sql) => {
           sql.exec("ALTER TABLE entries ADD COLUMN memo TEXT");
@@ -205,16 +153,16 @@ describe("ledger schema versions", () => {
         },
       };
       expect(() => migrate(state.storage, [...LEDGER_MIGRATIONS, broken])).toThrow("interrupted");
-      expect(schemaVersion(state.storage.sql)).toBe(1);
+      expect(schemaVersion(state.storage.sql)).toBe(LATEST);
       expect(columns(state.storage.sql, "entries")).not.toContain("memo");
-      expect(migrate(state.storage, [...LEDGER_MIGRATIONS, TEST_V2])).toEqual({ from: 1, to: 2 });
+      expect(migrate(state.storage, [...LEDGER_MIGRATIONS, TEST_NEXT])).toEqual({ from: LATEST, to: LATEST + 1 });
       expect(columns(state.storage.sql, "entries")).toContain("memo");
     });
   });
 
   it("refuses a migration list that is not numbered 1, 2, 3, …", async () => {
     await runInDurableObject(ledger(crypto.randomUUID()), (_instance: WalletLedger, state) => {
-      expect(() => migrate(state.storage, [{ ...TEST_V2, version: 3 }])).toThrow("migration 1 is numbered 3");
+      expect(() => migrate(state.storage, [{ ...TEST_NEXT, version: 3 }])).toThrow("migration 1 is numbered 3");
       expect(state.storage.sql.exec("SELECT name FROM sqlite_master").toArray()).toEqual([]);
     });
   });

@@ -27,7 +27,11 @@ export function clientRequestId(header: string | null | undefined): string | nul
  * the queue that carries it. A new event type is one row here; its subscribers live in its services.
  */
 export const EVENTS = {
-  PAYMENT_REQUESTED: { queue: "payment-events", payload: z.object({ payment_id: Id, wallet_id: Id, amount: moneyString }) },
+  PAYMENT_REQUESTED: {
+    queue: "payment-events",
+    // `merchant` is optional so that a request published before it existed still runs.
+    payload: z.object({ payment_id: Id, wallet_id: Id, amount: moneyString, merchant: z.string().min(1).max(200).optional() }),
+  },
   PAYMENT_SUCCESSFUL: {
     queue: "payment-events",
     payload: z.object({ payment_id: Id, wallet_id: Id, transaction_id: Id.nullable() }),

@@ -14,13 +14,26 @@ export const WalletSchema = z
   .object({
     wallet_id: z.string(),
     user_id: z.string(),
-    balance: moneyString.openapi({ description: "Spendable money" }),
+    name: z.string().openapi({ example: "Main" }),
+    balance: moneyString.openapi({ description: "Posted: what the wallet's transactions add up to" }),
+    held_balance: moneyString.openapi({ description: "Reserved by active holds" }),
+    available_balance: moneyString.openapi({ description: "balance − held_balance: what can be spent" }),
     savings_balance: moneyString.openapi({ description: "Sum of the wallet's savings goals" }),
     currency: z.literal("USD"),
     created_at: z.string(),
     updated_at: z.string(),
   })
   .openapi("Wallet");
+
+export const CounterpartySchema = z
+  .object({
+    account: z.string().openapi({
+      description: "funding, payouts, adjustments, merchants, loan:{loan_id}, wallet:{wallet_id} or goal:{goal_id}",
+      example: "merchants",
+    }),
+    name: z.string().openapi({ example: "Corner Cafe" }),
+  })
+  .openapi("Counterparty", { description: "The other side of the movement" });
 
 export const TransactionSchema = z
   .object({
@@ -31,8 +44,16 @@ export const TransactionSchema = z
     amount: moneyString,
     balance_after: moneyString,
     description: z.string().nullable(),
+    counterparty: CounterpartySchema,
     reference_id: z.string().nullable(),
     created_at: z.string(),
+    hash: z.string().openapi({
+      description:
+        "SHA-256 (hex) of the previous transaction's hash (64 zeros for the first) followed by the canonical JSON of this " +
+        "transaction's fields transaction_id, wallet_id, type, direction, amount, balance_after, description, counterparty, " +
+        "reference_id and created_at (keys sorted at every level, no spaces, UTF-8)",
+      example: "9f2c…",
+    }),
   })
   .openapi("Transaction");
 

@@ -30,11 +30,11 @@ export const redriveAfterMs = (env: Env) => positiveSeconds(env.SAGA_REDRIVE_AFT
 /** How old an unfinished saga must be before reconciliation reports it as stuck. */
 export const stuckAfterMs = (env: Env) => positiveSeconds(env.STUCK_AFTER_SECONDS, 120) * 1000;
 
-type PaymentRow = { payment_id: string; wallet_id: string; amount_cents: number };
+type PaymentRow = { payment_id: string; wallet_id: string; amount_cents: number; merchant: string };
 type RepaymentRow = { repayment_id: string; loan_id: string; wallet_id: string; amount_cents: number };
 type LoanRow = { loan_id: string; wallet_id: string; amount_cents: number };
 
-const PAYMENTS = "SELECT payment_id, wallet_id, amount_cents FROM payments WHERE status = 'PENDING'";
+const PAYMENTS = "SELECT payment_id, wallet_id, amount_cents, merchant FROM payments WHERE status = 'PENDING'";
 const REPAYMENTS = "SELECT repayment_id, loan_id, wallet_id, amount_cents FROM repayments WHERE status = 'PENDING'";
 // A loan whose disbursement dead-lettered is flagged (disbursement_error) and left to an admin's replay.
 const LOANS =
@@ -45,7 +45,7 @@ const requestFor = {
   payment: (r: PaymentRow, requestId: string) =>
     makeEvent(
       "PAYMENT_REQUESTED",
-      { payment_id: r.payment_id, wallet_id: r.wallet_id, amount: formatCents(r.amount_cents) },
+      { payment_id: r.payment_id, wallet_id: r.wallet_id, amount: formatCents(r.amount_cents), merchant: r.merchant },
       { correlationId: r.payment_id, requestId },
     ),
   repayment: (r: RepaymentRow, requestId: string) =>

@@ -32,7 +32,7 @@ export const createPayment: AppRouteHandler<typeof routes.createPayment> = async
   };
   const event = makeEvent(
     "PAYMENT_REQUESTED",
-    { payment_id: paymentId, wallet_id: body.wallet_id, amount: formatCents(body.amount) },
+    { payment_id: paymentId, wallet_id: body.wallet_id, amount: formatCents(body.amount), merchant: body.merchant },
     { correlationId: paymentId, requestId: c.get("requestId") },
   );
   const outboxId = `payment-requested:${paymentId}`;

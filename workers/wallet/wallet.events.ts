@@ -32,6 +32,7 @@ const repaymentTransferId = (repaymentId: string) => `repayment:${repaymentId}`;
 
 export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUESTED">): Promise<void> {
   const { payment_id, wallet_id } = event.payload;
+  const merchant = event.payload.merchant ?? "Merchant";
   const context = { correlationId: event.correlation_id, requestId: event.request_id };
   const outcome = await ledgerFor(env, wallet_id).debit({
     transferId: paymentTransferId(payment_id),
@@ -39,7 +40,9 @@ export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUE
     amount: cents(event.payload.amount),
     type: "PAYMENT_OUT",
     referenceId: payment_id,
-    description: null,
+    // API.md: a payment's transaction carries its merchant.
+    description: merchant,
+    counterparty: { account: "merchants", name: merchant },
     now: nowIso(),
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
@@ -60,6 +63,7 @@ export async function onLoanApproved(env: Env, event: EventOf<"LOAN_APPROVED">):
     type: "LOAN_IN",
     referenceId: loan_id,
     description: "Loan disbursement",
+    counterparty: { account: `loan:${loan_id}`, name: "Loan" },
     now: nowIso(),
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
@@ -86,6 +90,7 @@ export async function onRepaymentRequested(env: Env, event: EventOf<"LOAN_REPAYM
     type: "LOAN_REPAYMENT",
     referenceId: repayment_id,
     description: "Loan repayment",
+    counterparty: { account: `loan:${loan_id}`, name: "Loan" },
     now: nowIso(),
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.

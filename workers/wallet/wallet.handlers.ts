@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { LIVE_EXPIRES_HEADER, LIVE_SESSION_HEADER } from "../../durable-objects/live-sockets";
+import { formatCents } from "../domain/money";
 import type { AppEnv, AppRouteHandler } from "../lib/app";
 import { createDb } from "../lib/db";
 import { AppError, errorBody, notFound } from "../lib/errors";
@@ -12,6 +13,14 @@ import type * as routes from "./wallet.routes";
 function walletIdFrom(param: string): string {
   if (!isId(param)) throw notFound("Wallet");
   return param;
+}
+
+/** A validated timestamp in the form the ledger stores (and compares as text): ISO 8601 UTC with milliseconds. */
+function utc(timestamp: string): string {
+  const time = Date.parse(timestamp);
+  if (Number.isNaN(time))
+    throw new AppError("VALIDATION_ERROR", "The timestamp is invalid", [{ path: "as_of", message: "not a timestamp" }]);
+  return new Date(time).toISOString();
 }
 
 function seqFrom(cursor: string | undefined): number | undefined {
@@ -62,7 +71,7 @@ export const createWallet: AppRouteHandler<typeof routes.createWallet> = async (
   const db = createDb(c.env.DB);
   const claimed = await queries.claimWalletSlot(db, walletId, user.user_id, now);
   try {
-    const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now);
+    const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now, c.req.valid("json").name);
     return c.json({ wallet: presentWallet(snapshot) }, 201);
   } catch (error) {
     // Give the slot back: a wallet that never opened must not count against the limit.
@@ -83,6 +92,21 @@ export const getWallet: AppRouteHandler<typeof routes.getWallet> = async (c) => 
   const snapshot = await ledgerFor(c.env, walletId).getWallet(c.get("user").user_id);
   if (!snapshot) throw notFound("Wallet");
   return c.json({ wallet: presentWallet(snapshot) }, 200);
+};
+
+export const renameWallet: AppRouteHandler<typeof routes.renameWallet> = async (c) => {
+  const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+  const snapshot = await ledgerFor(c.env, walletId).rename(c.get("user").user_id, c.req.valid("json").name, nowIso());
+  if (!snapshot) throw notFound("Wallet");
+  return c.json({ wallet: presentWallet(snapshot) }, 200);
+};
+
+export const balanceAsOf: AppRouteHandler<typeof routes.balanceAsOf> = async (c) => {
+  const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+  const { as_of } = c.req.valid("query");
+  const found = await ledgerFor(c.env, walletId).balanceAsOf(c.get("user").user_id, as_of === undefined ? nowIso() : utc(as_of));
+  if (!found) throw notFound("Wallet");
+  return c.json({ ...found, balance: formatCents(found.balance) }, 200);
 };
 
 export const credit: AppRouteHandler<typeof routes.credit> = async (c) =>
@@ -114,11 +138,14 @@ export const live: AppRouteHandler<typeof routes.live> = async (c) => {
 
 export const listTransactions: AppRouteHandler<typeof routes.listTransactions> = async (c) => {
   const walletId = walletIdFrom(c.req.valid("param").wallet_id);
-  const { limit, cursor, type } = c.req.valid("query");
+  const { limit, cursor, type, from, to, q } = c.req.valid("query");
   const page = await ledgerFor(c.env, walletId).listTransactions(c.get("user").user_id, {
     limit,
     beforeSeq: seqFrom(cursor),
     type,
+    ...(from === undefined ? {} : { from: utc(from) }),
+    ...(to === undefined ? {} : { to: utc(to) }),
+    ...(q === undefined ? {} : { q }),
   });
   if (!page) throw notFound("Wallet");
   return c.json(

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam, jsonResponse, PageQuery } from "../lib/app";
 import { TRANSACTION_TYPES, TransactionSchema, WalletSchema } from "../lib/ledger";
-import { amountSchema } from "../lib/money";
+import { amountSchema, moneyString } from "../lib/money";
 import { errorResponse, userRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 
@@ -12,6 +12,9 @@ const Movement = z.strictObject({
   description: textSchema().optional().openapi({ example: "Salary" }),
 });
 const WalletAndTransaction = z.object({ wallet: WalletSchema, transaction: TransactionSchema });
+const WalletName = textSchema({ max: 50 });
+/** An ISO 8601 timestamp with a time zone; compared in UTC. */
+const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-24T10:00:00.000Z" });
 
 export const createWallet = userRoute({
   method: "post",
@@ -21,9 +24,43 @@ export const createWallet = userRoute({
   summary: "Open a wallet",
   rateLimit: "MONEY_RATE_LIMIT",
   idempotency: "stored",
-  body: z.strictObject({ currency: z.literal("USD").optional() }),
+  body: z.strictObject({
+    currency: z.literal("USD").optional(),
+    name: WalletName.optional().openapi({ description: 'What the owner calls the wallet (default "Main")', example: "Holidays" }),
+  }),
   responses: { 201: jsonResponse(z.object({ wallet: WalletSchema }), "The new wallet, balance 0.00") },
   errors: ["WALLET_LIMIT"],
+});
+
+export const renameWallet = userRoute({
+  method: "patch",
+  path: "/wallet/{wallet_id}",
+  operationId: "renameWallet",
+  tags,
+  summary: "Rename a wallet",
+  request: { params: WalletParam },
+  body: z.strictObject({ name: WalletName }),
+  responses: { 200: jsonResponse(z.object({ wallet: WalletSchema }), "The renamed wallet") },
+  errors: ["NOT_FOUND"],
+});
+
+export const balanceAsOf = userRoute({
+  method: "get",
+  path: "/wallet/{wallet_id}/balance",
+  operationId: "getWalletBalance",
+  tags,
+  summary: "The posted balance at a moment",
+  description:
+    "The posted balance just after the last transaction at or before `as_of` (now when omitted), answered from the wallet's " +
+    'transactions on a time index; "0.00" and `transaction_id: null` before the first.',
+  request: { params: WalletParam, query: z.object({ as_of: Timestamp.optional() }) },
+  responses: {
+    200: jsonResponse(
+      z.object({ balance: moneyString, as_of: z.string(), transaction_id: z.string().nullable() }),
+      "The balance at that moment and the transaction it follows",
+    ),
+  },
+  errors: ["NOT_FOUND"],
 });
 
 export const listWallets = userRoute({
@@ -71,7 +108,17 @@ export const listTransactions = userRoute({
   operationId: "listWalletTransactions",
   tags,
   summary: "The wallet's transactions, newest first",
-  request: { params: WalletParam, query: PageQuery.extend({ type: z.enum(TRANSACTION_TYPES).optional() }) },
+  request: {
+    params: WalletParam,
+    query: PageQuery.extend({
+      type: z.enum(TRANSACTION_TYPES).optional(),
+      from: Timestamp.optional().openapi({ description: "Only transactions at or after this time" }),
+      to: Timestamp.optional().openapi({ description: "Only transactions at or before this time" }),
+      q: textSchema({ max: 100 })
+        .optional()
+        .openapi({ description: "Text in the description or the counterparty's name (case-insensitive)" }),
+    }),
+  },
   responses: {
     200: jsonResponse(z.object({ transactions: z.array(TransactionSchema), next_cursor: z.string().nullable() }), "One page"),
   },

@@ -254,6 +254,27 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Rename a wallet */
+        patch: operations["renameWallet"];
+        trace?: never;
+    };
+    "/wallet/{wallet_id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The posted balance at a moment
+         * @description The posted balance just after the last transaction at or before `as_of` (now when omitted), answered from the wallet's transactions on a time index; "0.00" and `transaction_id: null` before the first.
+         */
+        get: operations["getWalletBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -805,11 +826,23 @@ export interface components {
         Wallet: {
             wallet_id: string;
             user_id: string;
+            /** @example Main */
+            name: string;
             /**
-             * @description Spendable money
+             * @description Posted: what the wallet's transactions add up to
              * @example 1250.00
              */
             balance: string;
+            /**
+             * @description Reserved by active holds
+             * @example 1250.00
+             */
+            held_balance: string;
+            /**
+             * @description balance − held_balance: what can be spent
+             * @example 1250.00
+             */
+            available_balance: string;
             /**
              * @description Sum of the wallet's savings goals
              * @example 1250.00
@@ -832,8 +865,24 @@ export interface components {
             /** @example 1250.00 */
             balance_after: string;
             description: string | null;
+            counterparty: components["schemas"]["Counterparty"];
             reference_id: string | null;
             created_at: string;
+            /**
+             * @description SHA-256 (hex) of the previous transaction's hash (64 zeros for the first) followed by the canonical JSON of this transaction's fields transaction_id, wallet_id, type, direction, amount, balance_after, description, counterparty, reference_id and created_at (keys sorted at every level, no spaces, UTF-8)
+             * @example 9f2c…
+             */
+            hash: string;
+        };
+        /** @description The other side of the movement */
+        Counterparty: {
+            /**
+             * @description funding, payouts, adjustments, merchants, loan:{loan_id}, wallet:{wallet_id} or goal:{goal_id}
+             * @example merchants
+             */
+            account: string;
+            /** @example Corner Cafe */
+            name: string;
         };
         Loan: {
             loan_id: string;
@@ -2150,6 +2199,11 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     currency?: "USD";
+                    /**
+                     * @description What the owner calls the wallet (default "Main")
+                     * @example Holidays
+                     */
+                    name?: string;
                 };
             };
         };
@@ -2298,6 +2352,192 @@ export interface operations {
                 content: {
                     "application/json": {
                         wallet: components["schemas"]["Wallet"];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    renameWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                wallet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1..50 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace. */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The renamed wallet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        wallet: components["schemas"]["Wallet"];
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Body is not application/json: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getWalletBalance: {
+        parameters: {
+            query?: {
+                as_of?: string;
+            };
+            header?: never;
+            path: {
+                wallet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance at that moment and the transaction it follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 1250.00 */
+                        balance: string;
+                        as_of: string;
+                        transaction_id: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
                     };
                 };
             };
@@ -2766,6 +3006,12 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string;
                 type?: "DEPOSIT" | "WITHDRAWAL" | "LOAN_IN" | "PAYMENT_OUT" | "LOAN_REPAYMENT" | "SAVINGS_ADD" | "SAVINGS_REDEEM" | "TRANSFER_OUT" | "TRANSFER_IN" | "REFUND" | "ADJUSTMENT";
+                /** @description Only transactions at or after this time */
+                from?: string;
+                /** @description Only transactions at or before this time */
+                to?: string;
+                /** @description Text in the description or the counterparty's name (case-insensitive) */
+                q?: string;
             };
             header?: never;
             path: {
