@@ -1,5 +1,5 @@
 import type { Migration } from "../schema-migrations";
-import type { Counterparty } from "../wallet-ledger.types";
+import type { Counterparty, LedgerTransaction, WalletSnapshot } from "../wallet-ledger.types";
 import { impliedCounterparty } from "./counterparty";
 import { chainHash, type EntryRow, toTransaction } from "./wallet";
 
@@ -91,6 +91,7 @@ CREATE TABLE IF NOT EXISTS outbox (
       const walletId = sql.exec<{ wallet_id: string }>("SELECT wallet_id FROM wallet WHERE id = 1").toArray()[0]?.wallet_id ?? "";
       let head = "0".repeat(64);
       let headAt = null as string | null;
+      const migrated = new Map<string, LedgerTransaction>();
       for (const row of sql.exec<EntryRow>("SELECT * FROM entries ORDER BY seq").toArray()) {
         const known = row.reference_id ? context.counterparties.get(row.reference_id) : undefined;
         const counterparty = known ?? legacyCounterparty(row);
@@ -99,6 +100,7 @@ CREATE TABLE IF NOT EXISTS outbox (
           walletId,
         );
         head = chainHash(head, transaction);
+        migrated.set(transaction.transaction_id, { ...transaction, hash: head });
         headAt = headAt === null || row.created_at > headAt ? row.created_at : headAt;
         sql.exec(
           "UPDATE entries SET counterparty_account = ?, counterparty_name = ?, hash = ? WHERE seq = ?",
@@ -109,6 +111,12 @@ CREATE TABLE IF NOT EXISTS outbox (
         );
       }
       sql.exec("UPDATE wallet SET head_hash = ?, head_at = ?", head, headAt);
+      // Stored outcomes are what replays answer (an Idempotency-Key repeat, a re-driven saga): they
+      // get the shapes of this version too, so a replay after the deploy presents like a new movement.
+      for (const row of sql.exec<{ transfer_id: string; outcome: string }>("SELECT transfer_id, outcome FROM transfers").toArray()) {
+        const upgraded = upgradeOutcome(JSON.parse(row.outcome) as StoredOutcome, migrated);
+        sql.exec("UPDATE transfers SET outcome = ? WHERE transfer_id = ?", JSON.stringify(upgraded), row.transfer_id);
+      }
       sql.exec(`
         CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
           BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
@@ -123,6 +131,31 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 /** The schema every new wallet is created with and every old one is migrated to. */
 export const LEDGER_MIGRATIONS = ledgerMigrations();
+
+type StoredOutcome = { wallet?: Partial<WalletSnapshot> & { balance: number }; transaction?: { transaction_id: string } | null };
+
+/** A stored outcome of version 1 in the shapes of version 2: the wallet with its name and holds, the entry as migrated. */
+function upgradeOutcome(outcome: StoredOutcome, migrated: ReadonlyMap<string, LedgerTransaction>): StoredOutcome {
+  const upgraded = { ...outcome };
+  if (outcome.wallet && outcome.wallet.name === undefined) {
+    const { wallet_id, user_id, balance, savings_balance, currency, created_at, updated_at } = outcome.wallet;
+    upgraded.wallet = {
+      wallet_id,
+      user_id,
+      name: "Main",
+      balance,
+      held_balance: 0,
+      available_balance: balance,
+      savings_balance,
+      currency,
+      created_at,
+      updated_at,
+    };
+  }
+  const transaction = outcome.transaction ? migrated.get(outcome.transaction.transaction_id) : undefined;
+  if (transaction) upgraded.transaction = transaction;
+  return upgraded;
+}
 
 /**
  * An entry written before counterparties existed, that D1 knows nothing about: the side its type

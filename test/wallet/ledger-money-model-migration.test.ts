@@ -158,6 +158,33 @@ describe("ledger migration 2: counterparties and the hash chain reach wallets wr
       insert(5, "SAVINGS_ADD", "DEBIT", 500, 13_000, "Saved for X", "unknown-goal");
       sql.exec("UPDATE wallet SET balance = 13000");
       sql.exec("INSERT INTO pockets (goal_id, amount, status, target, updated_at) VALUES ('unknown-goal', 500, 'ACTIVE', 1000, ?)", at);
+      // The stored outcome of the payment, as version 1 wrote it: no name, holds, counterparty or hash.
+      const v1Wallet = {
+        wallet_id: walletId,
+        user_id: owner,
+        balance: 9_000,
+        savings_balance: 0,
+        currency: "USD",
+        created_at: at,
+        updated_at: at,
+      };
+      const v1Transaction = {
+        transaction_id: "t2",
+        wallet_id: walletId,
+        type: "PAYMENT_OUT",
+        direction: "DEBIT",
+        amount: 1_000,
+        balance_after: 9_000,
+        description: null,
+        reference_id: "unknown-payment",
+        created_at: at,
+      };
+      sql.exec(
+        "INSERT INTO transfers (transfer_id, request, outcome, created_at) VALUES ('x2', ?, ?, ?)",
+        JSON.stringify({ op: "DEBIT", amount: 1_000, type: "PAYMENT_OUT", reference: "unknown-payment" }),
+        JSON.stringify({ ok: true, wallet: v1Wallet, transaction: v1Transaction }),
+        at,
+      );
 
       const restarted = new WalletLedger(state, env);
       await restarted.ready;
@@ -175,6 +202,22 @@ describe("ledger migration 2: counterparties and the hash chain reach wallets wr
       expect(check).toEqual({ ok: true, head: transactions.at(-1)?.hash });
       expect(transactions[0]?.hash).not.toBe(GENESIS_HASH);
       expect(restarted.getWallet(owner)).toMatchObject({ balance: 13_000, available_balance: 13_000, held_balance: 0, name: "Main" });
+
+      // A replay of the old movement answers in the new shapes: the entry as migrated, the wallet with its name and holds.
+      const replay = restarted.debit({
+        owner: null,
+        transferId: "x2",
+        amount: 1_000,
+        type: "PAYMENT_OUT",
+        referenceId: "unknown-payment",
+        now: new Date().toISOString(),
+      });
+      expect(replay).toMatchObject({ ok: true, replayed: true });
+      if (!replay.ok) throw new Error("expected the stored outcome");
+      expect(replay.transaction).toEqual(transactions[1]);
+      expect(presentTransaction(replay.transaction)).toMatchObject({ amount: "10.00", counterparty: { account: "merchants" } });
+      expect(replay.wallet).toEqual({ ...v1Wallet, name: "Main", held_balance: 0, available_balance: 9_000 });
+      expect(restarted.audit()).toMatchObject({ balance: 13_000, entriesNet: 13_000 });
     });
   });
 });
