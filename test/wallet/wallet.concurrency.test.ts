@@ -1,8 +1,6 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createWallet, signup } from "../helpers/api";
-
-const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
+import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
+import { ledger, walletRowCount } from "../helpers/wallet";
 
 describe("wallet ledger under concurrency", () => {
   it("100 concurrent debits of 150.00 on 10,000.00: exactly 66 succeed, 34 are refused, balance 100.00", async () => {
@@ -85,5 +83,17 @@ describe("wallet ledger under concurrency", () => {
       expect(() => state.storage.sql.exec("UPDATE entries SET amount = 1")).toThrow(/append-only/);
       expect(() => state.storage.sql.exec("DELETE FROM entries")).toThrow(/append-only/);
     });
+  });
+});
+
+describe("wallets per user", () => {
+  it("concurrent creates cannot make an 11th", async () => {
+    const user = await signup();
+    const results = await Promise.all(Array.from({ length: 16 }, () => api("/wallet", { token: user.token, body: {} })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    for (const res of results.filter((r) => r.status !== 201)) expectEnvelope(res, 422, "WALLET_LIMIT");
+    expect(await walletRowCount(user.user_id)).toBe(10);
+    expect((await api("/wallet", { token: user.token })).body.wallets).toHaveLength(10);
   });
 });
