@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, createWallet, signup } from "../helpers/api";
+import { balanceOf } from "../helpers/wallet";
 
 describe("payment saga over the real local queues", () => {
   it("a payment with funds becomes SUCCESSFUL, one without becomes FAILED", async () => {
@@ -20,6 +21,6 @@ describe("payment saga over the real local queues", () => {
         status: "FAILED",
         failure_reason: "INSUFFICIENT_FUNDS",
       });
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("20.00");
+    expect(await balanceOf(user, walletId)).toBe("20.00");
   });
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
-import { walletRowCount } from "../helpers/wallet";
+import { balanceOf, userWithWallet, walletRowCount } from "../helpers/wallet";
 
 /** Amounts that API.md says must be refused. */
 const badAmount = fc.oneof(
@@ -110,8 +110,7 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
 
 describe("bad input battery", () => {
   it("≥200 malformed requests across the wallet routes → 4xx envelopes, no 5xx, no state change", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 12_345);
+    const { user, walletId } = await userWithWallet(12_345);
     const before = await api(`/wallet/${walletId}/transactions`, { token: user.token });
     let runs = 0;
 
@@ -156,7 +155,7 @@ describe("bad input battery", () => {
     expect(runs).toBeGreaterThanOrEqual(200);
     const after = await api(`/wallet/${walletId}/transactions`, { token: user.token });
     expect(after.body).toEqual(before.body);
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("123.45");
+    expect(await balanceOf(user, walletId)).toBe("123.45");
   });
 });
 

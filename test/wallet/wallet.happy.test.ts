@@ -1,13 +1,12 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { WalletLedger } from "../../durable-objects/wallet-ledger";
-import { api, createWallet, signup } from "../helpers/api";
-import { connectLive, ledger, tablesOf } from "../helpers/wallet";
+import { api } from "../helpers/api";
+import { connectLive, ledger, tablesOf, userWithWallet } from "../helpers/wallet";
 
 describe("live wallet updates", () => {
   it("pushes the balance on connect and a balance + transaction after every commit", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 1_000);
+    const { user, walletId } = await userWithWallet(1_000);
     const res = await connectLive(walletId, user.token);
     expect(res.status).toBe(101);
     const ws = res.webSocket!;
@@ -26,8 +25,7 @@ describe("live wallet updates", () => {
 
 describe("wallet ids nobody opened", () => {
   it("an opened wallet has its schema, and a fresh instance over existing storage keeps working", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 1_250);
+    const { user, walletId } = await userWithWallet(1_250);
     await runInDurableObject(ledger(walletId), (_instance: WalletLedger, state) => {
       expect(tablesOf(state)).toEqual(expect.arrayContaining(["wallet", "entries", "transfers", "outbox", "pockets"]));
       // What an eviction or a deploy does: a new instance constructed over the stored tables.

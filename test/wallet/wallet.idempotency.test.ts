@@ -6,15 +6,14 @@ import { transferIdFor } from "../../workers/lib/idempotency";
 import { sha256Hex } from "../../workers/lib/ids";
 import { presentTransaction, presentWallet } from "../../workers/lib/ledger";
 import { api, createWallet, signup, type TestUser } from "../helpers/api";
+import { balanceOf, ledger, userWithWallet } from "../helpers/wallet";
 
 const storeOf = (user: TestUser) => env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(user.user_id));
-const ledgerOf = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
 const fingerprint = (path: string, body: unknown) => sha256Hex(`POST /v1${path}\n${JSON.stringify(body)}`);
-const balanceOf = async (user: TestUser, walletId: string) => (await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance;
 
 /** What a first request's handler did on the ledger before its response reached the client. */
 const firstRequestMoved = async (user: TestUser, walletId: string, key: string, kind: "credit" | "debit", amount: number) =>
-  ledgerOf(walletId)[kind]({
+  ledger(walletId)[kind]({
     transferId: await transferIdFor(user.user_id, key, `${kind}:${walletId}`),
     owner: user.user_id,
     amount,
@@ -25,8 +24,7 @@ const firstRequestMoved = async (user: TestUser, walletId: string, key: string, 
 
 describe("Idempotency-Key", () => {
   it("same key and body ×5 → one effect and identical responses", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const key = crypto.randomUUID();
     const send = () =>
       api(`/wallet/${walletId}/credit`, { token: user.token, headers: { "idempotency-key": key }, body: { amount: "25.00" } });
@@ -40,12 +38,11 @@ describe("Idempotency-Key", () => {
     }
     const history = await api(`/wallet/${walletId}/transactions`, { token: user.token });
     expect(history.body.transactions).toHaveLength(1);
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("25.00");
+    expect(await balanceOf(user, walletId)).toBe("25.00");
   });
 
   it("five concurrent first attempts with one key still make one effect", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const key = crypto.randomUUID();
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -54,12 +51,11 @@ describe("Idempotency-Key", () => {
     );
     for (const r of results) expect([200, 409]).toContain(r.status);
     for (const r of results.filter((r) => r.status === 409)) expect(r.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("10.00");
+    expect(await balanceOf(user, walletId)).toBe("10.00");
   });
 
   it("the same key with a different body or path is 422 IDEMPOTENCY_KEY_REUSED", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 10_000);
+    const { user, walletId } = await userWithWallet(10_000);
     const key = crypto.randomUUID();
     const headers = { "idempotency-key": key };
     expect((await api(`/wallet/${walletId}/credit`, { token: user.token, headers, body: { amount: "1.00" } })).status).toBe(200);
@@ -68,12 +64,11 @@ describe("Idempotency-Key", () => {
     expect(otherBody.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
     const otherPath = await api(`/wallet/${walletId}/debit`, { token: user.token, headers, body: { amount: "1.00" } });
     expect(otherPath.status).toBe(422);
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("101.00");
+    expect(await balanceOf(user, walletId)).toBe("101.00");
   });
 
   it("a key still in flight answers 409 IDEMPOTENCY_IN_PROGRESS", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const key = crypto.randomUUID();
     const path = `/wallet/${walletId}/credit`;
     const body = JSON.stringify({ amount: "5.00" });
@@ -101,12 +96,11 @@ describe("Idempotency-Key", () => {
     expect(ra.status).toBe(200);
     expect(rb.status).toBe(200);
     expect(rb.body.transaction.transaction_id).not.toBe(ra.body.transaction.transaction_id);
-    expect((await api(`/wallet/${walletB}`, { token: b.token })).body.wallet.balance).toBe("3.00");
+    expect(await balanceOf(b, walletB)).toBe("3.00");
   });
 
   it("a refused debit is replayed as the same 409, even after a top-up", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 100);
+    const { user, walletId } = await userWithWallet(100);
     const headers = { "idempotency-key": crypto.randomUUID() };
     const first = await api(`/wallet/${walletId}/debit`, { token: user.token, headers, body: { amount: "5.00" } });
     expect(first.status).toBe(409);
@@ -117,8 +111,7 @@ describe("Idempotency-Key", () => {
   });
 
   it("a request rejected for bad input does not burn the key", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const headers = { "idempotency-key": crypto.randomUUID() };
     expect((await api(`/wallet/${walletId}/credit`, { token: user.token, headers, body: { amount: "-1" } })).status).toBe(400);
     // A different body with the same key is fine: the rejected request left no record.
@@ -126,8 +119,7 @@ describe("Idempotency-Key", () => {
   });
 
   it("rejects keys longer than 255 characters", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const res = await api(`/wallet/${walletId}/credit`, {
       token: user.token,
       headers: { "idempotency-key": "k".repeat(256) },
@@ -141,8 +133,7 @@ describe("Idempotency-Key", () => {
   // the store holds the key and fingerprint only. These pin the windows that design opens.
   describe("replayed from the ledger's stored outcome", () => {
     it("a success is not copied into the store, and a repeat is rebuilt byte for byte from the ledger", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
+      const { user, walletId } = await userWithWallet();
       const key = crypto.randomUUID();
       const path = `/wallet/${walletId}/credit`;
       const body = { amount: "7.00", description: "rent" };
@@ -159,8 +150,7 @@ describe("Idempotency-Key", () => {
     });
 
     it("a repeat while the first has not reached the ledger is 409 and executes nothing", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
+      const { user, walletId } = await userWithWallet();
       const key = crypto.randomUUID();
       const path = `/wallet/${walletId}/credit`;
       const body = { amount: "5.00" };
@@ -176,8 +166,7 @@ describe("Idempotency-Key", () => {
     });
 
     it("a repeat after the first committed but before it answered gets the first response", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
+      const { user, walletId } = await userWithWallet();
       const key = crypto.randomUUID();
       const path = `/wallet/${walletId}/credit`;
       const body = { amount: "3.50" };
@@ -192,8 +181,7 @@ describe("Idempotency-Key", () => {
     });
 
     it("a refusal committed but not yet stored with its request id is 409 in progress, never a second body", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
+      const { user, walletId } = await userWithWallet();
       const key = crypto.randomUUID();
       const path = `/wallet/${walletId}/debit`;
       const body = { amount: "1.00" };
@@ -206,8 +194,7 @@ describe("Idempotency-Key", () => {
     });
 
     it("after the holder vanished (lease over) a retry returns the committed outcome instead of moving money again", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
+      const { user, walletId } = await userWithWallet();
       const key = crypto.randomUUID();
       const path = `/wallet/${walletId}/credit`;
       const body = { amount: "2.00" };
@@ -225,12 +212,11 @@ describe("Idempotency-Key", () => {
     });
 
     it("after a 500 the same request may retry at once, but the key still refuses another request", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user, 1_000);
+      const { user, walletId } = await userWithWallet(1_000);
       const key = crypto.randomUUID();
       const headers = { "idempotency-key": key };
       const path = `/wallet/${walletId}/credit`;
-      await runInDurableObject(ledgerOf(walletId), (instance: WalletLedger) => {
+      await runInDurableObject(ledger(walletId), (instance: WalletLedger) => {
         instance.faultPoint = (point) => {
           if (point === "before-commit") throw new Error("injected fault");
         };
@@ -238,7 +224,7 @@ describe("Idempotency-Key", () => {
       try {
         expect((await api(path, { token: user.token, headers, body: { amount: "4.00" } })).status).toBe(500);
       } finally {
-        await runInDurableObject(ledgerOf(walletId), (instance: WalletLedger) => {
+        await runInDurableObject(ledger(walletId), (instance: WalletLedger) => {
           instance.faultPoint = undefined;
         });
       }
@@ -254,8 +240,7 @@ describe("Idempotency-Key", () => {
   });
 
   it("keys are kept at least 24 hours and forgotten after the retention period", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 1_000);
+    const { user, walletId } = await userWithWallet(1_000);
     const path = `/wallet/${walletId}/credit`;
     const store = storeOf(user);
     const day = 24 * 60 * 60 * 1000;

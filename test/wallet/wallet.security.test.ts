@@ -2,7 +2,7 @@ import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
-import { connectLive, ledger, tablesOf } from "../helpers/wallet";
+import { connectLive, ledger, tablesOf, walletRoutes } from "../helpers/wallet";
 
 describe("wallet ownership (BOLA)", () => {
   it("user B gets 404 on every route of user A's wallet, and A's money does not move", async () => {
@@ -10,10 +10,7 @@ describe("wallet ownership (BOLA)", () => {
     const b = await signup();
     const walletA = await createWallet(a, 10_000);
     const attempts = [
-      api(`/wallet/${walletA}`, { token: b.token }),
-      api(`/wallet/${walletA}/transactions`, { token: b.token }),
-      api(`/wallet/${walletA}/credit`, { token: b.token, body: { amount: "1.00" } }),
-      api(`/wallet/${walletA}/debit`, { token: b.token, body: { amount: "1.00" } }),
+      ...walletRoutes(walletA, b.token),
       api(`/wallet/${walletA}/debit`, { token: b.token, headers: { "idempotency-key": "x" }, body: { amount: "1.00" } }),
     ];
     for (const res of await Promise.all(attempts)) expectEnvelope(res, 404, "NOT_FOUND");
@@ -85,10 +82,7 @@ describe("wallet ids nobody opened", () => {
     const user = await signup();
     const probed = crypto.randomUUID();
     const attempts = [
-      api(`/wallet/${probed}`, { token: user.token }),
-      api(`/wallet/${probed}/transactions`, { token: user.token }),
-      api(`/wallet/${probed}/credit`, { token: user.token, body: { amount: "1.00" } }),
-      api(`/wallet/${probed}/debit`, { token: user.token, body: { amount: "1.00" } }),
+      ...walletRoutes(probed, user.token),
       api(`/wallet/${probed}/credit`, { token: user.token, headers: { "idempotency-key": "probe" }, body: { amount: "1.00" } }),
       api(`/wallet/${probed}/debit`, { token: user.token, headers: { "idempotency-key": "probe-2" }, body: { amount: "1.00" } }),
     ];
