@@ -22,6 +22,23 @@ const firstRequestMoved = async (user: TestUser, walletId: string, key: string, 
     now: new Date().toISOString(),
   });
 
+/** A wallet and one keyed request to its credit or debit route, with what a first request with that key does. */
+async function keyedMove(kind: "credit" | "debit", body: { amount: string; description?: string }) {
+  const { user, walletId } = await userWithWallet();
+  const key = crypto.randomUUID();
+  const path = `/wallet/${walletId}/${kind}`;
+  return {
+    user,
+    walletId,
+    key,
+    send: () => api(path, { token: user.token, headers: { "idempotency-key": key }, body }),
+    /** The store's begin for this key and body, as the first request calls it. */
+    begin: async (now?: number, effectStoresOutcome?: boolean) =>
+      storeOf(user).begin(key, await fingerprint(path, body), now, effectStoresOutcome),
+    moved: (amount: number) => firstRequestMoved(user, walletId, key, kind, amount),
+  };
+}
+
 describe("Idempotency-Key", () => {
   it("same key and body ×5 → one effect and identical responses", async () => {
     const { user, walletId } = await userWithWallet();
@@ -133,16 +150,13 @@ describe("Idempotency-Key", () => {
   // the store holds the key and fingerprint only. These pin the windows that design opens.
   describe("replayed from the ledger's stored outcome", () => {
     it("a success is not copied into the store, and a repeat is rebuilt byte for byte from the ledger", async () => {
-      const { user, walletId } = await userWithWallet();
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
-      const body = { amount: "7.00", description: "rent" };
-      const first = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const { user, walletId, send, begin } = await keyedMove("credit", { amount: "7.00", description: "rent" });
+      const first = await send();
       expect(first.status).toBe(200);
       expect(first.headers.get("idempotent-replayed")).toBeNull();
       // Still held, no response stored: a repeat of this route is answered from the effect.
-      expect(await storeOf(user).begin(key, await fingerprint(path, body), Date.now(), true)).toEqual({ state: "effect" });
-      const again = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(await begin(Date.now(), true)).toEqual({ state: "effect" });
+      const again = await send();
       expect(again.status).toBe(200);
       expect(again.headers.get("idempotent-replayed")).toBe("true");
       expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
@@ -150,30 +164,24 @@ describe("Idempotency-Key", () => {
     });
 
     it("a repeat while the first has not reached the ledger is 409 and executes nothing", async () => {
-      const { user, walletId } = await userWithWallet();
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
-      const body = { amount: "5.00" };
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
+      const { user, walletId, send, begin } = await keyedMove("credit", { amount: "5.00" });
+      expect(await begin()).toEqual({ state: "new" });
       for (let i = 0; i < 3; i++) {
-        const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+        const res = await send();
         expect(res.status).toBe(409);
         expect(res.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
       }
       expect(await balanceOf(user, walletId)).toBe("0.00");
       // The replay did not release or take over the first request's key.
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "in_progress" });
+      expect(await begin()).toEqual({ state: "in_progress" });
     });
 
     it("a repeat after the first committed but before it answered gets the first response", async () => {
-      const { user, walletId } = await userWithWallet();
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
-      const body = { amount: "3.50" };
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
-      const committed = await firstRequestMoved(user, walletId, key, "credit", 350);
+      const { user, walletId, send, begin, moved } = await keyedMove("credit", { amount: "3.50" });
+      expect(await begin()).toEqual({ state: "new" });
+      const committed = await moved(350);
       if (!committed.ok) throw new Error("credit refused");
-      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const res = await send();
       expect(res.status).toBe(200);
       expect(res.headers.get("idempotent-replayed")).toBe("true");
       expect(res.body).toEqual({ wallet: presentWallet(committed.wallet), transaction: presentTransaction(committed.transaction) });
@@ -181,28 +189,23 @@ describe("Idempotency-Key", () => {
     });
 
     it("a refusal committed but not yet stored with its request id is 409 in progress, never a second body", async () => {
-      const { user, walletId } = await userWithWallet();
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/debit`;
-      const body = { amount: "1.00" };
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
-      const refused = await firstRequestMoved(user, walletId, key, "debit", 100);
+      const { send, begin, moved } = await keyedMove("debit", { amount: "1.00" });
+      expect(await begin()).toEqual({ state: "new" });
+      const refused = await moved(100);
       expect(refused).toMatchObject({ ok: false, code: "INSUFFICIENT_FUNDS" });
-      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const res = await send();
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
     });
 
     it("after the holder vanished (lease over) a retry returns the committed outcome instead of moving money again", async () => {
-      const { user, walletId } = await userWithWallet();
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
       const body = { amount: "2.00" };
+      const { user, walletId, key, send, begin, moved } = await keyedMove("credit", body);
       const longAgo = Date.now() - LEASE_MS - 1_000;
-      expect(await storeOf(user).begin(key, await fingerprint(path, body), longAgo)).toEqual({ state: "new" });
-      const committed = await firstRequestMoved(user, walletId, key, "credit", 200);
+      expect(await begin(longAgo)).toEqual({ state: "new" });
+      const committed = await moved(200);
       if (!committed.ok) throw new Error("credit refused");
-      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const res = await send();
       expect(res.status).toBe(200);
       expect(res.headers.get("idempotent-replayed")).toBe("true");
       expect(res.body).toEqual({ wallet: presentWallet(committed.wallet), transaction: presentTransaction(committed.transaction) });
