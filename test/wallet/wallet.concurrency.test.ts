@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, expectEnvelope, signup } from "../helpers/api";
 import { ledger, systemMove, userWithWallet, walletRowCount } from "../helpers/wallet";
@@ -59,7 +60,6 @@ describe("wallet ledger under concurrency", () => {
 
   it("the database refuses a negative balance and any edit of an entry", async () => {
     const { walletId } = await userWithWallet(500);
-    const { runInDurableObject } = await import("cloudflare:test");
     await runInDurableObject(ledger(walletId), (_instance, state) => {
       expect(() => state.storage.sql.exec("UPDATE wallet SET balance = -1")).toThrow(/CHECK/);
       expect(() => state.storage.sql.exec("UPDATE entries SET amount = 1")).toThrow(/append-only/);

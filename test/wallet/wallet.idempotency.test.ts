@@ -90,9 +90,7 @@ describe("Idempotency-Key", () => {
     const path = `/wallet/${walletId}/credit`;
     const body = JSON.stringify({ amount: "5.00" });
     // Hold the key as a first request would while it runs.
-    const { sha256Hex } = await import("../../workers/lib/ids");
-    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(user.user_id));
-    expect(await store.begin(key, await sha256Hex(`POST /v1${path}\n${body}`))).toEqual({ state: "new" });
+    expect(await storeOf(user).begin(key, await sha256Hex(`POST /v1${path}\n${body}`))).toEqual({ state: "new" });
     const res = await api(path, {
       token: user.token,
       headers: { "idempotency-key": key, "content-type": "application/json" },

@@ -1,4 +1,4 @@
-import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
@@ -87,9 +87,7 @@ describe("wallet ids nobody opened", () => {
       api(`/wallet/${probed}/debit`, { token: user.token, headers: { "idempotency-key": "probe-2" }, body: { amount: "1.00" } }),
     ];
     for (const res of await Promise.all(attempts)) expectEnvelope(res, 404, "NOT_FOUND");
-    const live = await SELF.fetch(`http://localhost/v1/wallet/${probed}/live`, {
-      headers: { authorization: `Bearer ${user.token}`, upgrade: "websocket" },
-    });
+    const live = await connectLive(probed, user.token);
     expect(live.status).toBe(404);
     await live.text();
     for (const body of [
