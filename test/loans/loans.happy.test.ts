@@ -27,7 +27,7 @@ describe("loan endpoints", () => {
     expect(approved.body.loan.status).toBe("APPROVED");
     expectEnvelope(await api(`/loan/${loan.loan_id}/approve`, { token: admin.token, method: "POST" }), 409, "INVALID_STATE");
     expectEnvelope(await api(`/loan/${loan.loan_id}/reject`, { token: admin.token, method: "POST" }), 409, "INVALID_STATE");
-    await expect.poll(async () => await balanceOf(user, walletId), { timeout: 5000 }).toBe("1000.00");
+    await expect.poll(() => balanceOf(user, walletId), { timeout: 5000 }).toBe("1000.00");
     await expect
       .poll(async () => (await api(`/loan/${loan.loan_id}`, { token: user.token })).body.loan.disbursed_at, { timeout: 5000 })
       .not.toBeNull();
