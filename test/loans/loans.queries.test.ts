@@ -1,18 +1,12 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../workers/lib/db";
-import { repayments, wallets } from "../../workers/lib/schema";
+import { repayments } from "../../workers/lib/schema";
 import { createLoan, findOwnRepayment, findVisibleLoan, type LoanRow, listLoans, listWalletLoans } from "../../workers/loans/loans.queries";
-
-const db = createDb(env.DB);
-const now = "2026-01-01T00:00:00.000Z";
+import { db, NOW, walletRowFor } from "../helpers/db";
 
 async function loanOf(userId: string): Promise<LoanRow> {
-  const walletId = crypto.randomUUID();
-  await db.insert(wallets).values({ walletId, userId, currency: "USD", createdAt: now });
   return createLoan(db, {
     loanId: crypto.randomUUID(),
-    walletId,
+    walletId: await walletRowFor(userId),
     userId,
     amountCents: 100_000,
     interestRateBp: 800,
@@ -25,8 +19,8 @@ async function loanOf(userId: string): Promise<LoanRow> {
     rejectionReason: null,
     disbursedAt: null,
     disbursementError: null,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: NOW,
+    updatedAt: NOW,
   });
 }
 
@@ -65,8 +59,8 @@ describe("loan queries are scoped to the owner", () => {
       userId: owner,
       amountCents: 1_000,
       status: "PENDING",
-      createdAt: now,
-      updatedAt: now,
+      createdAt: NOW,
+      updatedAt: NOW,
     });
     expect((await findOwnRepayment(db, owner, repaymentId))?.repaymentId).toBe(repaymentId);
     expect(await findOwnRepayment(db, other, repaymentId)).toBeUndefined();

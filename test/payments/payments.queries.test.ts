@@ -1,16 +1,11 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../workers/lib/db";
+import { formatCents } from "../../workers/domain/money";
 import { makeEvent } from "../../workers/lib/events";
-import { wallets } from "../../workers/lib/schema";
 import { createPayment, findOwnPayment, listWalletPayments, type PaymentRow } from "../../workers/payments/payments.queries";
-
-const db = createDb(env.DB);
-const now = "2026-01-01T00:00:00.000Z";
+import { db, NOW, walletRowFor } from "../helpers/db";
 
 async function paymentOf(userId: string): Promise<PaymentRow> {
-  const walletId = crypto.randomUUID();
-  await db.insert(wallets).values({ walletId, userId, currency: "USD", createdAt: now });
+  const walletId = await walletRowFor(userId);
   const row: PaymentRow = {
     paymentId: crypto.randomUUID(),
     walletId,
@@ -20,12 +15,12 @@ async function paymentOf(userId: string): Promise<PaymentRow> {
     description: null,
     status: "PENDING",
     failureReason: null,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: NOW,
+    updatedAt: NOW,
   };
   const event = makeEvent(
     "PAYMENT_REQUESTED",
-    { payment_id: row.paymentId, wallet_id: walletId, amount: "12.50" },
+    { payment_id: row.paymentId, wallet_id: walletId, amount: formatCents(row.amountCents) },
     { correlationId: row.paymentId, requestId: "test" },
   );
   await createPayment(db, row, { outboxId: `payment-requested:${row.paymentId}`, event });

@@ -1,6 +1,8 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
+import { connectLive, ledger, tablesOf, walletRoutes } from "../helpers/wallet";
 
 describe("wallet ownership (BOLA)", () => {
   it("user B gets 404 on every route of user A's wallet, and A's money does not move", async () => {
@@ -8,10 +10,7 @@ describe("wallet ownership (BOLA)", () => {
     const b = await signup();
     const walletA = await createWallet(a, 10_000);
     const attempts = [
-      api(`/wallet/${walletA}`, { token: b.token }),
-      api(`/wallet/${walletA}/transactions`, { token: b.token }),
-      api(`/wallet/${walletA}/credit`, { token: b.token, body: { amount: "1.00" } }),
-      api(`/wallet/${walletA}/debit`, { token: b.token, body: { amount: "1.00" } }),
+      ...walletRoutes(walletA, b.token),
       api(`/wallet/${walletA}/debit`, { token: b.token, headers: { "idempotency-key": "x" }, body: { amount: "1.00" } }),
     ];
     for (const res of await Promise.all(attempts)) expectEnvelope(res, 404, "NOT_FOUND");
@@ -65,5 +64,57 @@ describe("wallet ownership (BOLA)", () => {
     const a = await signup();
     expectEnvelope(await api("/admin/dead-letters", { token: a.token }), 403, "FORBIDDEN");
     expectEnvelope(await api("/admin/reconciliation", { token: a.token }), 403, "FORBIDDEN");
+  });
+});
+
+describe("live wallet updates", () => {
+  it("refuses another user's wallet and unauthenticated connections", async () => {
+    const owner = await signup();
+    const other = await signup();
+    const walletId = await createWallet(owner);
+    expect((await connectLive(walletId, other.token)).status).toBe(404);
+    expect((await connectLive(walletId, "nope")).status).toBe(401);
+  });
+});
+
+describe("wallet ids nobody opened", () => {
+  it("answer 404 on every read and write route without creating the object's storage", async () => {
+    const user = await signup();
+    const probed = crypto.randomUUID();
+    const attempts = [
+      ...walletRoutes(probed, user.token),
+      api(`/wallet/${probed}/credit`, { token: user.token, headers: { "idempotency-key": "probe" }, body: { amount: "1.00" } }),
+      api(`/wallet/${probed}/debit`, { token: user.token, headers: { "idempotency-key": "probe-2" }, body: { amount: "1.00" } }),
+    ];
+    for (const res of await Promise.all(attempts)) expectEnvelope(res, 404, "NOT_FOUND");
+    const live = await connectLive(probed, user.token);
+    expect(live.status).toBe(404);
+    await live.text();
+    for (const body of [
+      { wallet_id: probed, merchant: "Shop", amount: "1.00" },
+      { wallet_id: probed, goal_name: "Holiday", target_amount: "10.00" },
+    ]) {
+      const res = await api(body.merchant ? "/payment" : "/savings-goal", { token: user.token, body });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    }
+
+    await runInDurableObject(ledger(probed), (instance: WalletLedger, state) => {
+      // The object's own methods, the ones the routes and sagas call, on a never-opened object.
+      expect(instance.getWallet(null)).toBeNull();
+      expect(instance.listTransactions(null, { limit: 10 })).toBeNull();
+      expect(instance.transferOutcome("t", user.user_id)).toBeNull();
+      expect(instance.audit()).toBeNull();
+      expect(instance.getPocket(null, "g")).toBeNull();
+      expect(instance.sagaEntries()).toEqual([]);
+      expect(instance.outboxSize()).toBe(0);
+      expect(instance.abandonTransfer("t", new Date().toISOString())).toMatchObject({ ok: false, code: "ABANDONED" });
+      const now = new Date().toISOString();
+      expect(instance.credit({ transferId: "x", owner: user.user_id, amount: 100, type: "DEPOSIT", now })).toMatchObject({
+        ok: false,
+        code: "NOT_FOUND",
+      });
+      expect(tablesOf(state)).toEqual([]);
+    });
   });
 });

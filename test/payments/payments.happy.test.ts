@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { api, createWallet, signup } from "../helpers/api";
+import { api } from "../helpers/api";
+import { balanceOf, userWithWallet } from "../helpers/wallet";
 
 describe("payment saga over the real local queues", () => {
   it("a payment with funds becomes SUCCESSFUL, one without becomes FAILED", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 5_000);
+    const { user, walletId } = await userWithWallet(5_000);
     const ok = await api("/payment", { token: user.token, body: { wallet_id: walletId, merchant: "Shop", amount: "30.00" } });
     expect(ok.status).toBe(202);
     expect(ok.body.payment.status).toBe("PENDING");
@@ -20,6 +20,6 @@ describe("payment saga over the real local queues", () => {
         status: "FAILED",
         failure_reason: "INSUFFICIENT_FUNDS",
       });
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("20.00");
+    expect(await balanceOf(user, walletId)).toBe("20.00");
   });
 });

@@ -1,13 +1,11 @@
-import { env } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createWallet, signup } from "../helpers/api";
-
-const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
+import { api, expectEnvelope, signup } from "../helpers/api";
+import { ledger, systemMove, userWithWallet, walletRowCount } from "../helpers/wallet";
 
 describe("wallet ledger under concurrency", () => {
   it("100 concurrent debits of 150.00 on 10,000.00: exactly 66 succeed, 34 are refused, balance 100.00", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 1_000_000);
+    const { user, walletId } = await userWithWallet(1_000_000);
     const results = await Promise.all(
       Array.from({ length: 100 }, () => api(`/wallet/${walletId}/debit`, { token: user.token, body: { amount: "150.00" } })),
     );
@@ -27,17 +25,9 @@ describe("wallet ledger under concurrency", () => {
   });
 
   it("the same transfer id sent 10 times concurrently makes one entry", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 50_000);
+    const { walletId } = await userWithWallet(50_000);
     const stub = ledger(walletId);
-    const request = {
-      transferId: `payment-${crypto.randomUUID()}`,
-      owner: null,
-      amount: 1_234,
-      type: "PAYMENT_OUT" as const,
-      referenceId: "p-1",
-      now: new Date().toISOString(),
-    };
+    const request = systemMove({ amount: 1_234, referenceId: "p-1" });
     const outcomes = await Promise.all(Array.from({ length: 10 }, () => stub.debit(request)));
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
@@ -48,16 +38,9 @@ describe("wallet ledger under concurrency", () => {
   });
 
   it("a refused debit replayed after a top-up stays refused", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 1_000);
+    const { user, walletId } = await userWithWallet(1_000);
     const stub = ledger(walletId);
-    const request = {
-      transferId: `t-${crypto.randomUUID()}`,
-      owner: null,
-      amount: 5_000,
-      type: "PAYMENT_OUT" as const,
-      now: new Date().toISOString(),
-    };
+    const request = systemMove({ amount: 5_000 });
     const first = await stub.debit(request);
     expect(first).toMatchObject({ ok: false, code: "INSUFFICIENT_FUNDS" });
     await api(`/wallet/${walletId}/credit`, { token: user.token, body: { amount: "100.00" } });
@@ -67,23 +50,32 @@ describe("wallet ledger under concurrency", () => {
   });
 
   it("a transfer id reused for a different movement is refused, not applied", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 10_000);
+    const { walletId } = await userWithWallet(10_000);
     const stub = ledger(walletId);
-    const base = { transferId: `t-${crypto.randomUUID()}`, owner: null, type: "WITHDRAWAL" as const, now: new Date().toISOString() };
-    expect((await stub.debit({ ...base, amount: 100 })).ok).toBe(true);
-    expect(await stub.debit({ ...base, amount: 200 })).toMatchObject({ ok: false, code: "TRANSFER_CONFLICT" });
+    const first = systemMove({ amount: 100, type: "WITHDRAWAL" });
+    expect((await stub.debit(first)).ok).toBe(true);
+    expect(await stub.debit({ ...first, amount: 200 })).toMatchObject({ ok: false, code: "TRANSFER_CONFLICT" });
     expect(await stub.audit()).toMatchObject({ balance: 9_900 });
   });
 
   it("the database refuses a negative balance and any edit of an entry", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 500);
-    const { runInDurableObject } = await import("cloudflare:test");
+    const { walletId } = await userWithWallet(500);
     await runInDurableObject(ledger(walletId), (_instance, state) => {
       expect(() => state.storage.sql.exec("UPDATE wallet SET balance = -1")).toThrow(/CHECK/);
       expect(() => state.storage.sql.exec("UPDATE entries SET amount = 1")).toThrow(/append-only/);
       expect(() => state.storage.sql.exec("DELETE FROM entries")).toThrow(/append-only/);
     });
+  });
+});
+
+describe("wallets per user", () => {
+  it("concurrent creates cannot make an 11th", async () => {
+    const user = await signup();
+    const results = await Promise.all(Array.from({ length: 16 }, () => api("/wallet", { token: user.token, body: {} })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    for (const res of results.filter((r) => r.status !== 201)) expectEnvelope(res, 422, "WALLET_LIMIT");
+    expect(await walletRowCount(user.user_id)).toBe(10);
+    expect((await api("/wallet", { token: user.token })).body.wallets).toHaveLength(10);
   });
 });

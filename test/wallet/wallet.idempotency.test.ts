@@ -6,15 +6,14 @@ import { transferIdFor } from "../../workers/lib/idempotency";
 import { sha256Hex } from "../../workers/lib/ids";
 import { presentTransaction, presentWallet } from "../../workers/lib/ledger";
 import { api, createWallet, signup, type TestUser } from "../helpers/api";
+import { balanceOf, ledger, userWithWallet } from "../helpers/wallet";
 
 const storeOf = (user: TestUser) => env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(user.user_id));
-const ledgerOf = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
 const fingerprint = (path: string, body: unknown) => sha256Hex(`POST /v1${path}\n${JSON.stringify(body)}`);
-const balanceOf = async (user: TestUser, walletId: string) => (await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance;
 
 /** What a first request's handler did on the ledger before its response reached the client. */
 const firstRequestMoved = async (user: TestUser, walletId: string, key: string, kind: "credit" | "debit", amount: number) =>
-  ledgerOf(walletId)[kind]({
+  ledger(walletId)[kind]({
     transferId: await transferIdFor(user.user_id, key, `${kind}:${walletId}`),
     owner: user.user_id,
     amount,
@@ -23,10 +22,26 @@ const firstRequestMoved = async (user: TestUser, walletId: string, key: string, 
     now: new Date().toISOString(),
   });
 
+/** A wallet and one keyed request to its credit or debit route, with what a first request with that key does. */
+async function keyedMove(kind: "credit" | "debit", body: { amount: string; description?: string }) {
+  const { user, walletId } = await userWithWallet();
+  const key = crypto.randomUUID();
+  const path = `/wallet/${walletId}/${kind}`;
+  return {
+    user,
+    walletId,
+    key,
+    send: () => api(path, { token: user.token, headers: { "idempotency-key": key }, body }),
+    /** The store's begin for this key and body, as the first request calls it. */
+    begin: async (now?: number, effectStoresOutcome?: boolean) =>
+      storeOf(user).begin(key, await fingerprint(path, body), now, effectStoresOutcome),
+    moved: (amount: number) => firstRequestMoved(user, walletId, key, kind, amount),
+  };
+}
+
 describe("Idempotency-Key", () => {
   it("same key and body ×5 → one effect and identical responses", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const key = crypto.randomUUID();
     const send = () =>
       api(`/wallet/${walletId}/credit`, { token: user.token, headers: { "idempotency-key": key }, body: { amount: "25.00" } });
@@ -40,12 +55,11 @@ describe("Idempotency-Key", () => {
     }
     const history = await api(`/wallet/${walletId}/transactions`, { token: user.token });
     expect(history.body.transactions).toHaveLength(1);
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("25.00");
+    expect(await balanceOf(user, walletId)).toBe("25.00");
   });
 
   it("five concurrent first attempts with one key still make one effect", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const key = crypto.randomUUID();
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -54,12 +68,11 @@ describe("Idempotency-Key", () => {
     );
     for (const r of results) expect([200, 409]).toContain(r.status);
     for (const r of results.filter((r) => r.status === 409)) expect(r.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("10.00");
+    expect(await balanceOf(user, walletId)).toBe("10.00");
   });
 
   it("the same key with a different body or path is 422 IDEMPOTENCY_KEY_REUSED", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 10_000);
+    const { user, walletId } = await userWithWallet(10_000);
     const key = crypto.randomUUID();
     const headers = { "idempotency-key": key };
     expect((await api(`/wallet/${walletId}/credit`, { token: user.token, headers, body: { amount: "1.00" } })).status).toBe(200);
@@ -68,19 +81,16 @@ describe("Idempotency-Key", () => {
     expect(otherBody.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
     const otherPath = await api(`/wallet/${walletId}/debit`, { token: user.token, headers, body: { amount: "1.00" } });
     expect(otherPath.status).toBe(422);
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("101.00");
+    expect(await balanceOf(user, walletId)).toBe("101.00");
   });
 
   it("a key still in flight answers 409 IDEMPOTENCY_IN_PROGRESS", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const key = crypto.randomUUID();
     const path = `/wallet/${walletId}/credit`;
     const body = JSON.stringify({ amount: "5.00" });
     // Hold the key as a first request would while it runs.
-    const { sha256Hex } = await import("../../workers/lib/ids");
-    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(user.user_id));
-    expect(await store.begin(key, await sha256Hex(`POST /v1${path}\n${body}`))).toEqual({ state: "new" });
+    expect(await storeOf(user).begin(key, await sha256Hex(`POST /v1${path}\n${body}`))).toEqual({ state: "new" });
     const res = await api(path, {
       token: user.token,
       headers: { "idempotency-key": key, "content-type": "application/json" },
@@ -101,12 +111,11 @@ describe("Idempotency-Key", () => {
     expect(ra.status).toBe(200);
     expect(rb.status).toBe(200);
     expect(rb.body.transaction.transaction_id).not.toBe(ra.body.transaction.transaction_id);
-    expect((await api(`/wallet/${walletB}`, { token: b.token })).body.wallet.balance).toBe("3.00");
+    expect(await balanceOf(b, walletB)).toBe("3.00");
   });
 
   it("a refused debit is replayed as the same 409, even after a top-up", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 100);
+    const { user, walletId } = await userWithWallet(100);
     const headers = { "idempotency-key": crypto.randomUUID() };
     const first = await api(`/wallet/${walletId}/debit`, { token: user.token, headers, body: { amount: "5.00" } });
     expect(first.status).toBe(409);
@@ -117,8 +126,7 @@ describe("Idempotency-Key", () => {
   });
 
   it("a request rejected for bad input does not burn the key", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const headers = { "idempotency-key": crypto.randomUUID() };
     expect((await api(`/wallet/${walletId}/credit`, { token: user.token, headers, body: { amount: "-1" } })).status).toBe(400);
     // A different body with the same key is fine: the rejected request left no record.
@@ -126,8 +134,7 @@ describe("Idempotency-Key", () => {
   });
 
   it("rejects keys longer than 255 characters", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user);
+    const { user, walletId } = await userWithWallet();
     const res = await api(`/wallet/${walletId}/credit`, {
       token: user.token,
       headers: { "idempotency-key": "k".repeat(256) },
@@ -141,17 +148,13 @@ describe("Idempotency-Key", () => {
   // the store holds the key and fingerprint only. These pin the windows that design opens.
   describe("replayed from the ledger's stored outcome", () => {
     it("a success is not copied into the store, and a repeat is rebuilt byte for byte from the ledger", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
-      const body = { amount: "7.00", description: "rent" };
-      const first = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const { user, walletId, send, begin } = await keyedMove("credit", { amount: "7.00", description: "rent" });
+      const first = await send();
       expect(first.status).toBe(200);
       expect(first.headers.get("idempotent-replayed")).toBeNull();
       // Still held, no response stored: a repeat of this route is answered from the effect.
-      expect(await storeOf(user).begin(key, await fingerprint(path, body), Date.now(), true)).toEqual({ state: "effect" });
-      const again = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      expect(await begin(Date.now(), true)).toEqual({ state: "effect" });
+      const again = await send();
       expect(again.status).toBe(200);
       expect(again.headers.get("idempotent-replayed")).toBe("true");
       expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
@@ -159,32 +162,24 @@ describe("Idempotency-Key", () => {
     });
 
     it("a repeat while the first has not reached the ledger is 409 and executes nothing", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
-      const body = { amount: "5.00" };
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
+      const { user, walletId, send, begin } = await keyedMove("credit", { amount: "5.00" });
+      expect(await begin()).toEqual({ state: "new" });
       for (let i = 0; i < 3; i++) {
-        const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+        const res = await send();
         expect(res.status).toBe(409);
         expect(res.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
       }
       expect(await balanceOf(user, walletId)).toBe("0.00");
       // The replay did not release or take over the first request's key.
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "in_progress" });
+      expect(await begin()).toEqual({ state: "in_progress" });
     });
 
     it("a repeat after the first committed but before it answered gets the first response", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
-      const body = { amount: "3.50" };
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
-      const committed = await firstRequestMoved(user, walletId, key, "credit", 350);
+      const { user, walletId, send, begin, moved } = await keyedMove("credit", { amount: "3.50" });
+      expect(await begin()).toEqual({ state: "new" });
+      const committed = await moved(350);
       if (!committed.ok) throw new Error("credit refused");
-      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const res = await send();
       expect(res.status).toBe(200);
       expect(res.headers.get("idempotent-replayed")).toBe("true");
       expect(res.body).toEqual({ wallet: presentWallet(committed.wallet), transaction: presentTransaction(committed.transaction) });
@@ -192,30 +187,23 @@ describe("Idempotency-Key", () => {
     });
 
     it("a refusal committed but not yet stored with its request id is 409 in progress, never a second body", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/debit`;
-      const body = { amount: "1.00" };
-      expect(await storeOf(user).begin(key, await fingerprint(path, body))).toEqual({ state: "new" });
-      const refused = await firstRequestMoved(user, walletId, key, "debit", 100);
+      const { send, begin, moved } = await keyedMove("debit", { amount: "1.00" });
+      expect(await begin()).toEqual({ state: "new" });
+      const refused = await moved(100);
       expect(refused).toMatchObject({ ok: false, code: "INSUFFICIENT_FUNDS" });
-      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const res = await send();
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
     });
 
     it("after the holder vanished (lease over) a retry returns the committed outcome instead of moving money again", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user);
-      const key = crypto.randomUUID();
-      const path = `/wallet/${walletId}/credit`;
       const body = { amount: "2.00" };
+      const { user, walletId, key, send, begin, moved } = await keyedMove("credit", body);
       const longAgo = Date.now() - LEASE_MS - 1_000;
-      expect(await storeOf(user).begin(key, await fingerprint(path, body), longAgo)).toEqual({ state: "new" });
-      const committed = await firstRequestMoved(user, walletId, key, "credit", 200);
+      expect(await begin(longAgo)).toEqual({ state: "new" });
+      const committed = await moved(200);
       if (!committed.ok) throw new Error("credit refused");
-      const res = await api(path, { token: user.token, headers: { "idempotency-key": key }, body });
+      const res = await send();
       expect(res.status).toBe(200);
       expect(res.headers.get("idempotent-replayed")).toBe("true");
       expect(res.body).toEqual({ wallet: presentWallet(committed.wallet), transaction: presentTransaction(committed.transaction) });
@@ -225,12 +213,11 @@ describe("Idempotency-Key", () => {
     });
 
     it("after a 500 the same request may retry at once, but the key still refuses another request", async () => {
-      const user = await signup();
-      const walletId = await createWallet(user, 1_000);
+      const { user, walletId } = await userWithWallet(1_000);
       const key = crypto.randomUUID();
       const headers = { "idempotency-key": key };
       const path = `/wallet/${walletId}/credit`;
-      await runInDurableObject(ledgerOf(walletId), (instance: WalletLedger) => {
+      await runInDurableObject(ledger(walletId), (instance: WalletLedger) => {
         instance.faultPoint = (point) => {
           if (point === "before-commit") throw new Error("injected fault");
         };
@@ -238,7 +225,7 @@ describe("Idempotency-Key", () => {
       try {
         expect((await api(path, { token: user.token, headers, body: { amount: "4.00" } })).status).toBe(500);
       } finally {
-        await runInDurableObject(ledgerOf(walletId), (instance: WalletLedger) => {
+        await runInDurableObject(ledger(walletId), (instance: WalletLedger) => {
           instance.faultPoint = undefined;
         });
       }
@@ -254,8 +241,7 @@ describe("Idempotency-Key", () => {
   });
 
   it("keys are kept at least 24 hours and forgotten after the retention period", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 1_000);
+    const { user, walletId } = await userWithWallet(1_000);
     const path = `/wallet/${walletId}/credit`;
     const store = storeOf(user);
     const day = 24 * 60 * 60 * 1000;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { api, createWallet, signup } from "../helpers/api";
+import { api, createWallet, expectEnvelope, signup } from "../helpers/api";
+import { balanceOf, userWithWallet, walletRowCount } from "../helpers/wallet";
 
 /** Amounts that API.md says must be refused. */
 const badAmount = fc.oneof(
@@ -109,8 +110,7 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
 
 describe("bad input battery", () => {
   it("≥200 malformed requests across the wallet routes → 4xx envelopes, no 5xx, no state change", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 12_345);
+    const { user, walletId } = await userWithWallet(12_345);
     const before = await api(`/wallet/${walletId}/transactions`, { token: user.token });
     let runs = 0;
 
@@ -155,6 +155,32 @@ describe("bad input battery", () => {
     expect(runs).toBeGreaterThanOrEqual(200);
     const after = await api(`/wallet/${walletId}/transactions`, { token: user.token });
     expect(after.body).toEqual(before.body);
-    expect((await api(`/wallet/${walletId}`, { token: user.token })).body.wallet.balance).toBe("123.45");
+    expect(await balanceOf(user, walletId)).toBe("123.45");
+  });
+});
+
+describe("wallets per user", () => {
+  it("allows 10, answers 422 WALLET_LIMIT to the 11th, and GET /v1/wallet lists all 10", async () => {
+    const user = await signup();
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await createWallet(user));
+    expectEnvelope(await api("/wallet", { token: user.token, body: {} }), 422, "WALLET_LIMIT");
+    const list = await api("/wallet", { token: user.token });
+    expect(list.status).toBe(200);
+    expect(list.body.wallets.map((w: { wallet_id: string }) => w.wallet_id).sort()).toEqual([...ids].sort());
+    expect(await walletRowCount(user.user_id)).toBe(10);
+    // Another user is not affected.
+    await createWallet(await signup());
+  });
+
+  it("a retry of a wallet that was created (same Idempotency-Key) is not an 11th", async () => {
+    const user = await signup();
+    const first = await api("/wallet", { token: user.token, headers: { "idempotency-key": "w-1" }, body: {} });
+    expect(first.status).toBe(201);
+    for (let i = 0; i < 9; i++) await createWallet(user);
+    const retry = await api("/wallet", { token: user.token, headers: { "idempotency-key": "w-1" }, body: {} });
+    expect(retry.status).toBe(201);
+    expect(retry.body.wallet.wallet_id).toBe(first.body.wallet.wallet_id);
+    expectEnvelope(await api("/wallet", { token: user.token, headers: { "idempotency-key": "w-11" }, body: {} }), 422, "WALLET_LIMIT");
   });
 });

@@ -1,13 +1,17 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LedgerEvent, WalletLedger } from "../../durable-objects/wallet-ledger";
-import { createWallet, signup } from "../helpers/api";
-
-const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
+import { ledger, systemMove, userWithWallet } from "../helpers/wallet";
 
 function event(type: string): LedgerEvent {
   return { event_id: crypto.randomUUID(), type, occurred_at: new Date().toISOString(), correlation_id: "c", request_id: "r", payload: {} };
 }
+
+/** A payment's two outcome events, one of which the ledger writes with the debit's outcome. */
+const paymentOutcomes = () => ({
+  onSuccess: { queue: "payment-events" as const, event: event("PAYMENT_SUCCESSFUL") },
+  onFailure: { queue: "payment-events" as const, event: event("PAYMENT_FAILED") },
+});
 
 /** Replaces the ledger's queue seam: records what is published and fails the first `failures` sends. */
 async function capture(walletId: string, failures: number) {
@@ -24,21 +28,10 @@ async function capture(walletId: string, failures: number) {
 
 describe("ledger outbox", () => {
   it("delivers an event of a committed transaction even when the first send throws (alarm path)", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 10_000);
+    const { walletId } = await userWithWallet(10_000);
     const sent = await capture(walletId, 1);
     const stub = ledger(walletId);
-    const outcome = await stub.debit({
-      transferId: `p-${crypto.randomUUID()}`,
-      owner: null,
-      amount: 500,
-      type: "PAYMENT_OUT",
-      now: new Date().toISOString(),
-      events: {
-        onSuccess: { queue: "payment-events", event: event("PAYMENT_SUCCESSFUL") },
-        onFailure: { queue: "payment-events", event: event("PAYMENT_FAILED") },
-      },
-    });
+    const outcome = await stub.debit(systemMove({ amount: 500, events: paymentOutcomes() }));
     expect(outcome.ok).toBe(true);
     // Let the post-commit drain run (it fails once and leaves the row).
     await expect.poll(() => stub.outboxSize()).toBe(1);
@@ -50,21 +43,10 @@ describe("ledger outbox", () => {
   });
 
   it("writes the failure event for a refusal, once", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 100);
+    const { walletId } = await userWithWallet(100);
     const sent = await capture(walletId, 0);
     const stub = ledger(walletId);
-    const request = {
-      transferId: `p-${crypto.randomUUID()}`,
-      owner: null,
-      amount: 500,
-      type: "PAYMENT_OUT" as const,
-      now: new Date().toISOString(),
-      events: {
-        onSuccess: { queue: "payment-events" as const, event: event("PAYMENT_SUCCESSFUL") },
-        onFailure: { queue: "payment-events" as const, event: event("PAYMENT_FAILED") },
-      },
-    };
+    const request = systemMove({ amount: 500, events: paymentOutcomes() });
     await stub.debit(request);
     await stub.debit(request);
     await expect.poll(() => sent.length).toBe(1);
@@ -73,18 +55,10 @@ describe("ledger outbox", () => {
   });
 
   it("never publishes for a rolled-back transaction", async () => {
-    const user = await signup();
-    const walletId = await createWallet(user, 10_000);
+    const { walletId } = await userWithWallet(10_000);
     const sent = await capture(walletId, 0);
     const stub = ledger(walletId);
-    const request = {
-      transferId: `p-${crypto.randomUUID()}`,
-      owner: null,
-      amount: 500,
-      type: "PAYMENT_OUT" as const,
-      now: new Date().toISOString(),
-      events: { onSuccess: { queue: "payment-events" as const, event: event("PAYMENT_SUCCESSFUL") } },
-    };
+    const request = systemMove({ amount: 500, events: { onSuccess: paymentOutcomes().onSuccess } });
     // The fault fires inside the ledger transaction, after the outbox row was written.
     await runInDurableObject(stub, (instance: WalletLedger) => {
       instance.faultPoint = (point) => {
