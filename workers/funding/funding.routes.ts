@@ -22,6 +22,18 @@ export const deposit = publicRoute({
     "`webhook-id` credits at most once: a delivery of an id seen before answers the same transaction (200, " +
     "`Idempotent-Replayed: true`), and the same id with a different body is a 422 IDEMPOTENCY_KEY_REUSED. An unknown " +
     "wallet is a 404.",
+  request: {
+    headers: z.object({
+      "webhook-id": z
+        .string()
+        .openapi({ description: "The message id: each one credits at most once", example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }),
+      "webhook-timestamp": z.string().openapi({ description: "Unix seconds; refused beyond 5 minutes either way", example: "1764643200" }),
+      "webhook-signature": z.string().openapi({
+        description: 'Space-separated `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`',
+        example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+      }),
+    }),
+  },
   body: z.strictObject({
     wallet_id: z.string().max(100).openapi({ example: "4b1c6a52-3f0e-4c1b-9a1e-0c5d2c7e8f10" }),
     amount: amountSchema(),

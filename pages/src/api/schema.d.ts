@@ -5657,7 +5657,14 @@ export interface operations {
     receiveDeposit: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The message id: each one credits at most once */
+                "webhook-id": string;
+                /** @description Unix seconds; refused beyond 5 minutes either way */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` */
+                "webhook-signature": string;
+            };
             path?: never;
             cookie?: never;
         };
