@@ -24,6 +24,10 @@ export function outboxInsertIfChanged(db: D1Database, outboxId: string, event: A
     .bind(outboxId, queueFor(event.type), JSON.stringify(event), nowIso());
 }
 
+export function outboxInsert(db: D1Database, outboxId: string, event: AppEvent): D1PreparedStatement {
+  return outboxInsertTo(db, outboxId, queueFor(event.type), JSON.stringify(event));
+}
+
 /** An outbox insert of a body as it was recorded, to a named queue (a dead letter's replay). */
 export function outboxInsertTo(db: D1Database, outboxId: string, queue: QueueName, body: string): D1PreparedStatement {
   return db
