@@ -12,6 +12,8 @@ export default defineConfig(async () => {
           // Sagas are re-driven only when a test runs the sweep itself (test/sagas/redrive.test.ts).
           bindings: {
             JWT_SECRET: "test-secret-that-is-long-enough-for-hs256",
+            // Standard Webhooks form (whsec_ + base64 of the key); test/funding signs with it.
+            FUNDING_WEBHOOK_SECRET: "whsec_dGVzdC1mdW5kaW5nLXdlYmhvb2stc2VjcmV0LTMyYnl0ZXM=",
             TEST_MIGRATIONS: migrations,
             SAGA_REDRIVE_AFTER_SECONDS: "3600",
           },

@@ -2,6 +2,7 @@
 // Grants or revokes the admin role of an existing account in an environment's D1:
 //   npm run admin:grant -- --env staging EMAIL      npm run admin:revoke -- --env production EMAIL
 //   npm run admin:grant -- --local EMAIL            (the local development database)
+// Each change is recorded in the admin audit log (GET /v1/admin/audit-log) by the same command.
 // Add --dry-run to print the wrangler command without running it. The role is read from D1 on every
 // request, so the change applies to the account's existing sessions within seconds. Outside local
 // development an admin must also turn on two-factor sign-in before admin routes answer.
@@ -54,7 +55,13 @@ if (values.env !== undefined && !ENVIRONMENTS.includes(values.env)) {
 
 const role = action === "grant" ? "admin" : "customer";
 const where = values.local ? ["--local"] : ["--env", String(values.env), "--remote"];
-const sql = `UPDATE users SET role = '${role}' WHERE email = '${email}' RETURNING user_id, email, role`;
+// The audit row rides in the same command: an operator's change is logged like an admin's action
+// (admin_user_id "operator": the change is made out of band, by whoever holds the Cloudflare account).
+const sql =
+  `UPDATE users SET role = '${role}' WHERE email = '${email}' RETURNING user_id, email, role; ` +
+  "INSERT INTO admin_audit_log (entry_id, admin_user_id, action, target, details, created_at) " +
+  `SELECT lower(hex(randomblob(16))), 'operator', 'role.${action}', 'user:' || user_id, json_object('email', email, 'role', role), ` +
+  `strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM users WHERE email = '${email}'`;
 const args = ["d1", "execute", "DB", ...where, "--json", "--command", sql];
 const quote = (/** @type {string} */ a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`);
 console.log(`${values["dry-run"] ? "[dry-run] " : "$ "}npx wrangler ${args.map(quote).join(" ")}`);

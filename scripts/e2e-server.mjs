@@ -26,6 +26,8 @@ const children = [
       state,
       "--var",
       "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret",
+      "--var",
+      "FUNDING_WEBHOOK_SECRET:whsec_ZTJlLWZ1bmRpbmctd2ViaG9vay1zZWNyZXQtMzJiLg==",
       "--show-interactive-dev-session=false",
     ],
     { stdio: "inherit" },

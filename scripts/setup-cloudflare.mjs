@@ -19,6 +19,10 @@ const api = apiResources(env);
 const project = ENVIRONMENTS[env]?.pagesProject ?? "";
 
 /** @param {string} json */
+/** A command that prints a fresh value for the secret (the funding one in Standard Webhooks form, README: Funding). */
+const secretSource = (/** @type {string} */ name) =>
+  name === "FUNDING_WEBHOOK_SECRET" ? `echo "whsec_$(openssl rand -base64 32)"` : "openssl rand -hex 32";
+
 const parseJsonArray = (json) => {
   const start = json.indexOf("[");
   return start === -1 ? [] : /** @type {Record<string, unknown>[]} */ (JSON.parse(json.slice(start)));
@@ -58,7 +62,7 @@ Next steps for ${env}:
   1. In wrangler.toml, [[env.${env}.d1_databases]] (database_name = "${api.database.name}"), set:
        ${idLine}${isPlaceholderId(api.database.id) || dryRun ? "" : api.database.id === databaseId ? "   (already set)" : `   (now ${api.database.id})`}
   2. Set the secrets (the first one creates the Worker ${api.workerName} if it does not exist yet):
-${api.secrets.map((s) => `       openssl rand -hex 32 | npx wrangler secret put ${s} --env ${env}`).join("\n")}
+${api.secrets.map((s) => `       ${secretSource(s)} | npx wrangler secret put ${s} --env ${env}`).join("\n")}
   3. Deploy: npm run deploy:${env}
   The UI will be at https://${project}.pages.dev (check the project's real subdomain in its first deploy's output).`);
 } catch (error) {

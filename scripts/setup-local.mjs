@@ -1,9 +1,21 @@
-// First-run setup for local development: creates .dev.vars with a random JWT secret if missing.
+// First-run setup for local development: creates .dev.vars with random local secrets, and adds any
+// secret that an existing .dev.vars (from an older clone) lacks.
 // (Migrations are applied by `wrangler d1 migrations apply DB --local` right after this script.)
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
-if (!existsSync(".dev.vars")) {
-  writeFileSync(".dev.vars", `# Local secrets for wrangler dev (never commit).\nJWT_SECRET=${randomBytes(32).toString("hex")}\n`);
-  console.log("Created .dev.vars with a random JWT_SECRET");
+const SECRETS = {
+  JWT_SECRET: () => randomBytes(32).toString("hex"),
+  // Standard Webhooks form: the HMAC key is the base64-decoded part (README: Funding).
+  FUNDING_WEBHOOK_SECRET: () => `whsec_${randomBytes(32).toString("base64")}`,
+};
+
+if (!existsSync(".dev.vars")) writeFileSync(".dev.vars", "# Local secrets for wrangler dev (never commit).\n");
+let text = readFileSync(".dev.vars", "utf8");
+for (const [name, generate] of Object.entries(SECRETS)) {
+  if (new RegExp(`^${name}=`, "m").test(text)) continue;
+  const line = `${text === "" || text.endsWith("\n") ? "" : "\n"}${name}=${generate()}\n`;
+  appendFileSync(".dev.vars", line);
+  text += line;
+  console.log(`Added a random ${name} to .dev.vars`);
 }

@@ -8,6 +8,7 @@ import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
 import { docsRouter, openApiDocument } from "./docs";
+import { fundingRouter } from "./funding";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { crossSiteGuard } from "./lib/auth";
 import { AppError, errorBody } from "./lib/errors";
@@ -40,6 +41,7 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .route("/", savingsRouter)
   .route("/", debtOptimiserRouter)
   .route("/", adminRouter)
+  .route("/", fundingRouter)
   .route("/", docsRouter);
 
 v1.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -30,7 +30,10 @@ const KILL_AFTER_ACCEPTED = 120;
 const tmp = mkdtempSync(join(tmpdir(), "edge-fintech-crash-"));
 const persist = join(tmp, "state");
 const envFile = join(tmp, ".dev.vars");
-writeFileSync(envFile, `JWT_SECRET=${randomBytes(32).toString("hex")}\n`);
+writeFileSync(
+  envFile,
+  `JWT_SECRET=${randomBytes(32).toString("hex")}\nFUNDING_WEBHOOK_SECRET=whsec_${randomBytes(32).toString("base64")}\n`,
+);
 
 /** @type {import("node:child_process").ChildProcess | undefined} */
 let server;

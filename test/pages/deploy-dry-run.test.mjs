@@ -84,6 +84,7 @@ describe("deploy and setup scripts (--dry-run)", { timeout: 120_000 }, () => {
       ]);
       for (const c of cmds) printedWranglerCommands.add(c);
       assert.match(out, new RegExp(`npx wrangler secret put JWT_SECRET --env ${env}`));
+      assert.ok(out.includes(`echo "whsec_$(openssl rand -base64 32)" | npx wrangler secret put FUNDING_WEBHOOK_SECRET --env ${env}`));
       assert.match(out, /database_id = /);
     });
   }
@@ -96,8 +97,12 @@ describe("deploy and setup scripts (--dry-run)", { timeout: 120_000 }, () => {
       ]) {
         const out = await script("scripts/admin-role.mjs", action, "--env", env, "--dry-run", "Ops@Example.com");
         const cmds = commands(out);
+        // The role change and its audit log entry run in one command.
+        const q = (/** @type {string} */ s) => `'\\''${s}'\\''`;
         assert.deepEqual(cmds, [
-          `npx wrangler d1 execute DB --env ${env} --remote --json --command 'UPDATE users SET role = '\\''${role}'\\'' WHERE email = '\\''ops@example.com'\\'' RETURNING user_id, email, role'`,
+          `npx wrangler d1 execute DB --env ${env} --remote --json --command 'UPDATE users SET role = ${q(role)} WHERE email = ${q("ops@example.com")} RETURNING user_id, email, role; ` +
+            `INSERT INTO admin_audit_log (entry_id, admin_user_id, action, target, details, created_at) SELECT lower(hex(randomblob(16))), ${q("operator")}, ${q(`role.${action}`)}, ${q("user:")} || user_id, ` +
+            `json_object(${q("email")}, email, ${q("role")}, role), strftime(${q("%Y-%m-%dT%H:%M:%fZ")}, ${q("now")}) FROM users WHERE email = ${q("ops@example.com")}'`,
         ]);
         for (const c of cmds) printedWranglerCommands.add(c);
         assert.match(out, /nothing was run/);

@@ -89,6 +89,7 @@ export async function startPagesStack() {
     // wrangler.toml declares JWT_SECRET as a required secret, so wrangler reads it from the
     // environment when there is no .dev.vars (as in CI).
     JWT_SECRET: process.env.JWT_SECRET ?? "pages-proxy-test-secret-pages-proxy-test",
+    FUNDING_WEBHOOK_SECRET: process.env.FUNDING_WEBHOOK_SECRET ?? "whsec_cGFnZXMtcHJveHktdGVzdC13ZWJob29rLXNlY3JldA==",
   };
 
   /** @type {import("node:child_process").ChildProcess | undefined} */

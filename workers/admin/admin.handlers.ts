@@ -1,9 +1,14 @@
 import type { AppRouteHandler } from "../lib/app";
 import { createDb } from "../lib/db";
-import { notFound } from "../lib/errors";
-import { nowIso } from "../lib/ids";
+import { invalidState, notFound } from "../lib/errors";
+import { isReplay, replayOutcome, transferIdFor } from "../lib/idempotency";
+import { isId, nowIso } from "../lib/ids";
+import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
+import { formatCents } from "../lib/money";
 import { flushOutbox } from "../lib/outbox";
-import { presentDeadLetter } from "./admin.presenters";
+import { seqBefore, seqCursor } from "../lib/pagination";
+import { resolveQueue } from "../lib/queues";
+import { presentAuditEntry, presentDeadLetter } from "./admin.presenters";
 import * as queries from "./admin.queries";
 import type * as routes from "./admin.routes";
 import { reconcile } from "./reconciliation";
@@ -18,9 +23,17 @@ export const replayDeadLetter: AppRouteHandler<typeof routes.replayDeadLetter> =
   const db = createDb(c.env.DB);
   const row = await queries.findDeadLetter(db, dead_letter_id);
   if (!row) throw notFound("Dead letter");
+  // Back to the queue it was recorded on, whatever its event: a dead letter may be a message that
+  // never was a known event, and its queue's consumer is what settles it.
+  let queue: ReturnType<typeof resolveQueue>["queue"];
+  try {
+    queue = resolveQueue(row.queue).queue;
+  } catch {
+    throw invalidState(`This dead letter came from a queue this API does not know (${row.queue}) and cannot be replayed`);
+  }
   const now = nowIso();
   const outboxId = `replay:${row.deadLetterId}:${now}`;
-  await queries.queueReplay(db, row, outboxId, now);
+  await queries.queueReplay(db, row, queue, c.get("user").user_id, outboxId, now);
   await flushOutbox(c.env, [outboxId]);
   return c.json({ dead_letter: presentDeadLetter({ ...row, replayedAt: now }) }, 202);
 };
@@ -28,4 +41,53 @@ export const replayDeadLetter: AppRouteHandler<typeof routes.replayDeadLetter> =
 export const reconciliation: AppRouteHandler<typeof routes.reconciliation> = async (c) => {
   const [differences, count] = await Promise.all([reconcile(c.env), queries.countWallets(createDb(c.env.DB))]);
   return c.json({ checked_at: nowIso(), wallets_checked: count, differences }, 200);
+};
+
+/**
+ * An admin correction of any wallet. In an Idempotency-Key replay (`idempotentEffect`) nothing runs:
+ * the ledger's stored outcome of the same transfer id is presented as the first response was.
+ */
+export const adjustWallet: AppRouteHandler<typeof routes.adjustWallet> = async (c) => {
+  const walletId = c.req.valid("param").wallet_id;
+  if (!isId(walletId)) throw notFound("Wallet");
+  const { direction, amount, reason } = c.req.valid("json");
+  const admin = c.get("user");
+  const ledger = ledgerFor(c.env, walletId);
+  const transferId = await transferIdFor(admin.user_id, c.get("idempotencyKey"), `adjust:${walletId}`);
+  let outcome: Awaited<ReturnType<typeof ledger.credit>> & { ok: true };
+  if (isReplay(c)) {
+    // The stored outcome is read as the wallet's owner: the ledger scopes that read to one.
+    const wallet = await ledger.getWallet(null);
+    if (!wallet) throw notFound("Wallet");
+    outcome = replayOutcome(await ledger.transferOutcome(transferId, wallet.user_id));
+  } else {
+    outcome = unwrap(
+      await ledger[direction === "CREDIT" ? "credit" : "debit"]({
+        transferId,
+        owner: null,
+        amount,
+        type: "ADJUSTMENT",
+        description: reason,
+        counterparty: { account: "adjustments", name: "Adjustment" },
+        now: nowIso(),
+      }),
+    );
+    // No D1 write to share a batch with: the entry is keyed by the transfer, so the retry of a
+    // request that moved the money but failed here records it, once.
+    await queries.recordAudit(createDb(c.env.DB), {
+      entryId: `adjust:${transferId}`,
+      adminUserId: admin.user_id,
+      action: "wallet.adjust",
+      target: `wallet:${walletId}`,
+      details: { direction, amount: formatCents(amount), reason, transaction_id: outcome.transaction.transaction_id },
+    });
+  }
+  if (outcome.replayed && c.get("idempotencyKey") !== undefined) c.header("idempotent-replayed", "true");
+  return c.json({ wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) }, 201);
+};
+
+export const listAuditLog: AppRouteHandler<typeof routes.listAuditLog> = async (c) => {
+  const { limit, cursor } = c.req.valid("query");
+  const page = await queries.listAuditLog(createDb(c.env.DB), limit, seqBefore(cursor));
+  return c.json({ entries: page.rows.map(presentAuditEntry), next_cursor: seqCursor(page.nextSeq) }, 200);
 };

@@ -1,4 +1,4 @@
-import type { DeadLetterRow } from "./admin.queries";
+import type { AuditLogRow, DeadLetterRow } from "./admin.queries";
 
 export const presentDeadLetter = (row: DeadLetterRow) => ({
   dead_letter_id: row.deadLetterId,
@@ -8,4 +8,13 @@ export const presentDeadLetter = (row: DeadLetterRow) => ({
   attempts: row.attempts,
   created_at: row.createdAt,
   replayed_at: row.replayedAt,
+});
+
+export const presentAuditEntry = (row: AuditLogRow) => ({
+  entry_id: row.entryId,
+  admin_user_id: row.adminUserId,
+  action: row.action,
+  target: row.target,
+  details: JSON.parse(row.details) as Record<string, unknown>,
+  created_at: row.createdAt,
 });

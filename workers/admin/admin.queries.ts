@@ -1,10 +1,12 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, lt } from "drizzle-orm";
+import { type AuditEntry, auditStatement } from "../lib/audit-log";
 import { type Db, toStatement } from "../lib/db";
-import type { AppEvent } from "../lib/events";
-import { outboxInsert } from "../lib/outbox";
-import { deadLetters, wallets } from "../lib/schema";
+import { outboxInsertTo } from "../lib/outbox";
+import type { QueueName } from "../lib/queues";
+import { adminAuditLog, deadLetters, wallets } from "../lib/schema";
 
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
+export type AuditLogRow = typeof adminAuditLog.$inferSelect;
 
 export const listDeadLetters = (db: Db): Promise<DeadLetterRow[]> =>
   db.select().from(deadLetters).orderBy(desc(deadLetters.createdAt)).limit(200);
@@ -12,12 +14,45 @@ export const listDeadLetters = (db: Db): Promise<DeadLetterRow[]> =>
 export const findDeadLetter = (db: Db, deadLetterId: string): Promise<DeadLetterRow | undefined> =>
   db.select().from(deadLetters).where(eq(deadLetters.deadLetterId, deadLetterId)).get();
 
-/** Queues the dead letter's event again (an outbox row) and marks it replayed, in one batch. */
-export async function queueReplay(db: Db, row: DeadLetterRow, outboxId: string, now: string): Promise<void> {
+/**
+ * Queues the dead letter's event again, as recorded, to the queue it came from (an outbox row), marks
+ * it replayed and logs the replay, in one batch.
+ */
+export async function queueReplay(
+  db: Db,
+  row: DeadLetterRow,
+  queue: QueueName,
+  adminUserId: string,
+  outboxId: string,
+  now: string,
+): Promise<void> {
   await db.$client.batch([
-    outboxInsert(db.$client, outboxId, JSON.parse(row.event) as AppEvent),
+    outboxInsertTo(db.$client, outboxId, queue, row.event),
     toStatement(db.$client, db.update(deadLetters).set({ replayedAt: now }).where(eq(deadLetters.deadLetterId, row.deadLetterId))),
+    auditStatement(db.$client, {
+      adminUserId,
+      action: "dead_letter.replay",
+      target: `dead_letter:${row.deadLetterId}`,
+      details: { queue, outbox_id: outboxId },
+    }),
   ]);
 }
 
 export const countWallets = (db: Db): Promise<number> => db.$count(wallets);
+
+/** Records an admin action that has no D1 write of its own to share a batch with. */
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await auditStatement(db.$client, entry).run();
+}
+
+/** One page of the audit log, newest first; `beforeSeq` is the cursor. */
+export async function listAuditLog(db: Db, limit: number, beforeSeq: number | undefined) {
+  const rows = await db
+    .select()
+    .from(adminAuditLog)
+    .where(beforeSeq === undefined ? undefined : lt(adminAuditLog.seq, beforeSeq))
+    .orderBy(desc(adminAuditLog.seq))
+    .limit(limit + 1);
+  const last = rows[limit - 1];
+  return { rows: rows.slice(0, limit), nextSeq: rows.length > limit && last ? last.seq : null };
+}

@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { jsonResponse } from "../lib/app";
+import { IdParam, jsonResponse, PageQuery } from "../lib/app";
+import { TransactionSchema, WalletSchema } from "../lib/ledger";
+import { amountSchema } from "../lib/money";
 import { adminRoute } from "../lib/routes";
+import { textSchema } from "../lib/text";
 
 const tags = ["Admin"];
 
@@ -33,6 +36,7 @@ export const replayDeadLetter = adminRoute({
   operationId: "replayDeadLetter",
   tags,
   summary: "Publish a dead letter's event again (its consumers are idempotent, so this is always safe)",
+  description: "The event goes back to the queue it was recorded on; a dead letter of a queue this API does not know is a 409.",
   request: {
     params: z.object({
       dead_letter_id: z
@@ -44,7 +48,7 @@ export const replayDeadLetter = adminRoute({
   responses: {
     202: jsonResponse(z.object({ dead_letter: DeadLetterSchema }), "Published again"),
   },
-  errors: ["NOT_FOUND"],
+  errors: ["NOT_FOUND", "INVALID_STATE"],
 });
 
 export const reconciliation = adminRoute({
@@ -64,5 +68,58 @@ export const reconciliation = adminRoute({
       }),
       "The report",
     ),
+  },
+});
+
+export const adjustWallet = adminRoute({
+  method: "post",
+  path: "/admin/wallets/{wallet_id}/adjustments",
+  operationId: "adjustWallet",
+  tags,
+  summary: "Correct a wallet's balance (ADJUSTMENT, counterparty adjustments), recorded in the audit log",
+  description:
+    "A CREDIT or DEBIT of any customer's wallet with the reason as its description. 201: the adjustment is a new " +
+    "transaction (a repeat with the same Idempotency-Key answers the first response). A DEBIT never overdraws (409).",
+  rateLimit: "MONEY_RATE_LIMIT",
+  // The ledger stores each transfer's outcome: a repeat is rebuilt from it (lib/idempotency.ts).
+  idempotency: "effect",
+  request: { params: IdParam("wallet_id") },
+  body: z.strictObject({
+    direction: z.enum(["CREDIT", "DEBIT"]),
+    amount: amountSchema(),
+    reason: textSchema().openapi({ example: "Refund of a duplicated card fee" }),
+  }),
+  responses: {
+    201: jsonResponse(
+      z.object({ wallet: WalletSchema, transaction: TransactionSchema }),
+      "The wallet after the adjustment and its transaction",
+    ),
+  },
+  errors: ["NOT_FOUND", "INSUFFICIENT_FUNDS"],
+});
+
+export const AuditEntrySchema = z
+  .object({
+    entry_id: z.string(),
+    admin_user_id: z.string().nullable().openapi({ description: '"operator" for a role change made out of band; null if unknown' }),
+    action: z.string().openapi({
+      description: "loan.approve, loan.reject, dead_letter.replay, wallet.adjust, role.grant, role.revoke",
+      example: "wallet.adjust",
+    }),
+    target: z.string().openapi({ example: "wallet:4b1c6a52-3f0e-4c1b-9a1e-0c5d2c7e8f10" }),
+    details: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+  })
+  .openapi("AuditEntry");
+
+export const listAuditLog = adminRoute({
+  method: "get",
+  path: "/admin/audit-log",
+  operationId: "listAuditLog",
+  tags,
+  summary: "Every admin action, newest first",
+  request: { query: PageQuery },
+  responses: {
+    200: jsonResponse(z.object({ entries: z.array(AuditEntrySchema), next_cursor: z.string().nullable() }), "One page"),
   },
 });

@@ -5,7 +5,7 @@
  */
 import { type AppEvent, queueFor } from "./events";
 import { nowIso } from "./ids";
-import { sendEvents } from "./queues";
+import { type QueueName, sendEvents } from "./queues";
 import { armSagaSweep } from "./saga-sweep";
 
 type OutboxRow = { outbox_id: string; queue: string; body: string };
@@ -25,9 +25,14 @@ export function outboxInsertIfChanged(db: D1Database, outboxId: string, event: A
 }
 
 export function outboxInsert(db: D1Database, outboxId: string, event: AppEvent): D1PreparedStatement {
+  return outboxInsertTo(db, outboxId, queueFor(event.type), JSON.stringify(event));
+}
+
+/** An outbox insert of a body as it was recorded, to a named queue (a dead letter's replay). */
+export function outboxInsertTo(db: D1Database, outboxId: string, queue: QueueName, body: string): D1PreparedStatement {
   return db
     .prepare("INSERT INTO outbox (outbox_id, queue, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-    .bind(outboxId, queueFor(event.type), JSON.stringify(event), nowIso());
+    .bind(outboxId, queue, body, nowIso());
 }
 
 /** Sends the given outbox rows now (best effort: whatever fails is left for the sweep). */

@@ -17,3 +17,15 @@ export function nextCursor<T>(rows: T[], limit: number, key: (row: T) => { t: st
   const last = rows[limit - 1];
   return rows.length > limit && last ? encodeCursor(key(last)) : null;
 }
+
+/** Keyset pagination over an integer sequence, newest first: the cursor is the last row's `seq`. */
+export function seqBefore(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const value = decodeCursor(cursor) as { s?: unknown } | undefined;
+  if (typeof value?.s !== "number" || !Number.isSafeInteger(value.s)) {
+    throw new AppError("VALIDATION_ERROR", "The cursor is invalid", [{ path: "cursor", message: "invalid cursor" }]);
+  }
+  return value.s;
+}
+
+export const seqCursor = (seq: number | null): string | null => (seq === null ? null : encodeCursor({ s: seq }));

@@ -95,7 +95,8 @@ type RouteRequest = NonNullable<RouteConfig["request"]>;
 export type RouteSpec = Omit<RouteConfig, "security" | "middleware" | "request" | "operationId"> & {
   /** Stable and camelCase: SDK generators name their methods after it. */
   operationId: string;
-  request?: Omit<RouteRequest, "body" | "headers">;
+  /** Headers of the route's own (none on an idempotent route: it has the key's). */
+  request?: Omit<RouteRequest, "body">;
   /** A JSON request body (required unless `bodyOptional`). */
   body?: z.ZodType;
   bodyOptional?: true;
@@ -150,6 +151,7 @@ function defineRoute<const S extends RouteSpec>(access: Access, spec: S) {
   const fullRequest: RouteRequest = { ...request };
   if (body) fullRequest.body = { required: bodyOptional !== true, content: { "application/json": { schema: body } } };
   if (idempotency) {
+    if (request?.headers) throw new Error(`${spec.operationId}: an idempotent route declares only the Idempotency-Key header`);
     middleware.push(idempotency === "effect" ? idempotentEffect : idempotent);
     fullRequest.headers = IdempotencyHeader;
     for (const code of ["VALIDATION_ERROR", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED"] as const) codes.add(code);

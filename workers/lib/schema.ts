@@ -176,3 +176,50 @@ export const outbox = sqliteTable(
   },
   (t) => [index("outbox_unsent").on(t.sentAt, t.createdAt)],
 );
+
+// ---- funding (how money enters; the ledger holds the money, these rows hold the claims)
+/** What each user deposited through the sandbox credit route per UTC day, reserved before the ledger moves. */
+export const depositDays = sqliteTable(
+  "deposit_days",
+  {
+    userId: text("user_id").notNull(),
+    /** YYYY-MM-DD, UTC. */
+    day: text("day").notNull(),
+    cents: integer("cents").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] }), check("deposit_days_non_negative", sql`${t.cents} >= 0`)],
+);
+
+/** One row per deposit webhook id: the first delivery's body is the one that credits, every replay answers it. */
+export const fundingDeposits = sqliteTable(
+  "funding_deposits",
+  {
+    webhookId: text("webhook_id").primaryKey(),
+    walletId: text("wallet_id").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    reference: text("reference").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [check("funding_deposits_positive", sql`${t.amountCents} > 0`)],
+);
+
+// ---- admin
+/**
+ * Every admin action, append-only. `seq` (the rowid) orders it: D1 has one writer, so insertion order
+ * is time order even within a millisecond. `admin_user_id` is "operator" for a role change made out
+ * of band (scripts/admin-role.mjs).
+ */
+export const adminAuditLog = sqliteTable(
+  "admin_audit_log",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    entryId: text("entry_id").notNull(),
+    adminUserId: text("admin_user_id"),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    /** A JSON object. */
+    details: text("details").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("admin_audit_log_entry_id").on(t.entryId)],
+);

@@ -75,7 +75,7 @@ export const approveLoan: AppRouteHandler<typeof routes.approveLoan> = async (c)
     { correlationId: loan.loanId, requestId: c.get("requestId") },
   );
   const outboxId = `loan-approved:${loan.loanId}`;
-  if (!(await queries.approvePendingLoan(db, loan.loanId, now, { outboxId, event }))) {
+  if (!(await queries.approvePendingLoan(db, loan.loanId, c.get("user").user_id, now, { outboxId, event }))) {
     throw invalidState(`Only a PENDING loan can be approved (this one is ${loan.status})`);
   }
   c.executionCtx.waitUntil(flushOutbox(c.env, [outboxId]));
@@ -86,9 +86,11 @@ export const rejectLoan: AppRouteHandler<typeof routes.rejectLoan> = async (c) =
   const db = createDb(c.env.DB);
   const loan = await visibleLoan(db, c.get("user"), c.req.valid("param").loan_id);
   const reason = c.req.valid("json")?.reason ?? null;
-  const row = await queries.rejectPendingLoan(db, loan.loanId, reason, nowIso());
-  if (!row) throw invalidState(`Only a PENDING loan can be rejected (this one is ${loan.status})`);
-  return c.json({ loan: presentLoan(row) }, 200);
+  const now = nowIso();
+  if (!(await queries.rejectPendingLoan(db, loan.loanId, c.get("user").user_id, reason, now))) {
+    throw invalidState(`Only a PENDING loan can be rejected (this one is ${loan.status})`);
+  }
+  return c.json({ loan: presentLoan({ ...loan, status: "REJECTED", rejectionReason: reason, updatedAt: now }) }, 200);
 };
 
 export const repayLoan: AppRouteHandler<typeof routes.repayLoan> = async (c) => {

@@ -1,5 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { AuthUser } from "../lib/app";
+import { auditStatementIfChanged } from "../lib/audit-log";
 import type { Db } from "../lib/db";
 import type { AppEvent } from "../lib/events";
 import { outboxInsertIfChanged } from "../lib/outbox";
@@ -51,25 +52,34 @@ export async function listWalletLoans(db: Db, userId: string, walletId: string):
 }
 
 /**
- * PENDING → APPROVED with its LOAN_APPROVED outbox row. The status guard and the event commit
- * together: only the request that moved the loan queues the event. False when the loan was not PENDING.
+ * PENDING → APPROVED with its LOAN_APPROVED outbox row and its audit entry. The status guard, the
+ * event and the entry commit together: only the request that moved the loan queues the event and
+ * is logged. False when the loan was not PENDING.
  */
-export async function approvePendingLoan(db: Db, loanId: string, now: string, { outboxId, event }: Outbox): Promise<boolean> {
+export async function approvePendingLoan(
+  db: Db,
+  loanId: string,
+  adminUserId: string,
+  now: string,
+  { outboxId, event }: Outbox,
+): Promise<boolean> {
   const [update] = await db.$client.batch([
     db.$client.prepare("UPDATE loans SET status = 'APPROVED', updated_at = ? WHERE loan_id = ? AND status = 'PENDING'").bind(now, loanId),
     outboxInsertIfChanged(db.$client, outboxId, event),
+    auditStatementIfChanged(db.$client, { adminUserId, action: "loan.approve", target: `loan:${loanId}`, details: {} }),
   ]);
   return update?.meta.changes === 1;
 }
 
-/** PENDING → REJECTED; undefined when the loan was not PENDING. */
-export async function rejectPendingLoan(db: Db, loanId: string, reason: string | null, now: string): Promise<LoanRow | undefined> {
-  const updated = await db
-    .update(loans)
-    .set({ status: "REJECTED", rejectionReason: reason, updatedAt: now })
-    .where(and(eq(loans.loanId, loanId), eq(loans.status, "PENDING")))
-    .returning();
-  return updated[0];
+/** PENDING → REJECTED with its audit entry; false when the loan was not PENDING. */
+export async function rejectPendingLoan(db: Db, loanId: string, adminUserId: string, reason: string | null, now: string): Promise<boolean> {
+  const [update] = await db.$client.batch([
+    db.$client
+      .prepare("UPDATE loans SET status = 'REJECTED', rejection_reason = ?, updated_at = ? WHERE loan_id = ? AND status = 'PENDING'")
+      .bind(reason, now, loanId),
+    auditStatementIfChanged(db.$client, { adminUserId, action: "loan.reject", target: `loan:${loanId}`, details: { reason } }),
+  ]);
+  return update?.meta.changes === 1;
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import { LIVE_EXPIRES_HEADER, LIVE_SESSION_HEADER } from "../../durable-objects/live-sockets";
-import { formatCents } from "../domain/money";
+import type { MoveOutcome } from "../../durable-objects/wallet-ledger.types";
 import type { AppEnv, AppRouteHandler } from "../lib/app";
 import { createDb } from "../lib/db";
 import { AppError, errorBody, notFound } from "../lib/errors";
 import { isReplay, replayOutcome, transferIdFor } from "../lib/idempotency";
 import { decodeCursor, encodeCursor, isId, nowIso, resourceIdFor } from "../lib/ids";
 import { ledgerFor, presentTransaction, presentWallet, unwrap } from "../lib/ledger";
+import { formatCents, parseAmount } from "../lib/money";
 import * as queries from "./wallet.queries";
 import type * as routes from "./wallet.routes";
 
@@ -32,6 +33,38 @@ function seqFrom(cursor: string | undefined): number | undefined {
   return value.s;
 }
 
+/** SANDBOX_DAILY_DEPOSIT_LIMIT in cents: a money string in dollars ("10000.00"); 0 = no limit. */
+function dailyDepositLimit(env: Env): number {
+  const setting = String(env.SANDBOX_DAILY_DEPOSIT_LIMIT ?? "0").trim();
+  if (setting === "0" || setting === "") return 0;
+  const parsed = parseAmount(setting, Number.MAX_SAFE_INTEGER);
+  if (!parsed.ok) throw new Error(`SANDBOX_DAILY_DEPOSIT_LIMIT is not an amount: ${setting}`);
+  return parsed.cents;
+}
+
+/**
+ * A sandbox deposit: the day's limit is reserved before the ledger moves and given back when it
+ * moved nothing new (a refusal, an error, or a transfer that had already run and was counted then).
+ */
+async function deposit(c: Context<AppEnv>, amount: number, day: string, move: () => Promise<MoveOutcome>) {
+  const limit = dailyDepositLimit(c.env);
+  if (limit === 0) return unwrap(await move());
+  const user = c.get("user");
+  const db = createDb(c.env.DB);
+  if (!(await queries.reserveDeposit(db, user.user_id, day, amount, limit))) {
+    throw new AppError("DEPOSIT_LIMIT_EXCEEDED", `Sandbox deposits are limited to ${formatCents(limit)} per user per UTC day`);
+  }
+  let outcome: Extract<MoveOutcome, { ok: true }>;
+  try {
+    outcome = unwrap(await move());
+  } catch (error) {
+    await queries.releaseDeposit(db, user.user_id, day, amount);
+    throw error;
+  }
+  if (outcome.replayed) await queries.releaseDeposit(db, user.user_id, day, amount);
+  return outcome;
+}
+
 /**
  * A deposit or withdrawal. In an Idempotency-Key replay (`idempotentEffect`) nothing runs: the
  * ledger's stored outcome of the same transfer id is presented exactly as the first response was.
@@ -42,22 +75,30 @@ async function move(
   walletParam: string,
   { amount, description }: { amount: number; description?: string | undefined },
 ) {
+  // Before anything else: where deposits come only from the funding webhook, this route moves nothing.
+  if (kind === "credit" && c.env.SANDBOX_DEPOSITS !== "true") {
+    throw new AppError("DEPOSITS_DISABLED", "This environment takes deposits only from the funding webhook");
+  }
   const walletId = walletIdFrom(walletParam);
   const user = c.get("user");
   const ledger = ledgerFor(c.env, walletId);
   const transferId = await transferIdFor(user.user_id, c.get("idempotencyKey"), `${kind}:${walletId}`);
+  const now = nowIso();
+  const run = () =>
+    ledger[kind]({
+      transferId,
+      owner: user.user_id,
+      amount,
+      type: kind === "credit" ? "DEPOSIT" : "WITHDRAWAL",
+      description: description ?? null,
+      counterparty: kind === "credit" ? { account: "funding", name: "Deposit" } : { account: "payouts", name: "Withdrawal" },
+      now,
+    });
   const outcome = isReplay(c)
     ? replayOutcome(await ledger.transferOutcome(transferId, user.user_id))
-    : unwrap(
-        await ledger[kind]({
-          transferId,
-          owner: user.user_id,
-          amount,
-          type: kind === "credit" ? "DEPOSIT" : "WITHDRAWAL",
-          description: description ?? null,
-          now: nowIso(),
-        }),
-      );
+    : kind === "credit"
+      ? await deposit(c, amount, now.slice(0, 10), run)
+      : unwrap(await run());
   // A transfer that had already run (a retry after a crash or a lapsed lease) answers its first outcome.
   if (outcome.replayed && c.get("idempotencyKey") !== undefined) c.header("idempotent-replayed", "true");
   return { wallet: presentWallet(outcome.wallet), transaction: presentTransaction(outcome.transaction) };

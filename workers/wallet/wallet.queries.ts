@@ -40,3 +40,27 @@ export async function listWalletIds(db: Db, userId: string): Promise<string[]> {
     .orderBy(asc(wallets.createdAt));
   return rows.map((row) => row.walletId);
 }
+
+/**
+ * Reserves `cents` of the user's sandbox deposits of `day` (UTC) unless that would take the day past
+ * `limitCents`: one conditional upsert, so concurrent deposits can never pass the limit together.
+ * True when reserved.
+ */
+export async function reserveDeposit(db: Db, userId: string, day: string, cents: number, limitCents: number): Promise<boolean> {
+  const upsert = await db.$client
+    .prepare(
+      `INSERT INTO deposit_days (user_id, day, cents) SELECT ?1, ?2, ?3 WHERE ?3 <= ?4
+       ON CONFLICT (user_id, day) DO UPDATE SET cents = cents + excluded.cents WHERE cents + excluded.cents <= ?4`,
+    )
+    .bind(userId, day, cents, limitCents)
+    .run();
+  return upsert.meta.changes === 1;
+}
+
+/** Gives a reservation back: the deposit it was made for did not move money. */
+export async function releaseDeposit(db: Db, userId: string, day: string, cents: number): Promise<void> {
+  await db.$client
+    .prepare("UPDATE deposit_days SET cents = MAX(cents - ?3, 0) WHERE user_id = ?1 AND day = ?2")
+    .bind(userId, day, cents)
+    .run();
+}

@@ -90,13 +90,20 @@ const movement = <const K extends "credit" | "debit">(kind: K, operationId: stri
     operationId,
     tags,
     summary: kind === "credit" ? "Deposit money (DEPOSIT)" : "Withdraw money (WITHDRAWAL)",
+    ...(kind === "credit" && {
+      description:
+        "A sandbox deposit (counterparty `funding`), where the environment has SANDBOX_DEPOSITS on; elsewhere a 403 " +
+        "DEPOSITS_DISABLED (money then enters through POST /v1/funding/deposits). At most SANDBOX_DAILY_DEPOSIT_LIMIT per " +
+        "user per UTC day, over all their wallets: a deposit that would pass it is a 422 DEPOSIT_LIMIT_EXCEEDED and moves " +
+        "nothing (a repeat with the same Idempotency-Key is not counted again).",
+    }),
     rateLimit: "MONEY_RATE_LIMIT",
     // The ledger stores each transfer's outcome: a repeat is rebuilt from it (lib/idempotency.ts).
     idempotency: "effect",
     request: { params: WalletParam },
     body: Movement,
     responses: { 200: jsonResponse(WalletAndTransaction, "The wallet after the movement and its transaction") },
-    errors: kind === "debit" ? ["NOT_FOUND", "INSUFFICIENT_FUNDS"] : ["NOT_FOUND"],
+    errors: kind === "debit" ? ["NOT_FOUND", "INSUFFICIENT_FUNDS"] : ["NOT_FOUND", "DEPOSITS_DISABLED", "DEPOSIT_LIMIT_EXCEEDED"],
   });
 
 export const credit = movement("credit", "creditWallet");

@@ -287,7 +287,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deposit money (DEPOSIT) */
+        /**
+         * Deposit money (DEPOSIT)
+         * @description A sandbox deposit (counterparty `funding`), where the environment has SANDBOX_DEPOSITS on; elsewhere a 403 DEPOSITS_DISABLED (money then enters through POST /v1/funding/deposits). At most SANDBOX_DAILY_DEPOSIT_LIMIT per user per UTC day, over all their wallets: a deposit that would pass it is a 422 DEPOSIT_LIMIT_EXCEEDED and moves nothing (a repeat with the same Idempotency-Key is not counted again).
+         */
         post: operations["creditWallet"];
         delete?: never;
         options?: never;
@@ -710,7 +713,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish a dead letter's event again (its consumers are idempotent, so this is always safe) */
+        /**
+         * Publish a dead letter's event again (its consumers are idempotent, so this is always safe)
+         * @description The event goes back to the queue it was recorded on; a dead letter of a queue this API does not know is a 409.
+         */
         post: operations["replayDeadLetter"];
         delete?: never;
         options?: never;
@@ -729,6 +735,63 @@ export interface paths {
         get: operations["getReconciliation"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/wallets/{wallet_id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a wallet's balance (ADJUSTMENT, counterparty adjustments), recorded in the audit log
+         * @description A CREDIT or DEBIT of any customer's wallet with the reason as its description. 201: the adjustment is a new transaction (a repeat with the same Idempotency-Key answers the first response). A DEBIT never overdraws (409).
+         */
+        post: operations["adjustWallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every admin action, newest first */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funding/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The payment processor's deposit webhook (Standard Webhooks signature, no user token)
+         * @description Credits a wallet with money that arrived from outside (a DEPOSIT, counterparty `funding`). No bearer token: the request is signed per Standard Webhooks with FUNDING_WEBHOOK_SECRET (`whsec_<base64>`, the HMAC key is the decoded bytes): headers `webhook-id` (1..255 characters), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, several space-separated signatures allowed, one must match). A missing or wrong signature, or a timestamp more than 5 minutes old or ahead, is a 401 UNAUTHENTICATED and changes nothing. Each `webhook-id` credits at most once: a delivery of an id seen before answers the same transaction (200, `Idempotent-Replayed: true`), and the same id with a different body is a 422 IDEMPOTENCY_KEY_REUSED. An unknown wallet is a 404.
+         */
+        post: operations["receiveDeposit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -791,7 +854,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        ErrorCode: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "OTP_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "WALLET_LIMIT" | "RATE_LIMITED" | "INTERNAL";
+        ErrorCode: "VALIDATION_ERROR" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "OTP_REQUIRED" | "FORBIDDEN" | "DEPOSITS_DISABLED" | "NOT_FOUND" | "INSUFFICIENT_FUNDS" | "INVALID_STATE" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GOAL_NOT_REACHED" | "REPAYMENT_EXCEEDS_BALANCE" | "BUDGET_TOO_LOW" | "NEVER_PAID_OFF" | "WALLET_LIMIT" | "DEPOSIT_LIMIT_EXCEEDED" | "RATE_LIMITED" | "INTERNAL";
         User: {
             user_id: string;
             email: string;
@@ -1079,6 +1142,22 @@ export interface components {
             attempts: number;
             created_at: string;
             replayed_at: string | null;
+        };
+        AuditEntry: {
+            entry_id: string;
+            /** @description "operator" for a role change made out of band; null if unknown */
+            admin_user_id: string | null;
+            /**
+             * @description loan.approve, loan.reject, dead_letter.replay, wallet.adjust, role.grant, role.revoke
+             * @example wallet.adjust
+             */
+            action: string;
+            /** @example wallet:4b1c6a52-3f0e-4c1b-9a1e-0c5d2c7e8f10 */
+            target: string;
+            details: {
+                [key: string]: unknown;
+            };
+            created_at: string;
         };
     };
     responses: never;
@@ -2640,7 +2719,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: FORBIDDEN */
+            /** @description Refused: FORBIDDEN, DEPOSITS_DISABLED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,7 +2728,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "DEPOSITS_DISABLED";
                         };
                     };
                 };
@@ -2710,7 +2789,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED, DEPOSIT_LIMIT_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2719,7 +2798,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error: {
                             /** @enum {string} */
-                            code: "IDEMPOTENCY_KEY_REUSED";
+                            code: "IDEMPOTENCY_KEY_REUSED" | "DEPOSIT_LIMIT_EXCEEDED";
                         };
                     };
                 };
@@ -5480,6 +5559,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflict: INVALID_STATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
+                        };
+                    };
+                };
+            };
             /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -5561,6 +5654,390 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    adjustWallet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry; scoped to the user, kept 48 hours. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                wallet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    direction: "CREDIT" | "DEBIT";
+                    /**
+                     * @description Positive amount with at most two decimals, as a string or a JSON number (0.01..1000000.00).
+                     * @example 12.50
+                     */
+                    amount: string;
+                    /**
+                     * @description 1..200 characters; no control characters (C0, C1, DEL), no bidirectional overrides (U+202A..U+202E, U+2066..U+2069), no leading or trailing whitespace.
+                     * @example Refund of a duplicated card fee
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The wallet after the adjustment and its transaction */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        wallet: components["schemas"]["Wallet"];
+                        transaction: components["schemas"]["Transaction"];
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Conflict: INSUFFICIENT_FUNDS, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INSUFFICIENT_FUNDS" | "IDEMPOTENCY_IN_PROGRESS";
+                        };
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Body is not application/json: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                        };
+                    };
+                };
+            };
+            /** @description Too many requests (Retry-After set): RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: components["schemas"]["AuditEntry"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    receiveDeposit: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: each one credits at most once */
+                "webhook-id": string;
+                /** @description Unix seconds; refused beyond 5 minutes either way */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example 4b1c6a52-3f0e-4c1b-9a1e-0c5d2c7e8f10 */
+                    wallet_id: string;
+                    /**
+                     * @description Positive amount with at most two decimals, as a string or a JSON number (0.01..1000000.00).
+                     * @example 12.50
+                     */
+                    amount: string;
+                    /**
+                     * @description The processor's reference, shown as the counterparty
+                     * @example Card top-up
+                     */
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The deposit's transaction (the same on every replay) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        transaction: components["schemas"]["Transaction"];
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Body is not application/json: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
                         };
                     };
                 };
