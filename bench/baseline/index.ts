@@ -77,8 +77,11 @@ export class BareKeys extends DurableObject<Env> {
   /** True when this call took the key, false when it was already taken. */
   claim(key: string): boolean {
     return this.ctx.storage.transactionSync(
+      // RETURNING, not `rowsWritten`: that also counts the primary key index's row.
       () =>
-        this.sql.exec("INSERT INTO keys (key, created_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, Date.now()).rowsWritten === 1,
+        this.sql
+          .exec("INSERT INTO keys (key, created_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key", key, Date.now())
+          .toArray().length === 1,
     );
   }
 }
@@ -86,6 +89,8 @@ export class BareKeys extends DurableObject<Env> {
 /** BareLedger plus the counterparty and the hash chain of the real ledger's entries. */
 export class ChainedLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Hashed like the real ledger's wallet id: a UUID, so the hashed text has the real length. */
+  private readonly walletId = crypto.randomUUID();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -109,7 +114,7 @@ export class ChainedLedger extends DurableObject<Env> {
     `);
   }
 
-  credit(amount: number, walletId: string): { balance: number; entry: ChainedEntry } {
+  credit(amount: number): { balance: number; entry: ChainedEntry } {
     return this.ctx.storage.transactionSync(() => {
       const { balance, head_hash } = this.sql
         .exec<{ balance: number; head_hash: string }>(
@@ -125,7 +130,7 @@ export class ChainedLedger extends DurableObject<Env> {
         .update(
           hashInput(head_hash, {
             transaction_id: crypto.randomUUID(),
-            wallet_id: walletId,
+            wallet_id: this.walletId,
             type: "DEPOSIT",
             direction: "CREDIT",
             amount: formatCents(amount),
@@ -181,7 +186,7 @@ export default {
       if (chained !== undefined) {
         const { amount } = (await request.json()) as { amount: number };
         const ledger = env.CHAINED_LEDGER.get(env.CHAINED_LEDGER.idFromName(chained));
-        return Response.json(await ledger.credit(amount, chained));
+        return Response.json(await ledger.credit(amount));
       }
     }
     return new Response("ok");

@@ -96,12 +96,20 @@ export function writeReport(machine: Machine, text: string, { verdicts, rows, ex
 }
 
 /** A measured variant as the budget compares it: its round-by-round share of a baseline and its CPU. */
-export type Compared = { name: string; achieved: number; cpuMs: number };
+export type Compared = { name: string; achieved: number; cpuMs: number; lost: number };
+
+/** A share is only a measurement when both sides answered every request. */
+const failedNote = (...sides: Compared[]) =>
+  sides
+    .filter((c) => c.lost > 0)
+    .map((c) => `; ${c.lost} requests of ${c.name} FAILED`)
+    .join("");
 
 /**
  * A "route ≥ target × baseline" verdict of DESIGN.md's performance budget, judged both ways: by
  * throughput (median share over interleaved rounds) and by workerd CPU per request (baseline CPU /
- * route CPU: what the CPU alone predicts for a CPU-bound server's throughput). Met only when both are.
+ * route CPU: what the CPU alone predicts for a CPU-bound server's throughput). Met only when both are
+ * and no request of either side failed.
  */
 export function shareVerdict(
   target: string,
@@ -119,8 +127,8 @@ export function shareVerdict(
     measured:
       `throughput ${p(share.share)} (median of ${rounds} interleaved rounds, range ${p(share.min)}–${p(share.max)}; ` +
       `${route.achieved} vs ${base.achieved} req/s, ${driver}); CPU per request ${p(byCpu)} ` +
-      `(${round(route.cpuMs, 3)} vs ${round(base.cpuMs, 3)} ms)`,
-    ok: share.share >= minimum && byCpu >= minimum,
+      `(${round(route.cpuMs, 3)} vs ${round(base.cpuMs, 3)} ms)${failedNote(route, base)}`,
+    ok: route.lost === 0 && base.lost === 0 && share.share >= minimum && byCpu >= minimum,
   };
 }
 
@@ -139,7 +147,7 @@ export function costVerdict(
     measured:
       `CPU per request ${signed(round(us, 0))} µs (${signed(round((us / 1000 / base.cpuMs) * 100, 0))}%: ${round(row.cpuMs, 3)} vs ${round(base.cpuMs, 3)} ms); ` +
       `throughput ${round(share.share * 100, 0)}% of ${base.name} (range ${round(share.min * 100, 0)}–${round(share.max * 100, 0)}%; ` +
-      `${row.achieved} vs ${base.achieved} req/s, ${driver})`,
+      `${row.achieved} vs ${base.achieved} req/s, ${driver})${failedNote(row, base)}`,
     ok: null,
   };
 }

@@ -149,7 +149,7 @@ export async function credit({ options, results, bundle }: BenchContext): Promis
         const all = [...variants, ...manyVariants.map((v) => ({ ...v, ref: v.ref + variants.length }))];
         const bareCpu = measured[0]!.row.server_cpu_ms;
         const find = (name: string) => measured.find((m) => m.name === name);
-        const compared = (m: (typeof measured)[number]) => ({ name: m.name, achieved: m.row.achieved, cpuMs: m.cpuMs });
+        const compared = (m: (typeof measured)[number]) => ({ name: m.name, achieved: m.row.achieved, cpuMs: m.cpuMs, lost: m.row.lost });
         const pc = (n: number) => `${round(n * 100, 0)}%`;
         for (const [i, m] of measured.entries()) {
           const many = m.name.endsWith(`${count} wallets`);
