@@ -147,6 +147,7 @@ export async function interleaved(
     worker: [] as number[],
   }));
   const shares: number[][] = variants.map(() => []);
+  const perRound: number[][] = variants.map(() => []);
   for (let round_ = 0; round_ < rounds; round_++) {
     const achieved: number[] = [];
     for (const [i, v] of variants.entries()) {
@@ -161,6 +162,7 @@ export async function interleaved(
       r.client += (stats.client_cpu_ms ?? 0) * stats.latencies.length;
       r.seconds += windowSeconds;
       achieved.push(stats.achieved);
+      perRound[i]!.push(stats.achieved);
     }
     for (const [i, a] of achieved.entries()) shares[i]!.push(a / achieved[variants[i]!.ref]!);
   }
@@ -184,11 +186,26 @@ export async function interleaved(
         client_cpu_ms: round(r.client / Math.max(1, r.ok), 2),
         ...(w.n ? { worker_p50: w.p50, worker_p99: w.p99 } : {}),
       } satisfies Omit<Row, "scenario" | "case">,
+      /** workerd CPU ms per completed request, unrounded (differences between rows are a few µs). */
+      cpuMs: r.cpu / Math.max(1, r.ok),
       share: pct(sorted, 50),
       shareMin: sorted[0] ?? Number.NaN,
       shareMax: sorted.at(-1) ?? Number.NaN,
+      /** Requests per second in each round, for shares of a variant other than `ref` (`roundShare`). */
+      perRound: perRound[i]!,
     };
   });
+}
+
+export type Interleaved = Awaited<ReturnType<typeof interleaved>>[number];
+
+/**
+ * `of`'s throughput as a share of `to`'s, round by round (both from one `interleaved` call, so each
+ * round's pair ran back to back): the median and the range, like `interleaved`'s own shares.
+ */
+export function roundShare(of: Interleaved, to: Interleaved): { share: number; min: number; max: number } {
+  const sorted = of.perRound.map((a, r) => a / to.perRound[r]!).sort((a, b) => a - b);
+  return { share: pct(sorted, 50), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 }
 
 /** One request at a time (an otherwise idle server): the latency of a single call. */

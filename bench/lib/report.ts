@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { round } from "./stats";
 
 export type Row = {
   scenario: string;
@@ -92,4 +93,61 @@ export function writeReport(machine: Machine, text: string, { verdicts, rows, ex
   writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify({ machine, verdicts, rows, extra, failures }, null, 2)}\n`);
   writeFileSync(`bench/results/${stamp}.md`, text);
   return stamp;
+}
+
+/** A measured variant as the budget compares it: its round-by-round share of a baseline and its CPU. */
+export type Compared = { name: string; achieved: number; cpuMs: number; lost: number };
+
+/** A share is only a measurement when both sides answered every request. */
+const failedNote = (...sides: Compared[]) =>
+  sides
+    .filter((c) => c.lost > 0)
+    .map((c) => `; ${c.lost} requests of ${c.name} FAILED`)
+    .join("");
+
+/**
+ * A "route ≥ target × baseline" verdict of DESIGN.md's performance budget, judged both ways: by
+ * throughput (median share over interleaved rounds) and by workerd CPU per request (baseline CPU /
+ * route CPU: what the CPU alone predicts for a CPU-bound server's throughput). Met only when both are
+ * and no request of either side failed.
+ */
+export function shareVerdict(
+  target: string,
+  minimum: number,
+  route: Compared,
+  base: Compared,
+  share: { share: number; min: number; max: number },
+  rounds: number,
+  driver: string,
+): Verdict {
+  const byCpu = base.cpuMs / route.cpuMs;
+  const p = (n: number) => `${round(n * 100, 0)}%`;
+  return {
+    target,
+    measured:
+      `throughput ${p(share.share)} (median of ${rounds} interleaved rounds, range ${p(share.min)}–${p(share.max)}; ` +
+      `${route.achieved} vs ${base.achieved} req/s, ${driver}); CPU per request ${p(byCpu)} ` +
+      `(${round(route.cpuMs, 3)} vs ${round(base.cpuMs, 3)} ms)${failedNote(route, base)}`,
+    ok: route.lost === 0 && base.lost === 0 && share.share >= minimum && byCpu >= minimum,
+  };
+}
+
+/** What one row adds to another, in workerd CPU per request (µs and %) and in throughput. */
+export function costVerdict(
+  target: string,
+  row: Compared,
+  base: Compared,
+  share: { share: number; min: number; max: number },
+  driver: string,
+): Verdict {
+  const us = (row.cpuMs - base.cpuMs) * 1000;
+  const signed = (n: number) => `${n >= 0 ? "+" : ""}${n}`;
+  return {
+    target,
+    measured:
+      `CPU per request ${signed(round(us, 0))} µs (${signed(round((us / 1000 / base.cpuMs) * 100, 0))}%: ${round(row.cpuMs, 3)} vs ${round(base.cpuMs, 3)} ms); ` +
+      `throughput ${round(share.share * 100, 0)}% of ${base.name} (range ${round(share.min * 100, 0)}–${round(share.max * 100, 0)}%; ` +
+      `${row.achieved} vs ${base.achieved} req/s, ${driver})${failedNote(row, base)}`,
+    ok: null,
+  };
 }

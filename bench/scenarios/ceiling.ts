@@ -1,10 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { BenchContext } from "../lib/context";
 import { closedLoop, loopRow, openLoop } from "../lib/load";
 import type { Driver } from "../lib/options";
 import { Server } from "../lib/server";
 import { pool } from "../lib/util";
 
-/** The same runtime's ceiling (bench/baseline): a bare route and a bare SQLite-DO credit. */
+/**
+ * The same runtime's ceiling (bench/baseline): a bare route, a bare SQLite-DO credit, the bare
+ * two-object credit (a key claim in a second object, then the credit) and the bare credit that also
+ * writes the counterparty and the chain hash. The credit scenario measures them again, interleaved
+ * with the API, for its same-run shares.
+ */
 export async function ceiling({ options, results, bundle }: BenchContext): Promise<void> {
   const server = await Server.start("baseline", {
     config: "bench/baseline/wrangler.toml",
@@ -25,6 +31,28 @@ export async function ceiling({ options, results, bundle }: BenchContext): Promi
         server,
       );
       results.rows.push({ scenario: "ceiling", case: "bare DO credit, one hot wallet", driver, ...loopRow(hot) });
+      const twoObjects = await closedLoop(
+        seconds,
+        async () => (await server.hit("/keyed-credit/hot", { body: { amount: 100 }, key: randomUUID() }, driver)) === 200,
+        server,
+      );
+      results.rows.push({
+        scenario: "ceiling",
+        case: "bare two-object credit (key claim + credit), one hot wallet",
+        driver,
+        ...loopRow(twoObjects),
+      });
+      const chained = await closedLoop(
+        seconds,
+        async () => (await server.hit("/chained-credit/hot", { body: { amount: 100 } }, driver)) === 200,
+        server,
+      );
+      results.rows.push({
+        scenario: "ceiling",
+        case: "bare DO credit + chain hash and counterparty, one hot wallet",
+        driver,
+        ...loopRow(chained),
+      });
       const spread = await closedLoop(
         seconds,
         async (i) => (await server.hit(`/credit/${names[i % names.length]}`, { body: { amount: 100 } }, driver)) === 200,

@@ -1,11 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { BenchContext } from "../lib/context";
-import { interleaved, openLoop } from "../lib/load";
+import { interleaved, openLoop, roundShare } from "../lib/load";
 import type { Driver } from "../lib/options";
+import { costVerdict, shareVerdict } from "../lib/report";
 import { Server } from "../lib/server";
 import { round, summary } from "../lib/stats";
 import { pool } from "../lib/util";
+
+const NO_KEY_HOT = "profile: credit without Idempotency-Key (+ zod, 1 DO write RPC)";
+const TWO_OBJECTS_HOT = "bare two-object credit (bench/baseline: key claim + credit), one hot wallet";
+const twoObjectsMany = (count: number) => `bare two-object credit (bench/baseline: key claim + credit), ${count} wallets`;
+const CHAINED_HOT = "bare DO credit + chain hash and counterparty (bench/baseline), one hot wallet";
 
 /**
  * POST /v1/wallet/{id}/credit with an Idempotency-Key: max throughput as a share of the bare DO
@@ -42,6 +48,9 @@ export async function credit({ options, results, bundle }: BenchContext): Promis
     //   GET wallet              + JWT auth + one WalletLedger read RPC
     //   credit without a key    + zod validation + the ledger's write RPC (one SQLite commit)
     //   full route              + Idempotency-Key: the per-user IdempotencyStore begin (one commit)
+    // and two more bare rows: the bare two-object credit (a key claim in a second object, then the
+    // credit; the full route's reference) and the bare credit plus the chain hash and counterparty
+    // (the difference from the bare credit is what they cost).
     const baseline = await Server.start("credit-baseline", {
       config: "bench/baseline/wrangler.toml",
       bundle: bundle("baseline"),
@@ -61,6 +70,11 @@ export async function credit({ options, results, bundle }: BenchContext): Promis
       if (other) await other.measureIdle();
       const bareNames = Array.from({ length: count }, (_, i) => `wallet-${i}`);
       await pool(bareNames, 16, async (name) => void (await baseline.hit(`/credit/${name}`, { body: { amount: 100 } })));
+      await pool(
+        bareNames,
+        16,
+        async (name) => void (await baseline.hit(`/keyed-credit/${name}`, { body: { amount: 100 }, key: randomUUID() })),
+      );
       await baseline.measureIdle();
       await server.measureIdle();
       const rounds = options.quick ? 3 : 4;
@@ -71,12 +85,22 @@ export async function credit({ options, results, bundle }: BenchContext): Promis
         const bareHot = async () => (await baseline.hit("/credit/hot", { body: { amount: 100 } }, driver)) === 200;
         const bareMany = async (i: number) =>
           (await baseline.hit(`/credit/${bareNames[i % bareNames.length]}`, { body: { amount: 100 } }, driver)) === 200;
+        const keyed = (name: string) => async () =>
+          (await baseline.hit(`/keyed-credit/${name}`, { body: { amount: 100 }, key: randomUUID() }, driver)) === 200;
+        const keyedMany = (i: number) => keyed(bareNames[i % bareNames.length]!)();
         const profile = driver === options.driver;
         // ref: the variant each one's share is taken of, round by round (0: bare hot, last but one: bare spread).
         const variants = [
           { name: "bare DO credit (bench/baseline), one hot wallet", server: baseline, op: bareHot, ref: 0 },
+          { name: TWO_OBJECTS_HOT, server: baseline, op: keyed("hot"), ref: 0 },
           ...(profile
             ? [
+                {
+                  name: CHAINED_HOT,
+                  server: baseline,
+                  op: async () => (await baseline.hit("/chained-credit/hot", { body: { amount: 100 } }, driver)) === 200,
+                  ref: 0,
+                },
                 {
                   name: "profile: GET /v1/health (framework, no auth)",
                   server,
@@ -90,7 +114,7 @@ export async function credit({ options, results, bundle }: BenchContext): Promis
                   ref: 0,
                 },
                 {
-                  name: "profile: credit without Idempotency-Key (+ zod, 1 DO write RPC)",
+                  name: NO_KEY_HOT,
                   server,
                   op: async () => (await server.hit(`/v1/wallet/${hot}/credit`, { token, body: { amount: "1.00" } }, driver)) === 200,
                   ref: 0,
@@ -118,17 +142,24 @@ export async function credit({ options, results, bundle }: BenchContext): Promis
         // long enough to be evicted between turns and each window would measure cold starts.
         const manyVariants = [
           { name: `bare DO credit (bench/baseline), ${count} wallets`, server: baseline, op: bareMany, ref: 0 },
+          { name: twoObjectsMany(count), server: baseline, op: keyedMany, ref: 0 },
           { name: `full route, ${count} wallets`, server, op: creditMany(driver), ref: 0 },
         ];
         const measured = [...(await interleaved(variants, rounds, window)), ...(await interleaved(manyVariants, rounds, window))];
         const all = [...variants, ...manyVariants.map((v) => ({ ...v, ref: v.ref + variants.length }))];
         const bareCpu = measured[0]!.row.server_cpu_ms;
+        const find = (name: string) => measured.find((m) => m.name === name);
+        const compared = (m: (typeof measured)[number]) => ({ name: m.name, achieved: m.row.achieved, cpuMs: m.cpuMs, lost: m.row.lost });
+        const pc = (n: number) => `${round(n * 100, 0)}%`;
         for (const [i, m] of measured.entries()) {
           const many = m.name.endsWith(`${count} wallets`);
           const isRef = all[i]!.ref === i;
           const isFull = m.name === "full route, one hot wallet" || m.name === `full route, ${count} wallets`;
           // What the CPU per request alone predicts for a CPU-bound server: bare CPU / this CPU.
           const cpuShare = (many ? measured[all[i]!.ref]!.row.server_cpu_ms : bareCpu) / m.row.server_cpu_ms;
+          // The keyed route's own reference: the bare two-object credit of the same group.
+          const two = isFull ? find(many ? twoObjectsMany(count) : TWO_OBJECTS_HOT) : undefined;
+          const ofTwo = two ? roundShare(m, two) : undefined;
           results.rows.push({
             scenario: "credit",
             case: `${m.name}: max`,
@@ -136,23 +167,57 @@ export async function credit({ options, results, bundle }: BenchContext): Promis
             ...m.row,
             note: isRef
               ? "reference (100%)"
-              : `${round(m.share * 100, 0)}% of bare DO credit${many ? ` (${count} wallets)` : ""} (rounds ${round(m.shareMin * 100, 0)}–${round(m.shareMax * 100, 0)}%); by CPU/req ${round(cpuShare * 100, 0)}%`,
+              : `${pc(m.share)} of bare DO credit${many ? ` (${count} wallets)` : ""} (rounds ${pc(m.shareMin)}–${pc(m.shareMax)}); by CPU/req ${pc(cpuShare)}` +
+                (two && ofTwo
+                  ? `; ${pc(ofTwo.share)} of the bare two-object credit (rounds ${pc(ofTwo.min)}–${pc(ofTwo.max)}); by CPU/req ${pc(two.cpuMs / m.cpuMs)}`
+                  : ""),
           });
           if (isFull && !many) results.extra[`credit-share-hot:${driver}`] = m.share;
           if (isFull && many) results.extra[`credit-share-many:${driver}`] = m.share;
+          if (isFull && ofTwo) results.extra[`credit-share-two-object-${many ? "many" : "hot"}:${driver}`] = ofTwo.share;
         }
-        const fullHot = measured.find((m) => m.name === "full route, one hot wallet")!;
-        const bare = measured[0]!;
         if (driver === options.driver) {
-          results.verdicts.push({
-            target: "full credit ≥ 70% of bare DO credit (hot wallet, max throughput)",
-            measured:
-              `${round(fullHot.share * 100, 0)}% (median of ${rounds} interleaved rounds, range ${round(fullHot.shareMin * 100, 0)}–${round(fullHot.shareMax * 100, 0)}%; ` +
-              `${fullHot.row.achieved} vs ${bare.row.achieved} req/s, ${driver}); server CPU ${fullHot.row.server_cpu_ms} vs ${bare.row.server_cpu_ms} ms/request ` +
-              `(→ ${round((bare.row.server_cpu_ms / fullHot.row.server_cpu_ms) * 100, 0)}% by CPU); ` +
-              `${count} wallets: ${round((results.extra[`credit-share-many:${driver}`] as number) * 100, 0)}%`,
-            ok: fullHot.share >= 0.7,
-          });
+          // DESIGN.md "Performance budget", first bullet: each route against its own bare floor.
+          const bare = measured[0]!;
+          const noKey = find(NO_KEY_HOT)!;
+          const fullHot = find("full route, one hot wallet")!;
+          const twoHot = find(TWO_OBJECTS_HOT)!;
+          const fullMany = find(`full route, ${count} wallets`)!;
+          const twoMany = find(twoObjectsMany(count))!;
+          const chained = find(CHAINED_HOT)!;
+          results.extra[`credit-share-no-key-hot:${driver}`] = noKey.share;
+          results.verdicts.push(
+            shareVerdict(
+              "credit without Idempotency-Key ≥ 70% of the bare one-object credit (hot wallet; throughput and CPU per request)",
+              0.7,
+              compared(noKey),
+              compared(bare),
+              roundShare(noKey, bare),
+              rounds,
+              driver,
+            ),
+          );
+          const keyed = shareVerdict(
+            "full credit with Idempotency-Key ≥ 80% of the bare two-object credit, key claim + credit (hot wallet; throughput and CPU per request)",
+            0.8,
+            compared(fullHot),
+            compared(twoHot),
+            roundShare(fullHot, twoHot),
+            rounds,
+            driver,
+          );
+          const manyShare = roundShare(fullMany, twoMany);
+          keyed.measured += `; ${count} wallets: ${pc(manyShare.share)} (range ${pc(manyShare.min)}–${pc(manyShare.max)}), by CPU ${pc(twoMany.cpuMs / fullMany.cpuMs)}`;
+          results.verdicts.push(keyed);
+          results.verdicts.push(
+            costVerdict(
+              "chain hash + counterparty: what they add to the bare one-object credit (report)",
+              compared(chained),
+              compared(bare),
+              roundShare(chained, bare),
+              driver,
+            ),
+          );
         }
       }
 
