@@ -19,6 +19,7 @@ import { ErrorCodeSchema, publicRoute } from "./lib/routes";
 import { loansRouter } from "./loans";
 import { paymentsRouter } from "./payments";
 import { savingsRouter } from "./savings";
+import { transfersRouter } from "./transfers";
 import { walletRouter } from "./wallet";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -39,6 +40,7 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .route("/", loansRouter)
   .route("/", paymentsRouter)
   .route("/", savingsRouter)
+  .route("/", transfersRouter)
   .route("/", debtOptimiserRouter)
   .route("/", adminRouter)
   .route("/", fundingRouter)

@@ -13,10 +13,11 @@ import { redriveSaga } from "./lib/saga-sweep";
 import { deadLetters, processedEvents } from "./lib/schema";
 import { loanEvents } from "./loans/loans.events";
 import { paymentEvents } from "./payments/payments.events";
+import { transferEvents } from "./transfers/transfers.events";
 import { walletEvents } from "./wallet/wallet.events";
 
 /** Every service that consumes events. */
-export const SERVICES: readonly ServiceEvents[] = [walletEvents, paymentEvents, loanEvents];
+export const SERVICES: readonly ServiceEvents[] = [walletEvents, paymentEvents, loanEvents, transferEvents];
 
 const subscribersOf = <T extends EventType>(type: T): Subscriber<T>[] => SERVICES.flatMap((service) => service.subscribers[type] ?? []);
 

@@ -26,6 +26,20 @@ export function clientRequestId(header: string | null | undefined): string | nul
  * The event registry: every event type, the schema its payload is validated against on receipt, and
  * the queue that carries it. A new event type is one row here; its subscribers live in its services.
  */
+/** Everything a transfer's saga needs, carried by each of its events: any of them can create the record. */
+const TransferFacts = z.object({
+  transfer_id: Id,
+  from_wallet_id: Id,
+  to_wallet_id: Id,
+  from_user_id: Id,
+  to_user_id: Id,
+  amount: moneyString,
+  description: z.string().max(200).nullable(),
+  sender_name: z.string().min(1).max(200),
+  recipient_name: z.string().min(1).max(200),
+  created_at: z.string(),
+});
+
 export const EVENTS = {
   PAYMENT_REQUESTED: {
     queue: "payment-events",
@@ -51,6 +65,10 @@ export const EVENTS = {
     queue: "loan-events",
     payload: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, failure_reason: z.string() }),
   },
+  // Transfers ride the payment-events queue: money between wallets is a payment between people.
+  TRANSFER_REQUESTED: { queue: "payment-events", payload: TransferFacts },
+  TRANSFER_COMPLETED: { queue: "payment-events", payload: TransferFacts.extend({ completed_at: z.string() }) },
+  TRANSFER_REVERSED: { queue: "payment-events", payload: TransferFacts.extend({ completed_at: z.string() }) },
 } satisfies Record<string, { queue: QueueName; payload: z.ZodObject }>;
 
 export type EventType = keyof typeof EVENTS;
@@ -125,7 +143,7 @@ export type ServiceEvents = {
   deadLetters: { [T in EventType]?: (env: Env, event: EventOf<T>) => Promise<AppEvent[]> };
 };
 
-export type SagaKind = "payment" | "repayment" | "loan";
+export type SagaKind = "payment" | "repayment" | "loan" | "transfer";
 export type SagaRef = { kind: SagaKind; id: string };
 
 /**
@@ -138,6 +156,8 @@ export function sagaRefOf(body: unknown): SagaRef | null {
   if (!payload || typeof payload !== "object") return null;
   const fields = payload as Record<string, unknown>;
   const id = (value: unknown) => (typeof value === "string" && Id.safeParse(value).success ? value : null);
+  const transfer = id(fields.transfer_id);
+  if (transfer) return { kind: "transfer", id: transfer };
   const repayment = id(fields.repayment_id);
   if (repayment) return { kind: "repayment", id: repayment };
   const payment = id(fields.payment_id);

@@ -33,9 +33,24 @@ export const stuckAfterMs = (env: Env) => positiveSeconds(env.STUCK_AFTER_SECOND
 type PaymentRow = { payment_id: string; wallet_id: string; amount_cents: number; merchant: string };
 type RepaymentRow = { repayment_id: string; loan_id: string; wallet_id: string; amount_cents: number };
 type LoanRow = { loan_id: string; wallet_id: string; amount_cents: number };
+type TransferRow = {
+  transfer_id: string;
+  from_wallet_id: string;
+  to_wallet_id: string;
+  from_user_id: string;
+  to_user_id: string;
+  amount_cents: number;
+  description: string | null;
+  sender_name: string;
+  recipient_name: string;
+  created_at: string;
+};
 
 const PAYMENTS = "SELECT payment_id, wallet_id, amount_cents, merchant FROM payments WHERE status = 'PENDING'";
 const REPAYMENTS = "SELECT repayment_id, loan_id, wallet_id, amount_cents FROM repayments WHERE status = 'PENDING'";
+// A PENDING transfer has been debited already (the record is written after the debit): what is left is the credit.
+const TRANSFERS = `SELECT transfer_id, from_wallet_id, to_wallet_id, from_user_id, to_user_id, amount_cents, description, sender_name,
+  recipient_name, created_at FROM transfers WHERE status = 'PENDING'`;
 // A loan whose disbursement dead-lettered is flagged (disbursement_error) and left to an admin's replay.
 const LOANS =
   "SELECT loan_id, wallet_id, amount_cents FROM loans WHERE status IN ('APPROVED', 'PAID') AND disbursed_at IS NULL AND disbursement_error IS NULL";
@@ -54,6 +69,23 @@ const requestFor = {
       { repayment_id: r.repayment_id, loan_id: r.loan_id, wallet_id: r.wallet_id, amount: formatCents(r.amount_cents) },
       { correlationId: r.repayment_id, requestId },
     ),
+  transfer: (r: TransferRow, requestId: string) =>
+    makeEvent(
+      "TRANSFER_REQUESTED",
+      {
+        transfer_id: r.transfer_id,
+        from_wallet_id: r.from_wallet_id,
+        to_wallet_id: r.to_wallet_id,
+        from_user_id: r.from_user_id,
+        to_user_id: r.to_user_id,
+        amount: formatCents(r.amount_cents),
+        description: r.description,
+        sender_name: r.sender_name,
+        recipient_name: r.recipient_name,
+        created_at: r.created_at,
+      },
+      { correlationId: r.transfer_id, requestId },
+    ),
   loan: (r: LoanRow, requestId: string) =>
     makeEvent(
       "LOAN_APPROVED",
@@ -66,10 +98,11 @@ const requestFor = {
 export async function findUnfinished(env: Env, olderThanMs: number, limit: number): Promise<DueSaga[]> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();
   const requestId = crypto.randomUUID();
-  const [payments, repayments, loans] = await env.DB.batch<Record<string, unknown>>([
+  const [payments, repayments, loans, transfers] = await env.DB.batch<Record<string, unknown>>([
     env.DB.prepare(`${PAYMENTS} AND created_at <= ? ORDER BY created_at LIMIT ?`).bind(cutoff, limit),
     env.DB.prepare(`${REPAYMENTS} AND created_at <= ? ORDER BY created_at LIMIT ?`).bind(cutoff, limit),
     env.DB.prepare(`${LOANS} AND updated_at <= ? ORDER BY updated_at LIMIT ?`).bind(cutoff, limit),
+    env.DB.prepare(`${TRANSFERS} AND created_at <= ? ORDER BY created_at LIMIT ?`).bind(cutoff, limit),
   ]);
   return [
     ...((payments?.results ?? []) as PaymentRow[]).map((r) => ({
@@ -83,12 +116,17 @@ export async function findUnfinished(env: Env, olderThanMs: number, limit: numbe
       event: requestFor.repayment(r, requestId),
     })),
     ...((loans?.results ?? []) as LoanRow[]).map((r) => ({ kind: "loan" as const, id: r.loan_id, event: requestFor.loan(r, requestId) })),
+    ...((transfers?.results ?? []) as TransferRow[]).map((r) => ({
+      kind: "transfer" as const,
+      id: r.transfer_id,
+      event: requestFor.transfer(r, requestId),
+    })),
   ];
 }
 
 /** Whether any saga at all is unfinished (however young): the sweep keeps its alarm armed while one is. */
 export async function hasUnfinished(env: Env): Promise<boolean> {
-  const row = await env.DB.prepare(`SELECT EXISTS (${PAYMENTS}) OR EXISTS (${REPAYMENTS}) OR EXISTS (${LOANS}) AS unfinished`).first<{
+  const row = await env.DB.prepare(`SELECT EXISTS (${PAYMENTS}) OR EXISTS (${REPAYMENTS}) OR EXISTS (${LOANS}) OR EXISTS (${TRANSFERS}) AS unfinished`).first<{
     unfinished: number;
   }>();
   return row?.unfinished === 1;
@@ -109,6 +147,10 @@ export async function unfinishedSaga(env: Env, ref: SagaRef): Promise<DueSaga | 
     case "loan": {
       const r = await env.DB.prepare(`${LOANS} AND loan_id = ?`).bind(ref.id).first<LoanRow>();
       return r ? { ...ref, event: requestFor.loan(r, requestId) } : null;
+    }
+    case "transfer": {
+      const r = await env.DB.prepare(`${TRANSFERS} AND transfer_id = ?`).bind(ref.id).first<TransferRow>();
+      return r ? { ...ref, event: requestFor.transfer(r, requestId) } : null;
     }
   }
 }

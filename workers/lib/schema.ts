@@ -124,6 +124,35 @@ export const payments = sqliteTable(
   (t) => [index("payments_by_wallet").on(t.walletId, t.createdAt, t.paymentId), check("payments_positive", sql`${t.amountCents} > 0`)],
 );
 
+// ---- transfers (the money is in the two wallets' ledgers; this is the saga's record)
+export const transfers = sqliteTable(
+  "transfers",
+  {
+    transferId: text("transfer_id").primaryKey(),
+    fromWalletId: text("from_wallet_id").notNull(),
+    toWalletId: text("to_wallet_id").notNull(),
+    fromUserId: text("from_user_id").notNull(),
+    toUserId: text("to_user_id").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    description: text("description"),
+    status: text("status", { enum: ["PENDING", "COMPLETED", "REVERSED"] }).notNull(),
+    senderName: text("sender_name").notNull(),
+    recipientName: text("recipient_name").notNull(),
+    createdAt: text("created_at").notNull(),
+    completedAt: text("completed_at"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("transfers_by_sender").on(t.fromUserId, t.createdAt, t.transferId),
+    index("transfers_by_recipient").on(t.toUserId, t.createdAt, t.transferId),
+    index("transfers_by_from_wallet").on(t.fromWalletId, t.createdAt, t.transferId),
+    index("transfers_by_to_wallet").on(t.toWalletId, t.createdAt, t.transferId),
+    index("transfers_by_status").on(t.status, t.createdAt),
+    check("transfers_positive", sql`${t.amountCents} > 0`),
+    check("transfers_two_wallets", sql`${t.fromWalletId} <> ${t.toWalletId}`),
+  ],
+);
+
 // ---- savings goals (metadata; the money is a pocket in the wallet's ledger)
 export const savingsGoals = sqliteTable(
   "savings_goals",

@@ -104,6 +104,54 @@ export async function onRepaymentRequested(env: Env, event: EventOf<"LOAN_REPAYM
   assertRan(outcome, `repayment ${repayment_id}`);
 }
 
+const transferCreditId = (transferId: string) => `transfer:${transferId}`;
+const transferReversalId = (transferId: string) => `transfer-reversal:${transferId}`;
+
+/** The recipient's side of a transfer: credited once, keyed by the transfer id; TRANSFER_COMPLETED follows from its outbox. */
+export async function onTransferRequested(env: Env, event: EventOf<"TRANSFER_REQUESTED">): Promise<void> {
+  const facts = event.payload;
+  const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  const outcome = await ledgerFor(env, facts.to_wallet_id).credit({
+    transferId: transferCreditId(facts.transfer_id),
+    owner: null,
+    amount: cents(facts.amount),
+    type: "TRANSFER_IN",
+    referenceId: facts.transfer_id,
+    description: facts.description ?? `From ${facts.sender_name}`,
+    counterparty: { account: `wallet:${facts.from_wallet_id}`, name: facts.sender_name },
+    now: nowIso(),
+    events: {
+      reemitOnReplay: true,
+      onSuccess: outcomeOf(makeEvent("TRANSFER_COMPLETED", { ...facts, completed_at: nowIso() }, context)),
+    },
+  });
+  assertRan(outcome, `transfer ${facts.transfer_id}`);
+}
+
+/**
+ * A TRANSFER_REQUESTED that dead-lettered: if the recipient was credited after all, the transfer is
+ * COMPLETED; otherwise the credit is abandoned (a late delivery can never make it) and the sender is
+ * credited back once, keyed by the transfer id → REVERSED.
+ */
+async function settleTransfer(env: Env, event: EventOf<"TRANSFER_REQUESTED">): Promise<AppEvent[]> {
+  const facts = event.payload;
+  const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  const credited = await abandonMovement(env, facts.to_wallet_id, transferCreditId(facts.transfer_id));
+  if (credited.ok) return [makeEvent("TRANSFER_COMPLETED", { ...facts, completed_at: credited.transaction.created_at }, context)];
+  const reversal = await ledgerFor(env, facts.from_wallet_id).credit({
+    transferId: transferReversalId(facts.transfer_id),
+    owner: null,
+    amount: cents(facts.amount),
+    type: "TRANSFER_IN",
+    referenceId: facts.transfer_id,
+    description: `Reversal: transfer to ${facts.recipient_name}`,
+    counterparty: { account: `wallet:${facts.to_wallet_id}`, name: facts.recipient_name },
+    now: nowIso(),
+  });
+  if (!reversal.ok) throw new Error(`transfer ${facts.transfer_id}: the reversal was refused with ${reversal.code}`);
+  return [makeEvent("TRANSFER_REVERSED", { ...facts, completed_at: reversal.transaction.created_at }, context)];
+}
+
 /**
  * Settles a movement whose request dead-lettered: the stored outcome when the ledger did move the
  * money (its outcome event is on its way too), otherwise an abandoned transfer that never will.
@@ -143,7 +191,8 @@ export const walletEvents: ServiceEvents = {
     PAYMENT_REQUESTED: [{ name: "wallet.payment-debit", handle: onPaymentRequested }],
     LOAN_APPROVED: [{ name: "wallet.loan-credit", handle: onLoanApproved }],
     LOAN_REPAYMENT_REQUESTED: [{ name: "wallet.repayment-debit", handle: onRepaymentRequested }],
+    TRANSFER_REQUESTED: [{ name: "wallet.transfer-credit", handle: onTransferRequested }],
   },
   // A dead-lettered LOAN_APPROVED is left for an admin's replay: the credit is still owed.
-  deadLetters: { PAYMENT_REQUESTED: abandonPayment, LOAN_REPAYMENT_REQUESTED: abandonRepayment },
+  deadLetters: { PAYMENT_REQUESTED: abandonPayment, LOAN_REPAYMENT_REQUESTED: abandonRepayment, TRANSFER_REQUESTED: settleTransfer },
 };
