@@ -1,3 +1,4 @@
+import { formatCents } from "../domain/money";
 import type { AppRouteHandler } from "../lib/app";
 import { createDb } from "../lib/db";
 import { notFound } from "../lib/errors";
@@ -6,6 +7,7 @@ import { flushOutbox } from "../lib/outbox";
 import { presentDeadLetter } from "./admin.presenters";
 import * as queries from "./admin.queries";
 import type * as routes from "./admin.routes";
+import { proveConservation } from "./ledger-proof";
 import { reconcile } from "./reconciliation";
 
 export const listDeadLetters: AppRouteHandler<typeof routes.listDeadLetters> = async (c) => {
@@ -28,4 +30,20 @@ export const replayDeadLetter: AppRouteHandler<typeof routes.replayDeadLetter> =
 export const reconciliation: AppRouteHandler<typeof routes.reconciliation> = async (c) => {
   const [differences, count] = await Promise.all([reconcile(c.env), queries.countWallets(createDb(c.env.DB))]);
   return c.json({ checked_at: nowIso(), wallets_checked: count, differences }, 200);
+};
+
+export const ledgerProof: AppRouteHandler<typeof routes.ledgerProof> = async (c) => {
+  const proof = await proveConservation(c.env);
+  return c.json(
+    {
+      checked_at: nowIso(),
+      wallets: formatCents(proof.wallets),
+      goals: formatCents(proof.goals),
+      held: formatCents(proof.held),
+      counterparties: proof.counterparties.map((a) => ({ account: a.account, balance: formatCents(a.balance) })),
+      in_transit: formatCents(proof.inTransit),
+      difference: formatCents(proof.difference),
+    },
+    200,
+  );
 };

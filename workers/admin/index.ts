@@ -5,4 +5,5 @@ import * as routes from "./admin.routes";
 export const adminRouter = createRouter()
   .openapi(routes.listDeadLetters, handlers.listDeadLetters)
   .openapi(routes.replayDeadLetter, handlers.replayDeadLetter)
-  .openapi(routes.reconciliation, handlers.reconciliation);
+  .openapi(routes.reconciliation, handlers.reconciliation)
+  .openapi(routes.ledgerProof, handlers.ledgerProof);
