@@ -2,7 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import { sendEvents } from "../workers/lib/queues";
 import { DEFAULT_SOCKETS_PER_WALLET, LiveSockets } from "./live-sockets";
 import { migrate, schemaVersion } from "./schema-migrations";
-import { audit, type LedgerAudit, type SagaEntry, sagaEntries, totals } from "./wallet-ledger/audit";
+import {
+  audit,
+  type CounterpartySagaEntry,
+  type LedgerAudit,
+  type SagaEntry,
+  sagaEntries,
+  sagaEntriesByCounterparty,
+  totals,
+} from "./wallet-ledger/audit";
 import { drainPass, FIRST_RETRY_MS, outboxSize, retryDelayMs } from "./wallet-ledger/outbox";
 import {
   addToPocket,
@@ -202,6 +210,11 @@ export class WalletLedger extends DurableObject<Env> {
   /** The entries a reconciliation compares with D1: every saga movement, keyed by its reference. */
   sagaEntries(): SagaEntry[] {
     return this.hasSchema ? sagaEntries(this.sql) : [];
+  }
+
+  /** The same entries split by the counterparty account they name (reconciliation checks it). */
+  sagaEntriesByCounterparty(): CounterpartySagaEntry[] {
+    return this.hasSchema ? sagaEntriesByCounterparty(this.sql) : [];
   }
 
   // ---------------------------------------------------------------- savings pockets

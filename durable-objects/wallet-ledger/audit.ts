@@ -5,6 +5,9 @@ export type LedgerAudit = { balance: number; pockets: number; entriesNet: number
 
 export type SagaEntry = { type: TransactionType; reference_id: string; amount: number; count: number };
 
+/** A saga entry per counterparty account it names (reconciliation checks each names the right one). */
+export type CounterpartySagaEntry = SagaEntry & { counterparty_account: string };
+
 /**
  * Recomputes the balances from the entries. In a sound ledger `balance == entriesNet` and
  * `pockets == pocketsFromEntries` (a savings add is a wallet DEBIT, a redeem or close a CREDIT).
@@ -33,6 +36,16 @@ export function sagaEntries(sql: SqlStorage): SagaEntry[] {
     .exec<SagaEntry>(
       `SELECT type, reference_id, SUM(amount) AS amount, COUNT(*) AS count FROM entries
        WHERE reference_id IS NOT NULL GROUP BY type, reference_id`,
+    )
+    .toArray();
+}
+
+/** As `sagaEntries`, split by the counterparty account each entry names. */
+export function sagaEntriesByCounterparty(sql: SqlStorage): CounterpartySagaEntry[] {
+  return sql
+    .exec<CounterpartySagaEntry>(
+      `SELECT type, reference_id, counterparty_account, SUM(amount) AS amount, COUNT(*) AS count FROM entries
+       WHERE reference_id IS NOT NULL GROUP BY type, reference_id, counterparty_account`,
     )
     .toArray();
 }

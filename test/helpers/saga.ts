@@ -67,6 +67,11 @@ export class ChaosQueue {
     throw new Error(`chaos queue did not drain: ${this.pending.length} pending, stats ${JSON.stringify(this.stats)}`);
   }
 
+  /** Delivers at most `steps` batches and stops, leaving the rest in flight (checks made mid-workload). */
+  async deliverSome(steps: number): Promise<void> {
+    for (let i = 0; i < steps && this.pending.length > 0; i++) await this.step();
+  }
+
   private async step(): Promise<void> {
     const size = 1 + Math.floor(this.random() * Math.min(3, this.pending.length));
     const batchItems: Delivery[] = [];

@@ -11,6 +11,7 @@ import { resolveQueue } from "../lib/queues";
 import { presentAuditEntry, presentDeadLetter } from "./admin.presenters";
 import * as queries from "./admin.queries";
 import type * as routes from "./admin.routes";
+import { proveConservation } from "./ledger-proof";
 import { reconcile } from "./reconciliation";
 
 export const listDeadLetters: AppRouteHandler<typeof routes.listDeadLetters> = async (c) => {
@@ -90,4 +91,20 @@ export const listAuditLog: AppRouteHandler<typeof routes.listAuditLog> = async (
   const { limit, cursor } = c.req.valid("query");
   const page = await queries.listAuditLog(createDb(c.env.DB), limit, seqBefore(cursor));
   return c.json({ entries: page.rows.map(presentAuditEntry), next_cursor: seqCursor(page.nextSeq) }, 200);
+};
+
+export const ledgerProof: AppRouteHandler<typeof routes.ledgerProof> = async (c) => {
+  const proof = await proveConservation(c.env);
+  return c.json(
+    {
+      checked_at: nowIso(),
+      wallets: formatCents(proof.wallets),
+      goals: formatCents(proof.goals),
+      held: formatCents(proof.held),
+      counterparties: proof.counterparties.map((a) => ({ account: a.account, balance: formatCents(a.balance) })),
+      in_transit: formatCents(proof.inTransit),
+      difference: formatCents(proof.difference),
+    },
+    200,
+  );
 };

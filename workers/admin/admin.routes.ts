@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam, jsonResponse, PageQuery } from "../lib/app";
 import { TransactionSchema, WalletSchema } from "../lib/ledger";
-import { amountSchema } from "../lib/money";
+import { amountSchema, moneyString } from "../lib/money";
 import { adminRoute } from "../lib/routes";
 import { textSchema } from "../lib/text";
 
@@ -121,5 +121,38 @@ export const listAuditLog = adminRoute({
   request: { query: PageQuery },
   responses: {
     200: jsonResponse(z.object({ entries: z.array(AuditEntrySchema), next_cursor: z.string().nullable() }), "One page"),
+  },
+});
+
+export const ledgerProof = adminRoute({
+  method: "get",
+  path: "/admin/ledger",
+  operationId: "getLedgerProof",
+  tags,
+  summary: "The conservation proof: the money in every wallet and goal against the counterparty totals",
+  description:
+    "Sums every wallet's ledger: `wallets` is the posted balances (`held` is part of it, shown apart), `goals` the " +
+    "savings pockets, and each counterparty's `balance` the net it has moved INTO the wallets (funding positive, " +
+    "payouts and merchants negative, `loans` = disbursed − repaid). `in_transit` is money a transfer has taken from " +
+    'its sender but not yet credited to its recipient. `difference` = wallets + goals + in_transit − Σ counterparties: "0.00" ' +
+    "in a healthy system, at any moment. Reads every wallet's ledger (O(wallets)).",
+  responses: {
+    200: jsonResponse(
+      z.object({
+        checked_at: z.string(),
+        wallets: moneyString,
+        goals: moneyString,
+        held: moneyString,
+        counterparties: z.array(
+          z.object({
+            account: z.string().openapi({ example: "funding" }),
+            balance: moneyString.openapi({ description: "Net moved into the wallets (negative: out of them)" }),
+          }),
+        ),
+        in_transit: moneyString,
+        difference: moneyString.openapi({ example: "0.00" }),
+      }),
+      "The proof",
+    ),
   },
 });

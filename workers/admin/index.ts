@@ -7,4 +7,5 @@ export const adminRouter = createRouter()
   .openapi(routes.replayDeadLetter, handlers.replayDeadLetter)
   .openapi(routes.reconciliation, handlers.reconciliation)
   .openapi(routes.adjustWallet, handlers.adjustWallet)
-  .openapi(routes.listAuditLog, handlers.listAuditLog);
+  .openapi(routes.listAuditLog, handlers.listAuditLog)
+  .openapi(routes.ledgerProof, handlers.ledgerProof);

@@ -4,7 +4,9 @@
  * differences, but stuck ones are: a saga still unfinished after STUCK_AFTER_SECONDS (`STUCK`), and
  * an unfinished saga whose ledger side already happened, once older than the re-drive timeout (so a
  * saga mid-flight under load is no false alarm): a PENDING payment or repayment with its debit, an
- * approved loan with its LOAN_IN but no `disbursed_at`.
+ * approved loan with its LOAN_IN but no `disbursed_at`. Every saga entry must also name the right
+ * counterparty (`COUNTERPARTY`): a payment `merchants`, a loan and its repayments `loan:{loan_id}`, a
+ * goal's moves `goal:{goal_id}`; otherwise the conservation proof would credit the wrong account.
  */
 import { eq } from "drizzle-orm";
 import { formatCents } from "../domain/money";
@@ -31,9 +33,9 @@ export async function reconcile(env: Env): Promise<Difference[]> {
 async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]> {
   const db = createDb(env.DB);
   const ledger = ledgerFor(env, walletId);
-  const [audit, entries, walletPayments, walletRepayments, walletLoans, goals] = await Promise.all([
+  const [audit, split, walletPayments, walletRepayments, walletLoans, goals] = await Promise.all([
     ledger.audit(),
-    ledger.sagaEntries(),
+    ledger.sagaEntriesByCounterparty(),
     db.select().from(payments).where(eq(payments.walletId, walletId)),
     db.select().from(repayments).where(eq(repayments.walletId, walletId)),
     db.select().from(loans).where(eq(loans.walletId, walletId)),
@@ -53,13 +55,31 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     diff("LEDGER_POCKETS", null, `pockets ${formatCents(audit.pockets)} != savings entries ${formatCents(audit.pocketsFromEntries)}`);
   }
 
-  const entry = new Map(entries.map((e) => [`${e.type}:${e.reference_id}`, e]));
+  // One saga entry per type and reference, with every counterparty account its rows name.
+  const entry = new Map<string, { type: string; reference_id: string; amount: number; count: number; accounts: string[] }>();
+  for (const e of split) {
+    const key = `${e.type}:${e.reference_id}`;
+    const seen = entry.get(key);
+    if (seen) {
+      seen.amount += e.amount;
+      seen.count += e.count;
+      seen.accounts.push(e.counterparty_account);
+    } else {
+      entry.set(key, { type: e.type, reference_id: e.reference_id, amount: e.amount, count: e.count, accounts: [e.counterparty_account] });
+    }
+  }
+  const expectAccount = (type: string, id: string, account: string) => {
+    const found = entry.get(`${type}:${id}`);
+    const wrong = found?.accounts.filter((a) => a !== account) ?? [];
+    if (wrong.length > 0) diff("COUNTERPARTY", id, `${type} entries name ${wrong.join(", ")}, expected ${account}`);
+  };
   const now = Date.now();
   const stuckMs = stuckAfterMs(env);
   const redriveMs = redriveAfterMs(env);
   const age = (iso: string) => now - Date.parse(iso);
   /** `moved` null: the saga is unfinished since `since`. */
-  const expectMoved = (kind: string, type: string, id: string, amount: number, moved: boolean | null, since: string) => {
+  const expectMoved = (kind: string, type: string, id: string, account: string, amount: number, moved: boolean | null, since: string) => {
+    expectAccount(type, id, account);
     const found = entry.get(`${type}:${id}`);
     entry.delete(`${type}:${id}`);
     if (moved === null) {
@@ -82,6 +102,7 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
       "PAYMENT",
       "PAYMENT_OUT",
       p.paymentId,
+      "merchants",
       p.amountCents,
       p.status === "PENDING" ? null : p.status === "SUCCESSFUL",
       p.createdAt,
@@ -92,6 +113,7 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
       "REPAYMENT",
       "LOAN_REPAYMENT",
       r.repaymentId,
+      `loan:${r.loanId}`,
       r.amountCents,
       r.status === "PENDING" ? null : r.status === "SUCCESSFUL",
       r.createdAt,
@@ -99,7 +121,7 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
   }
   for (const l of walletLoans) {
     const moved = l.disbursedAt !== null ? true : l.status === "PENDING" || l.status === "REJECTED" ? false : null;
-    expectMoved("LOAN", "LOAN_IN", l.loanId, l.amountCents, moved, l.updatedAt);
+    expectMoved("LOAN", "LOAN_IN", l.loanId, `loan:${l.loanId}`, l.amountCents, moved, l.updatedAt);
     const repaid = walletRepayments
       .filter((r) => r.loanId === l.loanId && r.status === "SUCCESSFUL")
       .reduce((s, r) => s + r.amountCents, 0);
@@ -117,6 +139,8 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     if (g.status !== "DELETED" && inLedger !== g.currentCents) {
       diff("GOAL", g.goalId, `D1 mirrors ${formatCents(g.currentCents)} but the pocket holds ${formatCents(inLedger)}`);
     }
+    expectAccount("SAVINGS_ADD", g.goalId, `goal:${g.goalId}`);
+    expectAccount("SAVINGS_REDEEM", g.goalId, `goal:${g.goalId}`);
     entry.delete(`SAVINGS_ADD:${g.goalId}`);
     entry.delete(`SAVINGS_REDEEM:${g.goalId}`);
   }

@@ -816,6 +816,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The conservation proof: the money in every wallet and goal against the counterparty totals
+         * @description Sums every wallet's ledger: `wallets` is the posted balances (`held` is part of it, shown apart), `goals` the savings pockets, and each counterparty's `balance` the net it has moved INTO the wallets (funding positive, payouts and merchants negative, `loans` = disbursed − repaid). `in_transit` is money a transfer has taken from its sender but not yet credited to its recipient. `difference` = wallets + goals + in_transit − Σ counterparties: "0.00" in a healthy system, at any moment. Reads every wallet's ledger (O(wallets)).
+         */
+        get: operations["getLedgerProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/funding/deposits": {
         parameters: {
             query?: never;
@@ -6213,6 +6233,75 @@ export interface operations {
                             /** @enum {string} */
                             code: "VALIDATION_ERROR";
                         };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getLedgerProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checked_at: string;
+                        /** @example 1250.00 */
+                        wallets: string;
+                        /** @example 1250.00 */
+                        goals: string;
+                        /** @example 1250.00 */
+                        held: string;
+                        counterparties: {
+                            /** @example funding */
+                            account: string;
+                            /**
+                             * @description Net moved into the wallets (negative: out of them)
+                             * @example 1250.00
+                             */
+                            balance: string;
+                        }[];
+                        /** @example 1250.00 */
+                        in_transit: string;
+                        /** @example 0.00 */
+                        difference: string;
                     };
                 };
             };
