@@ -1,6 +1,6 @@
 /**
- * Invariant 12 under chaos: a seeded mixed workload (deposits, withdrawals, payments, loans approved
- * by an admin, repayments, savings adds, redeems and closes) runs while the saga messages are
+ * Invariant 12 under chaos: a seeded mixed workload (deposits, withdrawals, payments, transfers
+ * between wallets, loans approved by an admin, repayments, savings adds, redeems and closes) runs while the saga messages are
  * delivered late, shuffled, duplicated, with consumer failures before and after their effect and
  * Durable Objects evicted. At checkpoints taken while sagas are still in flight, and at the end, the
  * conservation proof must balance to the cent; at the end each counterparty account must equal what
@@ -10,6 +10,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { reconcile } from "../../workers/admin/reconciliation";
 import { parseCents } from "../../workers/domain/money";
+import { ledgerFor } from "../../workers/lib/ledger";
 import { api, centsToString, createWallet, signup, signupAdmin, type TestUser } from "../helpers/api";
 import { ChaosQueue, rng } from "../helpers/saga";
 
@@ -62,6 +63,7 @@ async function runConservationChaos(seed: number) {
     deposited += amount;
   }
   const paymentIds: string[] = [];
+  const transfers: { id: string; from: string; to: string; amount: number }[] = [];
   const loans: { id: string; token: string }[] = [];
   const repaymentIds: string[] = [];
   const goals: { id: string; token: string; walletId: string; target: number; current: number; open: boolean }[] = [];
@@ -81,8 +83,14 @@ async function runConservationChaos(seed: number) {
         "SELECT amount_cents, disbursed_at FROM loans WHERE loan_id IN (?*)",
         loans.map((l) => l.id),
       );
+    const transferRows = () =>
+      rows<{ transfer_id: string; status: string }>(
+        "SELECT transfer_id, status FROM transfers WHERE transfer_id IN (?*)",
+        transfers.map((t) => t.id),
+      );
     /** Sagas this run started that have not finished (their messages are still on the way). */
     const unfinished = async () =>
+      (await transferRows()).filter((t) => t.status === "PENDING").length +
       (await payments()).filter((p) => p.status === "PENDING").length +
       (await repayments()).filter((p) => p.status === "PENDING").length +
       (await loanRows()).filter((l) => l.disbursed_at === null).length;
@@ -107,6 +115,16 @@ async function runConservationChaos(seed: number) {
         const res = await api(`/wallet/${wallet.id}/debit`, { token: wallet.token, body: { amount: centsToString(amount) } });
         expect([200, 409]).toContain(res.status);
         if (res.status === 200) withdrawn += amount;
+      } else if (r < 0.33) {
+        const to = wallets[Math.floor(random() * wallets.length)]!;
+        if (to.id === wallet.id) continue;
+        const amount = between(100, 3_000);
+        const res = await api("/transfers", {
+          token: wallet.token,
+          body: { from_wallet_id: wallet.id, to_wallet_id: to.id, amount: centsToString(amount) },
+        });
+        expect([201, 409]).toContain(res.status);
+        if (res.status === 201) transfers.push({ id: res.body.transfer.transfer_id, from: wallet.id, to: to.id, amount });
       } else if (r < 0.5) {
         const res = await api("/payment", {
           token: wallet.token,
@@ -174,6 +192,7 @@ async function runConservationChaos(seed: number) {
     }
     await queue.drain(async () => {
       return (
+        (await transferRows()).every((t) => t.status !== "PENDING") &&
         (await payments()).every((p) => p.status !== "PENDING") &&
         (await repayments()).every((p) => p.status !== "PENDING") &&
         (await loanRows()).every((l) => l.disbursed_at !== null)
@@ -199,6 +218,18 @@ async function runConservationChaos(seed: number) {
       deposited - withdrawn - paid + disbursed - repaid,
     );
 
+    // Every transfer ended, with one TRANSFER_OUT, and one TRANSFER_IN to the recipient or one reversal to the sender.
+    const ended = new Map((await transferRows()).map((t) => [t.transfer_id, t.status]));
+    for (const t of transfers) {
+      const out = await ledgerFor(env, t.from).entriesFor(t.id);
+      const into = await ledgerFor(env, t.to).entriesFor(t.id);
+      const status = ended.get(t.id);
+      expect(out.filter((e) => e.type === "TRANSFER_OUT").map((e) => e.amount)).toEqual([t.amount]);
+      expect(into.map((e) => e.type)).toEqual(status === "COMPLETED" ? ["TRANSFER_IN"] : []);
+      expect(out.filter((e) => e.type === "TRANSFER_IN")).toHaveLength(status === "REVERSED" ? 1 : 0);
+      expect(["COMPLETED", "REVERSED"]).toContain(status);
+    }
+
     const ours = new Set(wallets.map((w) => w.id));
     expect((await reconcile(env)).filter((d) => ours.has(d.wallet_id))).toEqual([]);
     return {
@@ -206,6 +237,7 @@ async function runConservationChaos(seed: number) {
       checkpoints,
       inFlightCheckpoints,
       payments: paymentIds.length,
+      transfers: transfers.length,
       loans: loans.length,
       repayments: repaymentIds.length,
       ...queue.stats,
