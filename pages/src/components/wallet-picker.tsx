@@ -102,7 +102,7 @@ export function WalletPicker() {
 
   return (
     <section
-      aria-label="Wallet"
+      aria-label="Choose a wallet"
       className="mb-6 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4"
       data-testid="wallet-picker"
     >
