@@ -64,6 +64,8 @@ async function checkScreen(page: Page, testInfo: TestInfo, name: string) {
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => `[${v.impact}] ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     const scrollWidth = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, window.innerWidth));
+    // From the top, so the sticky header sits where it belongs in the full-page picture.
+    await page.evaluate(() => window.scrollTo(0, 0));
     const path = testInfo.outputPath(`${label}.png`);
     await page.screenshot({ path, fullPage: true });
     await testInfo.attach(label, { path, contentType: "image/png" });

@@ -120,17 +120,25 @@ export function WalletPicker() {
             </option>
           ))}
         </SelectField>
-        <Button variant="secondary" onClick={() => setDialog("rename")} aria-label={`Rename wallet ${wallet.name}`}>
+        <Button variant="secondary" size="sm" onClick={() => setDialog("rename")} aria-label={`Rename wallet ${wallet.name}`}>
           Rename
         </Button>
-        <Button variant="secondary" onClick={() => setDialog("new")} disabled={atLimit} aria-describedby={atLimit ? limitId : undefined}>
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() => setDialog("new")}
+          disabled={atLimit}
+          aria-describedby={atLimit ? limitId : undefined}
+        >
           New wallet
         </Button>
       </div>
-      <p className="mt-2 text-sm text-slate-600" data-testid="wallet-available">
-        Available {formatMoney(wallet.available_balance, { currency: wallet.currency })}
-        {held && <> · {formatMoney(wallet.held_balance, { currency: wallet.currency })} on hold</>}
-      </p>
+      {/* The options show what each wallet can spend; while holds reserve money, say how much. */}
+      {held && (
+        <p className="mt-2 text-sm text-slate-600" data-testid="wallet-held">
+          {formatMoney(wallet.held_balance, { currency: wallet.currency })} of this wallet is on hold
+        </p>
+      )}
       {atLimit && (
         <p id={limitId} className="mt-1 text-sm text-slate-600">
           You have {WALLET_LIMIT} wallets, the most one person can have, so you cannot open another.

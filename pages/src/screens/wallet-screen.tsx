@@ -136,9 +136,10 @@ function HistoryFilters({ filters }: { filters: ReturnType<typeof useHistoryFilt
   const { type, days, text, setText, setParam, clear, active, problem } = filters;
   return (
     <search aria-label="Filter transactions" className="mb-4">
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <TextField
           label="Search"
+          wrapperClassName="col-span-2 lg:col-span-1"
           type="search"
           value={text}
           maxLength={100}
@@ -146,7 +147,12 @@ function HistoryFilters({ filters }: { filters: ReturnType<typeof useHistoryFilt
           autoComplete="off"
           onChange={(event) => setText(event.target.value)}
         />
-        <SelectField label="Type" value={type ?? ""} onChange={(event) => setParam("type", event.target.value)}>
+        <SelectField
+          label="Type"
+          wrapperClassName="col-span-2 lg:col-span-1"
+          value={type ?? ""}
+          onChange={(event) => setParam("type", event.target.value)}
+        >
           <option value="">All transactions</option>
           {TRANSACTION_TYPES.map((t) => (
             <option key={t} value={t}>
