@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
 import { useSearchParams } from "react-router";
@@ -89,42 +89,54 @@ function isTransactionType(value: string | null): value is TransactionType {
 const SEARCH_DEBOUNCE_MS = 300;
 
 /**
- * The history's filters, kept in the URL (a filtered view can be reloaded or shared): `type`, `q`
- * (typed text, sent once typing pauses) and `from`/`to` (local calendar days, inclusive).
+ * The history's filters, mirrored into the URL (a filtered view can be reloaded or shared): `type`,
+ * `q` (typed text, sent once typing pauses) and `from`/`to` (local calendar days, inclusive). State
+ * is the source and the URL follows it in one write, so quick successive edits cannot undo each other.
  */
 function useHistoryFilters() {
   const [params, setParams] = useSearchParams();
-  const raw = params.get("type");
-  const type = isTransactionType(raw) ? raw : null;
-  const days = { from: params.get("from") ?? "", to: params.get("to") ?? "" };
-  const [text, setText] = useState(params.get("q") ?? "");
+  const [initial] = useState(() => {
+    const raw = params.get("type");
+    return {
+      type: isTransactionType(raw) ? raw : null,
+      text: params.get("q") ?? "",
+      from: params.get("from") ?? "",
+      to: params.get("to") ?? "",
+    };
+  });
+  const [type, setType] = useState<TransactionType | null>(initial.type);
+  const [text, setText] = useState(initial.text);
+  const [days, setDays] = useState({ from: initial.from, to: initial.to });
   const q = useDebouncedValue(text.trim(), SEARCH_DEBOUNCE_MS);
 
-  const setParam = useCallback(
-    (name: string, value: string) =>
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          if (value) next.set(name, value);
-          else next.delete(name);
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
-  useEffect(() => setParam("q", q), [q, setParam]);
-
-  const clear = () => {
-    setText("");
+  useEffect(() => {
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
-        for (const name of ["type", "q", "from", "to"]) next.delete(name);
+        for (const [name, value] of [
+          ["type", type ?? ""],
+          ["q", q],
+          ["from", days.from],
+          ["to", days.to],
+        ] as const) {
+          if (value) next.set(name, value);
+          else next.delete(name);
+        }
         return next;
       },
       { replace: true },
     );
+  }, [type, q, days, setParams]);
+
+  const setParam = (name: "type" | "from" | "to", value: string) => {
+    if (name === "type") setType(isTransactionType(value) ? value : null);
+    else setDays((current) => ({ ...current, [name]: value }));
+  };
+
+  const clear = () => {
+    setType(null);
+    setText("");
+    setDays({ from: "", to: "" });
   };
 
   const filters: TransactionFilters = { type, ...(q ? { q } : {}), ...dayRangeToTimestamps(days) };
