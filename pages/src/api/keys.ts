@@ -2,14 +2,14 @@
  * Query keys. Prefixes are chosen so the live feed can invalidate whole families at once:
  * ["transactions", walletId], ["payments"], ["loans"], ["repayments"], ["goals"].
  */
-import type { LoanStatus, TransactionType } from "./types";
+import type { LoanStatus, TransactionFilters } from "./types";
 
 export const queryKeys = {
   me: ["auth", "me"] as const,
   sessions: ["auth", "sessions"] as const,
   walletList: ["wallets", "list"] as const,
   transactions: (walletId: string) => ["transactions", walletId] as const,
-  transactionPages: (walletId: string, type: TransactionType | null) => ["transactions", walletId, "pages", type] as const,
+  transactionPages: (walletId: string, filters: TransactionFilters) => ["transactions", walletId, "pages", filters] as const,
   recentTransactions: (walletId: string, limit: number) => ["transactions", walletId, "recent", limit] as const,
   loans: ["loans"] as const,
   loanPages: (status: LoanStatus | null) => ["loans", "pages", status] as const,

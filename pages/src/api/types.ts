@@ -14,6 +14,8 @@ export type TwoFactorSetup = Post<"/v1/auth/2fa/setup">;
 export type Wallet = Get<"/v1/wallet/{wallet_id}">["wallet"];
 export type Transaction = Get<"/v1/wallet/{wallet_id}/transactions">["transactions"][number];
 export type TransactionType = Transaction["type"];
+/** The history's filters: a type, text in the description or counterparty, inclusive timestamps. */
+export type TransactionFilters = { type: TransactionType | null; q?: string; from?: string; to?: string };
 export type Loan = Get<"/v1/loan/{loan_id}">["loan"];
 export type LoanStatus = Loan["status"];
 export type Repayment = Get<"/v1/loan/{loan_id}/repayments">["repayments"][number];

@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useContext, useState } from "react";
 import { useWallets } from "../api/hooks/wallet";
 import type { Wallet } from "../api/types";
+import { pickWallet } from "../lib/wallets";
 
 const STORAGE_KEY = "edge-fintech.active-wallet";
 
@@ -28,7 +29,7 @@ export function ActiveWalletProvider({ children }: { children: ReactNode }) {
   const query = useWallets();
   const [selected, setSelected] = useState<string | null>(storedWalletId);
   const wallets = query.data;
-  const wallet = wallets ? (wallets.find((w) => w.wallet_id === selected) ?? wallets[0] ?? null) : undefined;
+  const wallet = wallets ? pickWallet(wallets, selected) : undefined;
 
   const select = (walletId: string) => {
     setSelected(walletId);

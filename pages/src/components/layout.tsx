@@ -3,7 +3,6 @@ import { NavLink, Outlet, useLocation, useNavigate, useNavigation } from "react-
 import { useSignOut } from "../api/hooks/auth";
 import { useWalletLive } from "../api/live";
 import type { User } from "../api/types";
-import { formatMoney } from "../lib/money";
 import { ActiveWalletProvider, useActiveWallet } from "./active-wallet";
 import { Button } from "./button";
 import { LiveIndicator } from "./live-indicator";
@@ -26,31 +25,6 @@ function navClass({ isActive }: { isActive: boolean }): string {
   return `block rounded-lg px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-emerald-700 ${
     isActive ? "bg-emerald-50 text-emerald-800" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
   }`;
-}
-
-function WalletSwitcher() {
-  const { wallets, wallet, select } = useActiveWallet();
-  const id = useId();
-  if (!wallets || wallets.length < 2 || !wallet) return null;
-  return (
-    <div className="flex items-center gap-2">
-      <label htmlFor={id} className="sr-only">
-        Active wallet
-      </label>
-      <select
-        id={id}
-        value={wallet.wallet_id}
-        onChange={(event) => select(event.target.value)}
-        className="max-w-44 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm"
-      >
-        {wallets.map((w, index) => (
-          <option key={w.wallet_id} value={w.wallet_id}>
-            Wallet {index + 1} · {formatMoney(w.balance, { currency: w.currency })}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 function Live() {
@@ -108,9 +82,6 @@ function Shell({ user }: { user: User }) {
           </NavLink>
           <div className="ml-auto flex items-center gap-2">
             <Live />
-            <div className="hidden md:block">
-              <WalletSwitcher />
-            </div>
             <ThemeSwitch className="hidden md:block" />
             <span className="hidden max-w-48 truncate text-sm text-slate-600 lg:inline" title={user.email}>
               {user.name || user.email}
@@ -149,7 +120,6 @@ function Shell({ user }: { user: User }) {
             <ul className="space-y-1">{links}</ul>
             <div className="mt-2 flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-2">
               <span className="truncate text-sm text-slate-600">{user.email}</span>
-              <WalletSwitcher />
               <ThemeSwitch />
               <Button variant="secondary" size="sm" onClick={onSignOut} loading={signOut.isPending}>
                 Sign out

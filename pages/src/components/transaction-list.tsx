@@ -1,37 +1,23 @@
 import { useMemo } from "react";
 import { useLoansByWallet } from "../api/hooks/loans";
-import { usePaymentPages } from "../api/hooks/payments";
-import { TRANSACTION_TYPE_LABELS, type Transaction } from "../api/types";
+import type { Transaction } from "../api/types";
 import { formatDateTime } from "../lib/format";
 import { formatMoney, formatSignedMoney } from "../lib/money";
-
-/** A transaction may name its counterparty (a later API version adds it); until then it is absent. */
-type WithCounterparty = Transaction & { counterparty?: { name: string } | null };
+import { transactionTitle } from "../lib/transaction-title";
 
 /**
- * What each transaction was for, by its reference id: the merchant of a payment, the purpose of a
- * loan. The ledger's own row only says "payment" or "loan disbursement".
+ * Which loan a loan row is about, by loan id: the ledger names the counterparty only "Loan", so
+ * its purpose (or amount) comes from the wallet's loans.
  */
 export function useTransactionDetails(walletId: string): ReadonlyMap<string, string> {
-  const payments = usePaymentPages(walletId);
   const loans = useLoansByWallet(walletId);
   return useMemo(() => {
     const details = new Map<string, string>();
-    for (const page of payments.data?.pages ?? []) {
-      for (const p of page.payments) details.set(p.transaction_id, `to ${p.merchant}`);
-    }
     for (const loan of loans.data ?? []) {
       details.set(loan.loan_id, loan.purpose ? `for “${loan.purpose}”` : `${formatMoney(loan.amount)} loan`);
     }
     return details;
-  }, [payments.data, loans.data]);
-}
-
-function title(t: WithCounterparty, details?: ReadonlyMap<string, string>): string {
-  const label = TRANSACTION_TYPE_LABELS[t.type] ?? t.type;
-  if (t.counterparty?.name) return `${label} · ${t.counterparty.name}`;
-  const detail = t.reference_id ? details?.get(t.reference_id) : undefined;
-  return detail ? `${label} ${detail}` : label;
+  }, [loans.data]);
 }
 
 /** Wallet transactions, newest first: a list that reads well at 360 px and on a screen reader. */
@@ -46,26 +32,40 @@ export function TransactionList({
 }) {
   return (
     <ul className="divide-y divide-slate-200">
-      {transactions.map((t) => (
-        <li key={t.transaction_id} className="flex items-start justify-between gap-3 py-3" data-testid="transaction-row" data-type={t.type}>
-          <div className="min-w-0">
-            <p className="truncate font-medium text-slate-900" data-testid="transaction-title">
-              {title(t, details)}
-            </p>
-            {t.description && <p className="truncate text-sm text-slate-600">{t.description}</p>}
-            <p className="text-xs text-slate-600">
-              <time dateTime={t.created_at}>{formatDateTime(t.created_at)}</time>
-            </p>
-          </div>
-          <div className="shrink-0 text-right">
-            <p className={`font-semibold tabular-nums ${t.direction === "CREDIT" ? "text-emerald-700" : "text-slate-900"}`}>
-              <span className="sr-only">{t.direction === "CREDIT" ? "Money in: " : "Money out: "}</span>
-              {formatSignedMoney(t.amount, t.direction, currency)}
-            </p>
-            <p className="text-xs tabular-nums text-slate-600">Balance {formatMoney(t.balance_after, { currency })}</p>
-          </div>
-        </li>
-      ))}
+      {transactions.map((t) => {
+        const title = transactionTitle(t, details);
+        // A payment's description is its merchant, already in the title.
+        const description = t.description && t.description !== t.counterparty.name ? t.description : null;
+        return (
+          <li
+            key={t.transaction_id}
+            className="flex items-start justify-between gap-3 py-3"
+            data-testid="transaction-row"
+            data-type={t.type}
+          >
+            <div className="min-w-0 flex-1">
+              <p className="truncate font-medium text-slate-900" data-testid="transaction-title" title={title}>
+                {title}
+              </p>
+              {description && (
+                <p className="truncate text-sm text-slate-600" title={description}>
+                  {description}
+                </p>
+              )}
+              <p className="text-xs text-slate-600">
+                <time dateTime={t.created_at}>{formatDateTime(t.created_at)}</time>
+              </p>
+            </div>
+            <div className="shrink-0 text-right">
+              <p className={`font-semibold tabular-nums ${t.direction === "CREDIT" ? "text-emerald-700" : "text-slate-900"}`}>
+                <span className="sr-only">{t.direction === "CREDIT" ? "Money in: " : "Money out: "}</span>
+                {formatSignedMoney(t.amount, t.direction, currency)}
+              </p>
+              <p className="text-xs tabular-nums text-slate-600">Balance {formatMoney(t.balance_after, { currency })}</p>
+            </div>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -5,8 +5,9 @@ import { useActiveWallet } from "./active-wallet";
 import { buttonClass } from "./button";
 import { Card } from "./card";
 import { EmptyState, ErrorState, LoadingBlock } from "./feedback";
+import { WalletPicker } from "./wallet-picker";
 
-/** Renders its children with the active wallet, or the loading, error or "no wallet yet" state. */
+/** Renders the wallet picker and its children with the active wallet, or the loading, error or "no wallet yet" state. */
 export function WalletRequired({ children, purpose }: { children: (wallet: Wallet) => ReactNode; purpose: string }) {
   const { wallet, error, isPending, refetch } = useActiveWallet();
   if (isPending) return <LoadingBlock rows={4} label="Loading your wallet…" />;
@@ -27,5 +28,10 @@ export function WalletRequired({ children, purpose }: { children: (wallet: Walle
       </Card>
     );
   }
-  return <>{children(wallet)}</>;
+  return (
+    <>
+      <WalletPicker />
+      {children(wallet)}
+    </>
+  );
 }

@@ -3,8 +3,10 @@ import {
   checkAmount,
   debtOptimiserSchema,
   loanApplicationSchema,
+  newWalletSchema,
   parseApr,
   paymentSchema,
+  renameWalletSchema,
   repaymentSchema,
   savingsGoalSchema,
   signInSchema,
@@ -202,5 +204,25 @@ describe("debtOptimiserSchema", () => {
     expect(messages(debtOptimiserSchema.safeParse({ source: "manual", monthly_budget: "1", debts: many }))).toEqual([
       "debts: At most 50 debts",
     ]);
+  });
+});
+
+describe("wallet names", () => {
+  it("trims and accepts 1..50 characters", () => {
+    expect(renameWalletSchema.parse({ name: "  Holidays " })).toEqual({ name: "Holidays" });
+    expect(renameWalletSchema.safeParse({ name: "x".repeat(50) }).success).toBe(true);
+    expect(messages(renameWalletSchema.safeParse({ name: "x".repeat(51) }))).toEqual(["name: Name must be at most 50 characters"]);
+    expect(messages(renameWalletSchema.safeParse({ name: "   " }))).toEqual(["name: Name is required"]);
+  });
+
+  it("refuses control characters and bidirectional overrides, as the API does", () => {
+    expect(messages(renameWalletSchema.safeParse({ name: "Bills\u0007" }))).toEqual(["name: Name cannot contain control characters"]);
+    expect(messages(renameWalletSchema.safeParse({ name: "evil\u202Egpj" }))).toEqual(["name: Name cannot contain control characters"]);
+  });
+
+  it("a new wallet may go unnamed (the API calls it Main)", () => {
+    expect(newWalletSchema.parse({ name: "  " })).toEqual({ name: undefined });
+    expect(newWalletSchema.parse({ name: " Rent " })).toEqual({ name: "Rent" });
+    expect(messages(newWalletSchema.safeParse({ name: "x".repeat(51) }))).toEqual(["name: Name must be at most 50 characters"]);
   });
 });

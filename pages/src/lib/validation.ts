@@ -92,6 +92,30 @@ export const walletMovementSchema = z.object({
   description: optionalText(200, "Description"),
 });
 
+/** A wallet's name (API.md: 1..50 characters, no control characters or bidirectional overrides). */
+const walletName = z
+  .string()
+  .trim()
+  .min(1, "Name is required")
+  .max(50, "Name must be at most 50 characters")
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what the API refuses.
+  .refine((value) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(value), "Name cannot contain control characters");
+
+export const renameWalletSchema = z.object({ name: walletName });
+
+/** A new wallet's name is optional: the API calls an unnamed one "Main". */
+export const newWalletSchema = z.object({
+  name: z.string().transform((value, context) => {
+    if (value.trim() === "") return undefined;
+    const checked = walletName.safeParse(value);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) context.addIssue({ code: "custom", message: issue.message });
+      return z.NEVER;
+    }
+    return checked.data;
+  }),
+});
+
 export const loanApplicationSchema = z.object({
   amount: amountField({ min: LOAN_MIN_CENTS, max: LOAN_MAX_CENTS, label: "Loan amount" }),
   loan_term_months: z.string().transform((text, ctx) => {

@@ -4,6 +4,7 @@ import { useLoansByWallet } from "../api/hooks/loans";
 import { useRecentTransactions } from "../api/hooks/wallet";
 import type { Loan, Wallet } from "../api/types";
 import { useActiveWallet } from "../components/active-wallet";
+import { AvailableBalance } from "../components/available-balance";
 import { buttonClass } from "../components/button";
 import { Card, PageHeader, Stat } from "../components/card";
 import { EmptyState, QueryState, Skeleton } from "../components/feedback";
@@ -82,7 +83,7 @@ function Overview({ wallet }: { wallet: Wallet }) {
       {recent.data?.length === 0 && <FirstSteps hasWallet />}
       <Card>
         <dl className="grid grid-cols-1 gap-6 sm:grid-cols-3">
-          <Stat label="Spendable balance" value={formatMoney(wallet.balance, { currency: wallet.currency })} testId="balance" />
+          <AvailableBalance wallet={wallet} />
           <Stat
             label="In savings goals"
             value={formatMoney(wallet.savings_balance, { currency: wallet.currency })}

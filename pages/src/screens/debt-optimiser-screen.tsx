@@ -13,6 +13,7 @@ import { Card, PageHeader } from "../components/card";
 import { EmptyState, Skeleton } from "../components/feedback";
 import { FormError, MoneyField, TextField } from "../components/field";
 import { ScrollRegion } from "../components/scroll-region";
+import { WalletPicker } from "../components/wallet-picker";
 import { formatMonths } from "../lib/chart-data";
 import { formatMoney, sumMoney } from "../lib/money";
 import { type DebtFormRow, type DebtOptimiserForm, type DebtOptimiserRequest, debtOptimiserSchema } from "../lib/validation";
@@ -392,6 +393,8 @@ export function DebtOptimiserScreen() {
   return (
     <>
       <PageHeader title="Debt optimiser" description="See how fast you can be debt-free, and what it costs, with two proven strategies." />
+      {/* "Use my loans" reads the chosen wallet's loans. */}
+      <WalletPicker />
       <div className="space-y-6">
         <DebtForm onResult={setResult} />
         {result && <Results result={result} />}

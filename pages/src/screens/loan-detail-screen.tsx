@@ -52,9 +52,9 @@ function RepayForm({
 
   const onSubmit = form.handleSubmit(async ({ amount }) => {
     // The wallet settles the repayment: one above the spendable balance would only fail a moment later.
-    if (wallet && parseCents(amount) > parseCents(wallet.balance)) {
+    if (wallet && parseCents(amount) > parseCents(wallet.available_balance)) {
       form.setError("amount", {
-        message: `That is more than your spendable balance (${formatMoney(wallet.balance)}). Add money to your wallet first.`,
+        message: `That is more than your spendable balance (${formatMoney(wallet.available_balance)}). Add money to your wallet first.`,
       });
       return;
     }
@@ -84,7 +84,7 @@ function RepayForm({
           label="Repayment amount"
           wrapperClassName="min-w-0 flex-1"
           hint={`Up to ${formatMoney(owed)}; the minimum monthly payment is ${formatMoney(loan.minimum_payment)}${
-            wallet ? `. Spendable balance: ${formatMoney(wallet.balance)}` : ""
+            wallet ? `. Paid from “${wallet.name}”. Spendable balance: ${formatMoney(wallet.available_balance)}` : ""
           }`}
           error={errors.amount?.message}
           {...form.register("amount")}

@@ -66,11 +66,11 @@ function PayForm({ wallet, onPaid }: { wallet: Wallet; onPaid: (payment: Payment
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
-    const short = parseCents(values.amount) > parseCents(wallet.balance);
+    const short = parseCents(values.amount) > parseCents(wallet.available_balance);
     const ok = await confirm({
       title: `Pay ${formatMoney(values.amount)} to ${values.merchant}?`,
       body: short
-        ? `This is more than your spendable balance (${formatMoney(wallet.balance)}), so the payment will most likely be refused.`
+        ? `This is more than your spendable balance (${formatMoney(wallet.available_balance)}), so the payment will most likely be refused.`
         : "The payment is settled by your wallet in the background; you can watch its status here.",
       confirmLabel: "Pay",
     });
@@ -134,7 +134,7 @@ function PaymentsView({ wallet }: { wallet: Wallet }) {
   const [latest, setLatest] = useState<string | null>(null);
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
-      <Card title="Pay a merchant" description={`Spendable balance: ${formatMoney(wallet.balance)}`}>
+      <Card title="Pay a merchant" description={`Spendable balance: ${formatMoney(wallet.available_balance)}`}>
         <PayForm wallet={wallet} onPaid={(payment) => setLatest(payment.transaction_id)} />
         {latest && (
           <div className="mt-5">

@@ -82,8 +82,8 @@ function AddMoneyForm({ goal, wallet }: { goal: Goal; wallet: Wallet }) {
       if (!capped) return;
       amount = formatCents(missing);
     }
-    if (parseCents(amount) > parseCents(wallet.balance)) {
-      form.setError("amount", { message: `That is more than your spendable balance (${formatMoney(wallet.balance)})` });
+    if (parseCents(amount) > parseCents(wallet.available_balance)) {
+      form.setError("amount", { message: `That is more than your spendable balance (${formatMoney(wallet.available_balance)})` });
       return;
     }
     const ok = await confirm({

@@ -1,5 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
 import { useSearchParams } from "react-router";
@@ -12,8 +13,9 @@ import {
   useDebit,
   useTransactionPages,
 } from "../api/hooks/wallet";
-import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type TransactionType, type Wallet } from "../api/types";
+import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type TransactionFilters, type TransactionType, type Wallet } from "../api/types";
 import { useActiveWallet } from "../components/active-wallet";
+import { AvailableBalance } from "../components/available-balance";
 import { Button } from "../components/button";
 import { Card, PageHeader, Stat } from "../components/card";
 import { useConfirm } from "../components/confirm";
@@ -22,7 +24,10 @@ import { MoneyField, SelectField, TextField } from "../components/field";
 import { applyApiFieldErrors } from "../components/form-errors";
 import { LoadMore } from "../components/load-more";
 import { TransactionList, useTransactionDetails } from "../components/transaction-list";
+import { useDebouncedValue } from "../components/use-debounced-value";
+import { WalletPicker } from "../components/wallet-picker";
 import { transactionsToCsv } from "../lib/csv";
+import { dayRangeProblem, dayRangeToTimestamps } from "../lib/date-range";
 import { downloadText } from "../lib/download";
 import { formatMoney } from "../lib/money";
 import { walletMovementSchema } from "../lib/validation";
@@ -37,7 +42,7 @@ function MovementForm({ wallet, kind, mutation }: { wallet: Wallet; kind: "credi
 
   const onSubmit = form.handleSubmit(async (values) => {
     const cents = parseCents(values.amount);
-    const balance = parseCents(wallet.balance);
+    const balance = parseCents(wallet.available_balance);
     if (kind === "debit" && cents > balance) {
       form.setError("amount", { message: `That is more than your spendable balance (${formatMoney(balance)})` });
       return;
@@ -81,23 +86,141 @@ function isTransactionType(value: string | null): value is TransactionType {
   return value !== null && (TRANSACTION_TYPES as readonly string[]).includes(value);
 }
 
-function History({ wallet }: { wallet: Wallet }) {
+const SEARCH_DEBOUNCE_MS = 300;
+
+/**
+ * The history's filters, mirrored into the URL (a filtered view can be reloaded or shared): `type`,
+ * `q` (typed text, sent once typing pauses) and `from`/`to` (local calendar days, inclusive). State
+ * is the source and the URL follows it in one write, so quick successive edits cannot undo each other.
+ */
+function useHistoryFilters() {
   const [params, setParams] = useSearchParams();
-  const raw = params.get("type");
-  const type = isTransactionType(raw) ? raw : null;
-  const pages = useTransactionPages(wallet.wallet_id, type);
+  const [initial] = useState(() => {
+    const raw = params.get("type");
+    return {
+      type: isTransactionType(raw) ? raw : null,
+      text: params.get("q") ?? "",
+      from: params.get("from") ?? "",
+      to: params.get("to") ?? "",
+    };
+  });
+  const [type, setType] = useState<TransactionType | null>(initial.type);
+  const [text, setText] = useState(initial.text);
+  const [days, setDays] = useState({ from: initial.from, to: initial.to });
+  const q = useDebouncedValue(text.trim(), SEARCH_DEBOUNCE_MS);
+
+  useEffect(() => {
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        for (const [name, value] of [
+          ["type", type ?? ""],
+          ["q", q],
+          ["from", days.from],
+          ["to", days.to],
+        ] as const) {
+          if (value) next.set(name, value);
+          else next.delete(name);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  }, [type, q, days, setParams]);
+
+  const setParam = (name: "type" | "from" | "to", value: string) => {
+    if (name === "type") setType(isTransactionType(value) ? value : null);
+    else setDays((current) => ({ ...current, [name]: value }));
+  };
+
+  const clear = () => {
+    setType(null);
+    setText("");
+    setDays({ from: "", to: "" });
+  };
+
+  const filters: TransactionFilters = { type, ...(q ? { q } : {}), ...dayRangeToTimestamps(days) };
+  const active = type !== null || text.trim() !== "" || days.from !== "" || days.to !== "";
+  return { type, days, text, setText, setParam, clear, filters, active, problem: dayRangeProblem(days) };
+}
+
+function HistoryFilters({ filters }: { filters: ReturnType<typeof useHistoryFilters> }) {
+  const { type, days, text, setText, setParam, clear, active, problem } = filters;
+  return (
+    <search aria-label="Filter transactions" className="mb-4">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        <TextField
+          label="Search"
+          wrapperClassName="col-span-2 lg:col-span-1"
+          type="search"
+          value={text}
+          maxLength={100}
+          placeholder="Merchant, description…"
+          autoComplete="off"
+          onChange={(event) => setText(event.target.value)}
+        />
+        <SelectField
+          label="Type"
+          wrapperClassName="col-span-2 lg:col-span-1"
+          value={type ?? ""}
+          onChange={(event) => setParam("type", event.target.value)}
+        >
+          <option value="">All transactions</option>
+          {TRANSACTION_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {TRANSACTION_TYPE_LABELS[t]}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="From"
+          type="date"
+          value={days.from}
+          max={days.to || undefined}
+          onChange={(event) => setParam("from", event.target.value)}
+        />
+        <TextField
+          label="To"
+          type="date"
+          value={days.to}
+          min={days.from || undefined}
+          error={problem ?? undefined}
+          onChange={(event) => setParam("to", event.target.value)}
+        />
+      </div>
+      {active && (
+        <div className="mt-3">
+          <Button variant="secondary" size="sm" onClick={clear}>
+            Clear filters
+          </Button>
+        </div>
+      )}
+    </search>
+  );
+}
+
+function History({ wallet }: { wallet: Wallet }) {
+  const historyFilters = useHistoryFilters();
+  const { filters, active, problem, clear } = historyFilters;
+  const pages = useTransactionPages(wallet.wallet_id, filters, problem === null);
   const details = useTransactionDetails(wallet.wallet_id);
   const transactions = pages.data?.pages.flatMap((page) => page.transactions);
 
   const exportCsv = useMutation({
-    mutationFn: () => fetchAllTransactions(wallet.wallet_id, type),
+    mutationFn: () => fetchAllTransactions(wallet.wallet_id, filters),
     onSuccess: (all) => {
-      const suffix = type ? `-${type.toLowerCase()}` : "";
+      const suffix = filters.type ? `-${filters.type.toLowerCase()}` : "";
       downloadText(`transactions${suffix}-${new Date().toISOString().slice(0, 10)}.csv`, transactionsToCsv(all));
       toast.success(`Exported ${all.length} ${all.length === 1 ? "transaction" : "transactions"}`);
     },
     meta: { failure: "Export failed" },
   });
+
+  const clearAction = (
+    <Button variant="secondary" size="sm" onClick={clear}>
+      Clear filters
+    </Button>
+  );
 
   return (
     <Card
@@ -108,39 +231,29 @@ function History({ wallet }: { wallet: Wallet }) {
           size="sm"
           loading={exportCsv.isPending}
           onClick={() => exportCsv.mutate()}
-          disabled={transactions?.length === 0}
+          disabled={problem !== null || transactions?.length === 0}
         >
           Export CSV
         </Button>
       }
     >
-      <div className="mb-4 max-w-xs">
-        <SelectField
-          label="Type"
-          value={type ?? ""}
-          onChange={(event) => {
-            const next = new URLSearchParams(params);
-            if (event.target.value) next.set("type", event.target.value);
-            else next.delete("type");
-            setParams(next, { replace: true });
-          }}
-        >
-          <option value="">All transactions</option>
-          {TRANSACTION_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {TRANSACTION_TYPE_LABELS[t]}
-            </option>
-          ))}
-        </SelectField>
-      </div>
-      {pages.isPending ? (
+      <HistoryFilters filters={historyFilters} />
+      {problem ? (
+        <EmptyState title="No matching transactions" action={clearAction}>
+          {problem}.
+        </EmptyState>
+      ) : pages.isPending ? (
         <LoadingBlock rows={5} label="Loading transactions…" />
       ) : transactions === undefined ? (
         <ErrorState error={pages.error} title="Could not load transactions" onRetry={() => void pages.refetch()} />
       ) : transactions.length === 0 ? (
-        <EmptyState title={type ? `No ${TRANSACTION_TYPE_LABELS[type].toLowerCase()} transactions` : "No transactions yet"}>
-          {type ? "Try another type." : "Deposits, payments and loan movements will appear here."}
-        </EmptyState>
+        active ? (
+          <EmptyState title="No matching transactions" action={clearAction}>
+            Nothing in this wallet matches these filters. Try other words or dates.
+          </EmptyState>
+        ) : (
+          <EmptyState title="No transactions yet">Deposits, payments and loan movements will appear here.</EmptyState>
+        )
       ) : (
         <>
           <TransactionList transactions={transactions} currency={wallet.currency} details={details} />
@@ -157,9 +270,10 @@ function WalletView({ wallet }: { wallet: Wallet }) {
   const debit = useDebit();
   return (
     <div className="space-y-6">
+      <WalletPicker />
       <Card>
         <dl className="grid grid-cols-1 gap-6 sm:grid-cols-2">
-          <Stat label="Spendable balance" value={formatMoney(wallet.balance, { currency: wallet.currency })} testId="balance" />
+          <AvailableBalance wallet={wallet} />
           <Stat
             label="In savings goals"
             value={formatMoney(wallet.savings_balance, { currency: wallet.currency })}

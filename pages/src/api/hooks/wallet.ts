@@ -1,8 +1,8 @@
-import { type QueryClient, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, body, idempotent } from "../client";
 import { useMoneyMutation } from "../idempotency";
 import { queryKeys } from "../keys";
-import type { Transaction, TransactionType, Wallet } from "../types";
+import type { Transaction, TransactionFilters, Wallet } from "../types";
 
 export const PAGE_SIZE = 25;
 
@@ -24,15 +24,26 @@ export function storeWallet(client: QueryClient, wallet: Wallet): void {
 }
 
 /** Opening a wallet is keyed too, so a double submit cannot open two. */
-export function useCreateWallet() {
+export function useCreateWallet({ inlineFailure = false }: { inlineFailure?: boolean } = {}) {
   const client = useQueryClient();
   return useMoneyMutation({
-    request: async (input: { currency: "USD" }, key: string) =>
+    request: async (input: { currency: "USD"; name?: string }, key: string) =>
       (await body(api.POST("/v1/wallet", { body: input, ...idempotent(key) }))).wallet,
     onSuccess: (wallet) => {
       client.setQueryData<Wallet[]>(queryKeys.walletList, (wallets) => [...(wallets ?? []), wallet]);
     },
-    meta: { success: "Wallet created", failure: "Could not create the wallet" },
+    meta: { success: "Wallet created", failure: "Could not create the wallet", inlineFailure },
+  });
+}
+
+/** Renaming moves no money, so it needs no idempotency key; the dialog shows a refusal itself. */
+export function useRenameWallet() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ walletId, name }: { walletId: string; name: string }) =>
+      (await body(api.PATCH("/v1/wallet/{wallet_id}", { params: { path: { wallet_id: walletId } }, body: { name } }))).wallet,
+    onSuccess: (wallet) => storeWallet(client, wallet),
+    meta: { success: "Wallet renamed", inlineFailure: true },
   });
 }
 
@@ -40,23 +51,24 @@ type Page = { transactions: Transaction[]; next_cursor: string | null };
 
 async function fetchTransactionPage(
   walletId: string,
-  options: { type: TransactionType | null; cursor?: string; limit?: number },
+  { type, q, from, to, cursor, limit }: TransactionFilters & { cursor?: string; limit?: number },
 ): Promise<Page> {
   return body(
     api.GET("/v1/wallet/{wallet_id}/transactions", {
       params: {
         path: { wallet_id: walletId },
-        query: { limit: options.limit ?? PAGE_SIZE, cursor: options.cursor, type: options.type ?? undefined },
+        query: { limit: limit ?? PAGE_SIZE, cursor, type: type ?? undefined, q: q || undefined, from, to },
       },
     }),
   );
 }
 
 /** The wallet's history, newest first, one page at a time ("Load more" follows next_cursor). */
-export function useTransactionPages(walletId: string, type: TransactionType | null) {
+export function useTransactionPages(walletId: string, filters: TransactionFilters, enabled = true) {
   return useInfiniteQuery({
-    queryKey: queryKeys.transactionPages(walletId, type),
-    queryFn: ({ pageParam }) => fetchTransactionPage(walletId, { type, cursor: pageParam }),
+    enabled,
+    queryKey: queryKeys.transactionPages(walletId, filters),
+    queryFn: ({ pageParam }) => fetchTransactionPage(walletId, { ...filters, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
@@ -72,11 +84,11 @@ export function useRecentTransactions(walletId: string | undefined, limit: numbe
 }
 
 /** Every transaction of a filter, following cursors, for CSV export. Capped to keep the tab responsive. */
-export async function fetchAllTransactions(walletId: string, type: TransactionType | null, cap = 10_000): Promise<Transaction[]> {
+export async function fetchAllTransactions(walletId: string, filters: TransactionFilters, cap = 10_000): Promise<Transaction[]> {
   const all: Transaction[] = [];
   let cursor: string | undefined;
   do {
-    const page = await fetchTransactionPage(walletId, { type, cursor, limit: 100 });
+    const page = await fetchTransactionPage(walletId, { ...filters, cursor, limit: 100 });
     all.push(...page.transactions);
     cursor = page.next_cursor ?? undefined;
   } while (cursor && all.length < cap);
