@@ -126,7 +126,9 @@ export async function findUnfinished(env: Env, olderThanMs: number, limit: numbe
 
 /** Whether any saga at all is unfinished (however young): the sweep keeps its alarm armed while one is. */
 export async function hasUnfinished(env: Env): Promise<boolean> {
-  const row = await env.DB.prepare(`SELECT EXISTS (${PAYMENTS}) OR EXISTS (${REPAYMENTS}) OR EXISTS (${LOANS}) OR EXISTS (${TRANSFERS}) AS unfinished`).first<{
+  const row = await env.DB.prepare(
+    `SELECT EXISTS (${PAYMENTS}) OR EXISTS (${REPAYMENTS}) OR EXISTS (${LOANS}) OR EXISTS (${TRANSFERS}) AS unfinished`,
+  ).first<{
     unfinished: number;
   }>();
   return row?.unfinished === 1;
