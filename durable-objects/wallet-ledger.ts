@@ -83,8 +83,8 @@ export class WalletLedger extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     // The schema is created by the first `open`, never here: anyone can ask for any wallet id, and a
     // constructor that wrote would create storage for each. A wallet that exists is migrated here, so
-    // a version added later reaches it before its first request. Synchronous: no request can observe
-    // a half-migrated object.
+    // a version added later reaches it before its first request (under blockConcurrencyWhile: no
+    // request can observe a half-migrated object).
     this.hasSchema = hasLedger(this.sql);
     this.ready = this.hasSchema ? this.migrateExisting() : Promise.resolve();
   }
