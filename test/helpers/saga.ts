@@ -6,6 +6,7 @@
 import { createExecutionContext, createMessageBatch, env, evictAllDurableObjects, getQueueResult } from "cloudflare:test";
 import { consumerFaults, processBatch, queueTap } from "../../workers/events";
 import { sweepOutbox } from "../../workers/lib/outbox";
+import { findUnfinished, publishRequests } from "../../workers/lib/saga-sweep";
 
 export const MAX_RETRIES = 3;
 
@@ -122,11 +123,16 @@ export class ChaosQueue {
     }
   }
 
-  /** What the ledgers' alarms and the cron sweep would send a little later. */
+  /**
+   * What the ledgers' alarms and the cron sweep would send a little later: the outboxes, and a
+   * re-drive of every saga still unfinished (an outcome event that dead-lettered leaves its saga
+   * PENDING until the sweep publishes its request again). Called when nothing is pending.
+   */
   async flushOutboxes(): Promise<void> {
     for (const walletId of this.options.walletIds()) {
       await env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId)).drainOutbox();
     }
     await sweepOutbox(env, 0);
+    await publishRequests(env, await findUnfinished(env, 0, 50));
   }
 }
