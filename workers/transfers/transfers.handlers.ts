@@ -45,7 +45,11 @@ export const createTransfer: AppRouteHandler<typeof routes.createTransfer> = asy
           .getWallet(user.user_id)
           .then((w) => w?.name ?? "Wallet"),
       ])
-    : [personName(await queries.findUserName(db, user.user_id)), personName(await queries.findUserName(db, recipient.userId))];
+    : await Promise.all([
+        queries.findUserName(db, user.user_id).then(personName),
+        // The recipient's name came with the lookup of their wallet.
+        personName(recipient.name),
+      ]);
 
   const transferId = await resourceIdFor("transfer", user.user_id, c.get("idempotencyKey"));
   const now = nowIso();

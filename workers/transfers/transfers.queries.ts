@@ -9,9 +9,14 @@ import { transfers, users, wallets } from "../lib/schema";
 export type TransferRow = typeof transfers.$inferSelect;
 export type TransferFacts = EventPayload<"TRANSFER_REQUESTED">;
 
-/** The wallet and its owner, or undefined when no such wallet exists. */
+/** The wallet, its owner and the owner's name, or undefined when no such wallet exists. */
 export const findWallet = (db: Db, walletId: string) =>
-  db.select({ walletId: wallets.walletId, userId: wallets.userId }).from(wallets).where(eq(wallets.walletId, walletId)).get();
+  db
+    .select({ walletId: wallets.walletId, userId: users.userId, name: users.name })
+    .from(wallets)
+    .innerJoin(users, eq(users.userId, wallets.userId))
+    .where(eq(wallets.walletId, walletId))
+    .get();
 
 /** A user's first wallet (where money sent to their email goes) and their name, by email. */
 export async function findFirstWalletByEmail(db: Db, email: string) {
