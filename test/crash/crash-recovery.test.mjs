@@ -1,9 +1,11 @@
 // @ts-check
 // Crash recovery, checked the way a user would break it: `wrangler dev` on its own state directory,
-// a burst of payments, repayments and loan approvals, `kill -9` of the whole process group about two
-// seconds into the burst, then a restart on the same state. Within 60 s every saga must be finished
-// (payments and repayments terminal, approved loans disbursed), each with exactly one ledger effect,
-// and the reconciliation report empty. Run with `npm run test:crash` (node:test); it binds to
+// a burst of payments, repayments, transfers between wallets and loan approvals, `kill -9` of the whole
+// process group about two seconds into the burst, then a restart on the same state. The conservation
+// proof balances right after the restart, with sagas still unfinished; within 60 s every saga must be
+// finished (payments, repayments and transfers terminal, approved loans disbursed), each with exactly
+// one ledger effect, the proof still balanced with nothing in transit, and the reconciliation report
+// empty. Run with `npm run test:crash` (node:test); it binds to
 // 127.0.0.1:8790 only and stops every process it started.
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
@@ -25,6 +27,7 @@ const WALLETS = 5;
 const PAYMENTS = 300;
 const REPAYMENTS = 30;
 const APPROVALS = 6;
+const TRANSFERS = 40;
 const KILL_AFTER_ACCEPTED = 120;
 
 const tmp = mkdtempSync(join(tmpdir(), "edge-fintech-crash-"));
@@ -235,6 +238,12 @@ test("kill -9 mid-burst, restart: every saga finishes with one ledger effect and
       const loan = repayable[((i / 10) % 3) | 0];
       jobs.push(() => call(`/loan/${loan}/repay`, { token: customer, body: { amount: "1.00" }, key: `repay-${i}` }));
     }
+    if (i % 7 === 3 && i / 7 < TRANSFERS) {
+      // Between the customer's own wallets, so a crash can fall between the sender's debit and the
+      // recipient's credit.
+      const body = { from_wallet_id: wallet, to_wallet_id: wallets[(i + 1) % WALLETS], amount: money(50 + ((i * 104_729) % 450)) };
+      jobs.push(() => call("/transfers", { token: customer, body, key: `transfer-${i}` }));
+    }
     if (i % 20 === 10 && toApprove.length > 0) {
       const loan = toApprove.shift();
       jobs.push(() => call(`/loan/${loan}/approve`, { method: "POST", token: admin }));
@@ -275,16 +284,30 @@ test("kill -9 mid-burst, restart: every saga finishes with one ledger effect and
     /** @type {any[]} */
     const repayments = [];
     for (const loan of loans) repayments.push(...(await call(`/loan/${loan.loan_id}/repayments`, { token: customer })).body.repayments);
-    return { payments, loans, repayments };
+    // Each transfer is listed under both of its wallets.
+    /** @type {Map<string, any>} */
+    const transfers = new Map();
+    for (const id of wallets)
+      for (const t of await allPages(`/transfers?wallet_id=${id}`, customer, "transfers")) transfers.set(t.transfer_id, t);
+    return { payments, loans, repayments, transfers: [...transfers.values()] };
+  };
+  const proof = async () => {
+    const res = await call("/admin/ledger", { token: admin });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body;
   };
   /** @param {Awaited<ReturnType<typeof snapshot>>} s */
   const unfinished = (s) => [
     ...s.payments.filter((p) => p.status === "PENDING").map((p) => `payment ${p.transaction_id}`),
     ...s.repayments.filter((r) => r.status === "PENDING").map((r) => `repayment ${r.repayment_id}`),
+    ...s.transfers.filter((t) => t.status === "PENDING").map((t) => `transfer ${t.transfer_id}`),
     ...s.loans.filter((l) => (l.status === "APPROVED" || l.status === "PAID") && !l.disbursed_at).map((l) => `loan ${l.loan_id}`),
   ];
+  // The proof is taken before the sagas are known to be finished: it must balance mid-flight too.
+  const proofAtRestart = await proof();
   const first = await snapshot();
   const pendingAtRestart = unfinished(first).length;
+  assert.equal(proofAtRestart.difference, "0.00", `proof right after the restart: ${JSON.stringify(proofAtRestart)}`);
   let state = first;
   const healed = await until(async () => {
     state = await snapshot();
@@ -297,13 +320,16 @@ test("kill -9 mid-burst, restart: every saga finishes with one ledger effect and
       accepted_before_kill: accepted,
       payments: state.payments.length,
       repayments: state.repayments.length,
+      transfers: state.transfers.length,
       approved_loans: state.loans.filter((l) => l.status !== "PENDING").length,
+      in_transit_at_restart: proofAtRestart.in_transit,
       unfinished_at_restart: pendingAtRestart,
       unfinished_now: unfinished(state).length,
       heal_ms: healMs,
     }),
   );
   assert.ok(state.payments.length > 20, `too few payments got in before the kill (${state.payments.length})`);
+  assert.ok(state.transfers.length > 3, `too few transfers got in before the kill (${state.transfers.length})`);
   assert.ok(healed, `still unfinished ${HEAL_MS} ms after the restart: ${unfinished(state).slice(0, 10).join(", ")} …`);
 
   // Exactly one ledger effect per finished saga: walk every wallet's transactions.
@@ -327,6 +353,13 @@ test("kill -9 mid-burst, restart: every saga finishes with one ledger effect and
   for (const p of state.payments) expectEffect(`PAYMENT_OUT:${p.transaction_id}`, p.status === "SUCCESSFUL", cents(p.amount));
   for (const r of state.repayments) expectEffect(`LOAN_REPAYMENT:${r.repayment_id}`, r.status === "SUCCESSFUL", cents(r.amount));
   for (const l of state.loans) expectEffect(`LOAN_IN:${l.loan_id}`, l.disbursed_at !== null, cents(l.amount));
+  // One TRANSFER_OUT each, and one TRANSFER_IN: to the recipient when COMPLETED, or the reversal to
+  // the sender when REVERSED.
+  for (const t of state.transfers) {
+    assert.ok(["COMPLETED", "REVERSED"].includes(t.status), `transfer ${t.transfer_id} is ${t.status}`);
+    expectEffect(`TRANSFER_OUT:${t.transfer_id}`, true, cents(t.amount));
+    expectEffect(`TRANSFER_IN:${t.transfer_id}`, true, cents(t.amount));
+  }
   assert.deepEqual([...effects.keys()], [], "ledger effects without a D1 record");
   for (const l of state.loans) {
     const repaid = state.repayments
@@ -334,6 +367,10 @@ test("kill -9 mid-burst, restart: every saga finishes with one ledger effect and
       .reduce((sum, r) => sum + cents(r.amount), 0);
     assert.equal(cents(l.remaining_balance), cents(l.amount) - repaid, `loan ${l.loan_id} balance`);
   }
+
+  const settled = await proof();
+  assert.equal(settled.difference, "0.00", JSON.stringify(settled));
+  assert.equal(settled.in_transit, "0.00", JSON.stringify(settled));
 
   const report = await call("/admin/reconciliation", { token: admin });
   assert.equal(report.status, 200, JSON.stringify(report.body));
