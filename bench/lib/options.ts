@@ -12,6 +12,8 @@ export const USAGE = `usage: npm run bench -- [scenario…] [--quick] [--driver=
   --wallets        wallets in the scale scenario's seeded store (default 10000, --quick 1000)
   --transactions   transactions in that store (default 100000, --quick 10000)
   --compare        another checkout of this repository; its full credit route joins the interleaved credit rows
+  --saga-rate      the saga scenario's first rate in payments/s (default 50, the budget's; another rate is
+                   reported but not judged: it compares trees on a machine too slow for 50/s)
   --help           print this and exit`;
 
 export type Options = {
@@ -23,6 +25,8 @@ export type Options = {
   transactions: number;
   /** Another checkout of this repository whose API joins the credit scenario's interleaved rows. */
   compare: string | undefined;
+  /** The saga scenario's first offered rate (payments per second). */
+  sagaRate: number;
 };
 
 /** The command line, or "help" when it asks for the usage. Throws on an unknown flag, scenario or driver. */
@@ -36,6 +40,7 @@ export function parseOptions(argv: string[]): Options | "help" {
       wallets: { type: "string" },
       transactions: { type: "string" },
       compare: { type: "string" },
+      "saga-rate": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -58,5 +63,6 @@ export function parseOptions(argv: string[]): Options | "help" {
     wallets: count(values.wallets, values.quick ? 1_000 : 10_000),
     transactions: count(values.transactions, values.quick ? 10_000 : 100_000),
     compare: values.compare,
+    sagaRate: count(values["saga-rate"], 50),
   };
 }

@@ -108,18 +108,24 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
       return stats;
     };
 
-    const at50 = await run(50, options.quick ? 4 : 20);
+    const first = options.sagaRate;
+    const atFirst = await run(first, options.quick ? 4 : 20);
     results.verdicts.push({
       target: "saga at 50/s: p50 ≤ 30 ms, p99 ≤ 150 ms, zero lost",
-      measured: `p50 ${at50.p50} ms, p99 ${at50.p99} ms, lost ${at50.lost}/${at50.n}`,
-      ok: (at50.p50 ?? Number.POSITIVE_INFINITY) <= 30 && (at50.p99 ?? Number.POSITIVE_INFINITY) <= 150 && at50.lost === 0,
+      measured: `p50 ${atFirst.p50} ms, p99 ${atFirst.p99} ms, lost ${atFirst.lost}/${atFirst.n}${first === 50 ? "" : ` (at ${first}/s, --saga-rate)`}`,
+      ok:
+        first === 50 &&
+        (atFirst.p50 ?? Number.POSITIVE_INFINITY) <= 30 &&
+        (atFirst.p99 ?? Number.POSITIVE_INFINITY) <= 150 &&
+        atFirst.lost === 0,
     });
     // Sustained: every payment terminal within the deadline AND the server kept up with the offered
     // rate (a rate it only absorbs by queueing for seconds is not sustained, even with nothing lost).
     const sustained = (stats: OpenLoopStats, rate: number) =>
       stats.lost === 0 && (stats.achieved ?? 0) >= rate * 0.95 && (stats.p99 ?? Infinity) <= 1_000;
-    let best = sustained(at50, 50) ? 50 : 0;
-    for (const rate of options.quick ? [100] : [75, 100, 150, 200, 300]) {
+    let best = sustained(atFirst, first) ? first : 0;
+    for (const rate of (options.quick ? [100] : [75, 100, 150, 200, 300]).filter((r) => r > first)) {
+      if (best === 0) break;
       const stats = await run(rate, options.quick ? 3 : 6);
       if (!sustained(stats, rate)) break;
       best = rate;
