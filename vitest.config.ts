@@ -14,6 +14,12 @@ export default defineConfig(async () => {
             JWT_SECRET: "test-secret-that-is-long-enough-for-hs256",
             // Standard Webhooks form (whsec_ + base64 of the key); test/funding signs with it.
             FUNDING_WEBHOOK_SECRET: "whsec_dGVzdC1mdW5kaW5nLXdlYmhvb2stc2VjcmV0LTMyYnl0ZXM=",
+            // test/statements: the current signing key, and the public half of a retired one whose private
+            // half test/statements/keys.ts holds (statements it signed must keep verifying).
+            STATEMENT_SIGNING_KEY:
+              '{"private_key":"MC4CAQAwBQYDK2VwBCIEIOyW4aB+lIYUSrStsLSMxWBR7FS5lIKJSSMIC3JGaGhv","created_at":"2026-02-01T00:00:00.000Z"}',
+            STATEMENT_PUBLIC_KEYS_RETIRED:
+              '[{"public_key":"J6kUBAEKG1uAlXySsIiVPCKCcaO+LpNnJM/scP2GfpI=","created_at":"2026-01-01T00:00:00.000Z"}]',
             TEST_MIGRATIONS: migrations,
             SAGA_REDRIVE_AFTER_SECONDS: "3600",
           },

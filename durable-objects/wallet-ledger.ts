@@ -24,6 +24,7 @@ import {
 } from "./wallet-ledger/pockets";
 import { balanceMessage, liveMessages } from "./wallet-ledger/presenters";
 import { hasLedger, LEDGER_MIGRATIONS, ledgerMigrations, migrationContext } from "./wallet-ledger/schema";
+import { type ActivePeriod, activePeriods, type PeriodEntries, periodEntries } from "./wallet-ledger/statements";
 import {
   abandon,
   applyMove,
@@ -139,6 +140,20 @@ export class WalletLedger extends DurableObject<Env> {
   /** The posted balance as it was at `asOf`; null for a wallet that does not exist or is not `owner`'s. */
   balanceAsOf(owner: string | null, asOf: string): BalanceAsOf | null {
     return this.ownedWallet(owner) ? balanceAsOf(this.sql, asOf) : null;
+  }
+
+  /**
+   * What a statement of [from, to) is made of: the chain just before `from` and the entries in the
+   * range, oldest first (workers/statements). Null for a wallet that does not exist or is not `owner`'s.
+   */
+  statementEntries(owner: string, from: string, to: string): PeriodEntries | null {
+    const wallet = this.ownedWallet(owner);
+    return wallet ? periodEntries(this.sql, wallet, from, to) : null;
+  }
+
+  /** The months that have entries, newest first, with their opening and closing balances. */
+  statementPeriods(owner: string): ActivePeriod[] | null {
+    return this.ownedWallet(owner) ? activePeriods(this.sql) : null;
   }
 
   /** This wallet's side of the conservation proof (GET /v1/admin/ledger); null for a wallet never opened. */

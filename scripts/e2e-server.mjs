@@ -28,6 +28,8 @@ const children = [
       "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret",
       "--var",
       "FUNDING_WEBHOOK_SECRET:whsec_ZTJlLWZ1bmRpbmctd2ViaG9vay1zZWNyZXQtMzJiLg==",
+      "--var",
+      'STATEMENT_SIGNING_KEY:{"private_key":"MC4CAQAwBQYDK2VwBCIEIE8BiaH59W9e4FxJgovOuzf7x206fSwSY4FRxPDOt+km","created_at":"2026-03-01T00:00:00.000Z"}',
       "--show-interactive-dev-session=false",
     ],
     { stdio: "inherit" },

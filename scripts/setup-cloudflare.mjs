@@ -21,7 +21,12 @@ const project = ENVIRONMENTS[env]?.pagesProject ?? "";
 /** @param {string} json */
 /** A command that prints a fresh value for the secret (the funding one in Standard Webhooks form, README: Funding). */
 const secretSource = (/** @type {string} */ name) =>
-  name === "FUNDING_WEBHOOK_SECRET" ? `echo "whsec_$(openssl rand -base64 32)"` : "openssl rand -hex 32";
+  name === "FUNDING_WEBHOOK_SECRET"
+    ? `echo "whsec_$(openssl rand -base64 32)"`
+    : name === "STATEMENT_SIGNING_KEY"
+      ? // An Ed25519 key as README: Statements describes it: {"private_key": base64 PKCS#8, "created_at"}.
+        `echo "{\\"private_key\\":\\"$(openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)\\",\\"created_at\\":\\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\\"}"`
+      : "openssl rand -hex 32";
 
 const parseJsonArray = (json) => {
   const start = json.indexOf("[");

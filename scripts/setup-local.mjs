@@ -1,13 +1,18 @@
 // First-run setup for local development: creates .dev.vars with random local secrets, and adds any
 // secret that an existing .dev.vars (from an older clone) lacks.
 // (Migrations are applied by `wrangler d1 migrations apply DB --local` right after this script.)
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const SECRETS = {
   JWT_SECRET: () => randomBytes(32).toString("hex"),
   // Standard Webhooks form: the HMAC key is the base64-decoded part (README: Funding).
   FUNDING_WEBHOOK_SECRET: () => `whsec_${randomBytes(32).toString("base64")}`,
+  // The Ed25519 key statements are signed with (README: Statements), in single quotes: it is JSON.
+  STATEMENT_SIGNING_KEY: () => {
+    const privateKey = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
+    return `'${JSON.stringify({ private_key: privateKey, created_at: new Date().toISOString() })}'`;
+  },
 };
 
 if (!existsSync(".dev.vars")) writeFileSync(".dev.vars", "# Local secrets for wrangler dev (never commit).\n");

@@ -27,6 +27,8 @@ const PUBLIC = new Set([
   "POST /auth/signup",
   "POST /auth/login",
   "POST /funding/deposits",
+  "GET /statements/keys",
+  "POST /statements/verify",
 ]);
 
 async function operations() {

@@ -19,6 +19,7 @@ import { ErrorCodeSchema, publicRoute } from "./lib/routes";
 import { loansRouter } from "./loans";
 import { paymentsRouter } from "./payments";
 import { savingsRouter } from "./savings";
+import { statementsRouter } from "./statements";
 import { transfersRouter } from "./transfers";
 import { walletRouter } from "./wallet";
 
@@ -41,6 +42,7 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .route("/", paymentsRouter)
   .route("/", savingsRouter)
   .route("/", transfersRouter)
+  .route("/", statementsRouter)
   .route("/", debtOptimiserRouter)
   .route("/", adminRouter)
   .route("/", fundingRouter)

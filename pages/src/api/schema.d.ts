@@ -705,6 +705,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wallet/{wallet_id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The wallet's monthly statements
+         * @description One per calendar month (UTC) with activity, newest first.
+         */
+        get: operations["listWalletStatements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wallet/{wallet_id}/statements/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One month's signed statement
+         * @description The month's transactions with their hashes, balances and totals, signed (see POST /v1/statements/verify). The current month's is provisional (`final: false`); a month that has not begun is a 404. `?format=csv` answers the same transactions as RFC 4180 CSV (text/csv, one header line), to open in a spreadsheet; the JSON is the verifiable file.
+         */
+        get: operations["getWalletStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys statements are signed with
+         * @description The current key first, then every earlier one: a statement signed before a key rotation keeps verifying.
+         */
+        get: operations["listStatementKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a statement
+         * @description Recomputes the chain from `opening_hash`, the balances and totals, and checks the signature with the published keys. `reason` names the first problem found (`CODE: explanation`; codes MALFORMED, WRONG_PERIOD, REORDERED, TRANSACTION_ALTERED, TRANSACTION_MISSING, OPENING_HASH_MISMATCH, CLOSING_HASH_MISMATCH, OPENING_BALANCE_MISMATCH, CLOSING_BALANCE_MISMATCH, TOTALS_MISMATCH, UNKNOWN_KEY, BAD_SIGNATURE); null when valid. The same check runs offline: `npm run verify-statement -- FILE`.
+         */
+        post: operations["verifyStatement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/debt-optimiser": {
         parameters: {
             query?: never;
@@ -1104,6 +1184,42 @@ export interface components {
             recipient_name: string;
             created_at: string;
             completed_at: string | null;
+        };
+        Statement: {
+            wallet_id: string;
+            /** @example 2026-11 */
+            period: string;
+            /** @enum {string} */
+            currency: "USD";
+            /** @example 1250.00 */
+            opening_balance: string;
+            /** @example 1250.00 */
+            closing_balance: string;
+            /** @example 1250.00 */
+            total_in: string;
+            /** @example 1250.00 */
+            total_out: string;
+            /** @description The chain hash just before the period's first transaction (64 zeros for a new wallet) */
+            opening_hash: string;
+            /** @description The last transaction's hash (opening_hash when the period has none) */
+            closing_hash: string;
+            /** @description The period's transactions, oldest first */
+            transactions: components["schemas"]["Transaction"][];
+            issued_at: string;
+            /** @description False for the current month: the statement is provisional */
+            final: boolean;
+            /** @example ed25519-3f0e4c1b9a1e0c5d */
+            key_id: string;
+            /** @description Base64 Ed25519 signature, by the key `key_id`, of the canonical JSON of the statement without `signature` */
+            signature: string;
+        };
+        StatementKey: {
+            key_id: string;
+            /** @enum {string} */
+            algorithm: "Ed25519";
+            /** @description The raw 32-byte Ed25519 public key, base64 */
+            public_key: string;
+            created_at: string;
         };
         DebtOptimiserResult: {
             avalanche: components["schemas"]["DebtPlan"];
@@ -5655,6 +5771,242 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listWalletStatements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                wallet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statements: {
+                            period: string;
+                            /** @example 1250.00 */
+                            opening_balance: string;
+                            /** @example 1250.00 */
+                            closing_balance: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getWalletStatement: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                wallet_id: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement (JSON), or its transactions as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statement: components["schemas"]["Statement"];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listStatementKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every key a statement may name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: components["schemas"]["StatementKey"][];
+                    };
+                };
+            };
+        };
+    };
+    verifyStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A statement as GET …/statements/{period} returned it */
+                    statement?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Whether the statement is genuine, and if not why */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        valid: boolean;
+                        reason: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Body is not application/json: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
