@@ -21,6 +21,7 @@ async function axeClean(page: Page) {
 test("@phone the month's statement is verified, downloadable and printable; the dashboard tells the balance on a date", async ({
   page,
 }, testInfo) => {
+  test.setTimeout(180_000);
   const email = `statements-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
   const signup = await page.request.post("/v1/auth/signup", { data: { email, password: PASSWORD } });
   expect(signup.status()).toBe(201);
