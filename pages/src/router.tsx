@@ -68,6 +68,10 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, lazy: () => import("./screens/dashboard-screen").then((m) => ({ Component: m.DashboardScreen })) },
           { path: "wallet", lazy: () => import("./screens/wallet-screen").then((m) => ({ Component: m.WalletScreen })) },
+          {
+            path: "wallet/:walletId/statements/:period?",
+            lazy: () => import("./screens/statement-screen").then((m) => ({ Component: m.StatementScreen })),
+          },
           { path: "loans", lazy: () => import("./screens/loans-screen").then((m) => ({ Component: m.LoansScreen })) },
           {
             path: "loans/:loanId",

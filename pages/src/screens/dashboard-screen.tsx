@@ -7,6 +7,7 @@ import { useActiveWallet } from "../components/active-wallet";
 import { AvailableBalance } from "../components/available-balance";
 import { buttonClass } from "../components/button";
 import { Card, PageHeader, Stat } from "../components/card";
+import { BalanceAsOf } from "../components/charts/balance-as-of";
 import { EmptyState, QueryState, Skeleton } from "../components/feedback";
 import { FirstSteps } from "../components/first-steps";
 import { LoanStanding } from "../components/status-badge";
@@ -112,6 +113,7 @@ function Overview({ wallet }: { wallet: Wallet }) {
               </Suspense>
             )}
           </QueryState>
+          <BalanceAsOf walletId={wallet.wallet_id} currency={wallet.currency} />
         </Card>
         <Card>
           <QueryState

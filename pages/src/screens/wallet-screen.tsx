@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { parseCents } from "../../../workers/domain/money";
 import {
   fetchAllTransactions,
@@ -16,7 +16,7 @@ import {
 import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type TransactionFilters, type TransactionType, type Wallet } from "../api/types";
 import { useActiveWallet } from "../components/active-wallet";
 import { AvailableBalance } from "../components/available-balance";
-import { Button } from "../components/button";
+import { Button, buttonClass } from "../components/button";
 import { Card, PageHeader, Stat } from "../components/card";
 import { useConfirm } from "../components/confirm";
 import { EmptyState, ErrorState, LoadingBlock } from "../components/feedback";
@@ -280,6 +280,9 @@ function WalletView({ wallet }: { wallet: Wallet }) {
             testId="savings-balance"
           />
         </dl>
+        <Link to={`/wallet/${wallet.wallet_id}/statements`} className={buttonClass("secondary", "sm", "mt-4")}>
+          Monthly statements
+        </Link>
       </Card>
       <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
         <MovementForm wallet={wallet} kind="credit" mutation={credit} />
