@@ -1,6 +1,6 @@
 /**
  * Query keys. Prefixes are chosen so the live feed can invalidate whole families at once:
- * ["transactions", walletId], ["payments"], ["loans"], ["repayments"], ["goals"].
+ * ["transactions", walletId], ["payments"], ["loans"], ["repayments"], ["goals"], ["transfers"].
  */
 import type { LoanStatus, TransactionFilters } from "./types";
 
@@ -22,6 +22,9 @@ export const queryKeys = {
   payment: (paymentId: string) => ["payments", "detail", paymentId] as const,
   goals: (walletId: string) => ["goals", "by-wallet", walletId] as const,
   goalTransactions: (goalId: string) => ["goals", "transactions", goalId] as const,
+  transfers: ["transfers"] as const,
+  transferPages: (walletId: string) => ["transfers", "by-wallet", walletId] as const,
+  transfer: (transferId: string) => ["transfers", "detail", transferId] as const,
   deadLetters: ["admin", "dead-letters"] as const,
   reconciliation: ["admin", "reconciliation"] as const,
 };

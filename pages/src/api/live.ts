@@ -8,6 +8,7 @@
  */
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { announceIncomingTransfer } from "./announce-transfer";
 import { storeWallet } from "./hooks/wallet";
 import { queryKeys } from "./keys";
 import type { Transaction, Wallet } from "./types";
@@ -46,7 +47,15 @@ function parse(data: unknown): LiveMessage | null {
 
 /** Everything a ledger commit on this wallet can change, other than the balance itself. */
 function invalidateWalletActivity(client: QueryClient, walletId: string): void {
-  for (const queryKey of [queryKeys.transactions(walletId), queryKeys.payments, queryKeys.loans, ["repayments"], ["goals"]] as const) {
+  const families = [
+    queryKeys.transactions(walletId),
+    queryKeys.payments,
+    queryKeys.loans,
+    ["repayments"],
+    ["goals"],
+    queryKeys.transfers,
+  ] as const;
+  for (const queryKey of families) {
     void client.invalidateQueries({ queryKey });
   }
 }
@@ -57,6 +66,7 @@ function apply(client: QueryClient, walletId: string, message: LiveMessage): voi
     return;
   }
   invalidateWalletActivity(client, walletId);
+  void announceIncomingTransfer(client, walletId, message.transaction);
 }
 
 export function useWalletLive(walletId: string | undefined): LiveStatus {
