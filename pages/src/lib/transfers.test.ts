@@ -38,6 +38,14 @@ describe("transferFormSchema", () => {
     ]);
   });
 
+  it("reports every problem at once", () => {
+    expect(issues({ ...form, to_email: "bea@", amount: "1.005", description: "x".repeat(201) })).toEqual([
+      "to_email: Enter a valid email address",
+      "amount: Amount can have at most two decimals",
+      "description: Description must be at most 200 characters",
+    ]);
+  });
+
   it("rejects a recipient kind it does not know", () => {
     expect(transferFormSchema.safeParse({ ...form, to: "bank", amount: "1" }).success).toBe(false);
   });

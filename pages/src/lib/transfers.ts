@@ -6,39 +6,40 @@ import { z } from "zod";
 import { ApiError } from "../api/errors";
 import type { Transfer } from "../api/types";
 import { formatMoney } from "./money";
-import { amountField, email, optionalText } from "./validation";
+import { checkAmount, email, optionalText } from "./validation";
 
 export type RecipientKind = "person" | "wallet";
 
 export type TransferForm = { to: RecipientKind; to_email: string; to_wallet_id: string; amount: string; description: string };
 export type TransferField = keyof TransferForm;
 
-/** The form's fields in, the request's recipient, amount and description out. */
+const description = optionalText(200, "Description");
+
+/**
+ * The form's fields in, the request's recipient, amount and description out. Every field is checked
+ * in one pass (not field by field), so a person sees all the problems at once.
+ */
 export const transferFormSchema = z
-  .object({
-    to: z.enum(["person", "wallet"]),
-    to_email: z.string(),
-    to_wallet_id: z.string(),
-    amount: amountField(),
-    description: optionalText(200, "Description"),
-  })
+  .object({ to: z.enum(["person", "wallet"]), to_email: z.string(), to_wallet_id: z.string(), amount: z.string(), description: z.string() })
   .transform((form, ctx) => {
+    let recipient: { to_email: string } | { to_wallet_id: string } | null = null;
     if (form.to === "person") {
       const address = email.safeParse(form.to_email);
-      if (address.success) return { recipient: { to_email: address.data }, amount: form.amount, description: form.description };
-      const blank = form.to_email.trim() === "";
-      ctx.addIssue({
-        code: "custom",
-        path: ["to_email"],
-        message: blank ? "Enter the email of the person you are paying" : "Enter a valid email address",
-      });
-      return z.NEVER;
-    }
-    if (form.to_wallet_id === "") {
+      if (address.success) recipient = { to_email: address.data };
+      else {
+        const message = form.to_email.trim() === "" ? "Enter the email of the person you are paying" : "Enter a valid email address";
+        ctx.addIssue({ code: "custom", path: ["to_email"], message });
+      }
+    } else if (form.to_wallet_id === "") {
       ctx.addIssue({ code: "custom", path: ["to_wallet_id"], message: "Choose the wallet to move the money to" });
-      return z.NEVER;
-    }
-    return { recipient: { to_wallet_id: form.to_wallet_id }, amount: form.amount, description: form.description };
+    } else recipient = { to_wallet_id: form.to_wallet_id };
+    const amount = checkAmount(form.amount);
+    if (!amount.ok) ctx.addIssue({ code: "custom", path: ["amount"], message: amount.message });
+    const text = description.safeParse(form.description);
+    if (!text.success)
+      for (const issue of text.error.issues) ctx.addIssue({ code: "custom", path: ["description"], message: issue.message });
+    if (!recipient || !amount.ok || !text.success) return z.NEVER;
+    return { recipient, amount: amount.value, description: text.data };
   });
 
 export type TransferRequest = z.output<typeof transferFormSchema>;

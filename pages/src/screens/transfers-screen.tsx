@@ -80,7 +80,7 @@ function SendMoneyForm({ wallet, wallets, onSent }: { wallet: Wallet; wallets: W
   const onSubmit = form.handleSubmit(async ({ recipient, amount, description }) => {
     setProblem(null);
     const destination = "to_wallet_id" in recipient ? wallets.find((w) => w.wallet_id === recipient.to_wallet_id) : undefined;
-    const who = destination ? `your wallet ${destination.name}` : recipient.to_email;
+    const who = "to_email" in recipient ? recipient.to_email : `your wallet ${destination?.name ?? ""}`;
     const short = parseCents(amount) > parseCents(wallet.available_balance);
     const ok = await confirm({
       title: `Send ${formatMoney(amount)}?`,
