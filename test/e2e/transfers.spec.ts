@@ -36,6 +36,7 @@ async function customer(request: APIRequestContext, name: string, deposit: strin
 async function browserOf(browser: Browser, who: Customer): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  await logToasts(page);
   const errors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(`${message.text()} (${message.location().url})`);
@@ -54,7 +55,29 @@ async function expectSameDocument(page: Page) {
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 }
 
-const toast = (page: Page, text: string) => page.locator("[data-toast-type]").filter({ hasText: text });
+/** Logs the text of every toast as it appears, so a test can look after it has faded. */
+async function logToasts(page: Page) {
+  await page.addInitScript(() => {
+    const log: string[] = [];
+    Object.assign(window, { __toasts: log });
+    new MutationObserver(() => {
+      for (const element of document.querySelectorAll("[data-toast-type]")) {
+        const text = element.textContent ?? "";
+        if (!element.hasAttribute("data-logged")) {
+          element.setAttribute("data-logged", "");
+          log.push(text);
+        }
+      }
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+/** The toasts shown so far in this document. */
+const toasts = (page: Page) => page.evaluate(() => (window as unknown as { __toasts: string[] }).__toasts);
+
+async function expectToast(page: Page, text: string) {
+  await expect.poll(() => toasts(page), { message: `toast "${text}"` }).toContain(text);
+}
 
 /** No serious or critical axe violations and no horizontal overflow, in light and dark; a screenshot of each. */
 async function checkScreen(page: Page, testInfo: TestInfo, name: string) {
@@ -136,7 +159,7 @@ test("@phone money sent by email arrives live in the other person's open wallet,
   await expect(latest).toContainText("$12.00 to Bea Kim");
   await expect(latest.getByTestId("transfer-status")).toHaveAttribute("data-status", "COMPLETED");
   await expect(latest.getByRole("status")).toHaveText("Delivered: Bea Kim has received it.");
-  await expect(toast(a.page, "Sent $12.00 to Bea Kim")).toBeVisible();
+  await expectToast(a.page, "Sent $12.00 to Bea Kim");
   await expect(sendForm(a.page)).toContainText("You can send up to $88.00");
   const sent = a.page.getByTestId("transfer-row").first();
   await expect(sent).toHaveAttribute("data-direction", "sent");
@@ -146,7 +169,11 @@ test("@phone money sent by email arrives live in the other person's open wallet,
   expect(await sendForm(a.page).getByLabel("Their email").inputValue()).toBe("");
 
   // Bea's open wallet announces it and shows the new balance and the transaction, same document.
-  await expect(toast(b.page, "Ada Lovelace sent you $12.00")).toBeVisible();
+  await expectToast(b.page, "Ada Lovelace sent you $12.00");
+  expect(
+    (await toasts(b.page)).filter((t) => t === "Ada Lovelace sent you $12.00"),
+    "announced once",
+  ).toHaveLength(1);
   await expect(b.page.getByTestId("balance")).toHaveText("$12.00");
   await expect(b.page.getByTestId("transaction-row").first()).toHaveAttribute("data-type", "TRANSFER_IN");
   await expect(b.page.getByTestId("transaction-row").first()).toContainText("Ada Lovelace");

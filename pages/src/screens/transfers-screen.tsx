@@ -85,33 +85,35 @@ function SendMoneyForm({ wallet, wallets, onSent }: { wallet: Wallet; wallets: W
     const ok = await confirm({
       title: `Send ${formatMoney(amount)}?`,
       body: (
-        <dl className="space-y-2">
-          <div>
-            <dt className="text-xs text-slate-600">To</dt>
-            <dd className="font-medium text-slate-900" data-testid="confirm-recipient">
-              {who}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-xs text-slate-600">From</dt>
-            <dd className="text-slate-900">
-              {wallet.name} (available {formatMoney(wallet.available_balance, { currency: wallet.currency })})
-            </dd>
-          </div>
-          {description && (
+        <div className="space-y-3">
+          <dl className="space-y-2">
             <div>
-              <dt className="text-xs text-slate-600">Description</dt>
-              <dd className="text-slate-900">{description}</dd>
+              <dt className="text-xs text-slate-600">To</dt>
+              <dd className="font-medium text-slate-900" data-testid="confirm-recipient">
+                {who}
+              </dd>
             </div>
-          )}
-          <dd className="pt-1">
+            <div>
+              <dt className="text-xs text-slate-600">From</dt>
+              <dd className="text-slate-900">
+                {wallet.name} (available {formatMoney(wallet.available_balance, { currency: wallet.currency })})
+              </dd>
+            </div>
+            {description && (
+              <div>
+                <dt className="text-xs text-slate-600">Description</dt>
+                <dd className="text-slate-900">{description}</dd>
+              </div>
+            )}
+          </dl>
+          <p>
             {short
               ? "This is more than this wallet can spend, so the transfer will most likely be refused."
               : destination
                 ? "The money leaves this wallet now and arrives in the other within seconds."
                 : "The money leaves your wallet now and reaches them within seconds; they see your name, never your email."}
-          </dd>
-        </dl>
+          </p>
+        </div>
       ),
       confirmLabel: "Send",
     });
