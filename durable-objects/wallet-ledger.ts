@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { clockNow } from "../workers/lib/clock";
 import { sendEvents } from "../workers/lib/queues";
 import { DEFAULT_SOCKETS_PER_WALLET, LiveSockets } from "./live-sockets";
 import { migrate, schemaVersion } from "./schema-migrations";
@@ -11,6 +12,19 @@ import {
   sagaEntriesByCounterparty,
   totals,
 } from "./wallet-ledger/audit";
+import {
+  activeHolds,
+  allHolds,
+  allRefunds,
+  dueHolds,
+  holdFor,
+  nextExpiry,
+  placeHold,
+  placeHoldFingerprint,
+  refund,
+  refundFingerprint,
+  settleHold,
+} from "./wallet-ledger/holds";
 import { drainPass, FIRST_RETRY_MS, outboxSize, retryDelayMs } from "./wallet-ledger/outbox";
 import {
   addToPocket,
@@ -46,15 +60,23 @@ import {
 } from "./wallet-ledger/wallet";
 import type {
   BalanceAsOf,
+  HoldOutcome,
+  HoldView,
   LedgerEvent,
+  LedgerOutcome,
   LedgerTotals,
   LedgerTransaction,
   ListTransactionsQuery,
   MoveOutcome,
   MoveRequest,
+  PlaceHoldRequest,
   PocketOutcome,
   PocketRetargetOutcome,
   PocketView,
+  RefundOutcome,
+  RefundRequest,
+  RefundView,
+  SettleHoldRequest,
   TransactionPage,
   WalletSnapshot,
 } from "./wallet-ledger.types";
@@ -98,9 +120,11 @@ export class WalletLedger extends DurableObject<Env> {
   readonly ready: Promise<void>;
 
   private migrateExisting(): Promise<void> {
-    if (schemaVersion(this.sql) >= LEDGER_MIGRATIONS.length) return Promise.resolve();
+    const version = schemaVersion(this.sql);
+    if (version >= LEDGER_MIGRATIONS.length) return Promise.resolve();
     return this.ctx.blockConcurrencyWhile(async () => {
-      const hasEntries = this.sql.exec("SELECT 1 FROM entries LIMIT 1").toArray().length > 0;
+      // Only migration 2 needs D1's names for old entries; a later one migrates without reading D1.
+      const hasEntries = version < 2 && this.sql.exec("SELECT 1 FROM entries LIMIT 1").toArray().length > 0;
       // Read with the columns every version has: the row may predate the current ones.
       const walletId = this.sql.exec<{ wallet_id: string }>("SELECT wallet_id FROM wallet WHERE id = 1").toArray()[0]?.wallet_id;
       const context = hasEntries && walletId ? await migrationContext(this.env.DB, walletId) : undefined;
@@ -255,6 +279,68 @@ export class WalletLedger extends DurableObject<Env> {
     return pocketView(this.sql, goalId) ?? null;
   }
 
+  // ---------------------------------------------------------------- holds and refunds (holds.ts)
+
+  /** Reserves `amount` of the available balance for `referenceId`, once per transfer id; arms the expiry alarm. */
+  placeHold(request: PlaceHoldRequest): HoldOutcome {
+    const outcome = this.runTransfer(
+      { transferId: request.transferId, fingerprint: placeHoldFingerprint(request), now: request.now, events: request.events },
+      request.owner,
+      () => placeHold(this.sql, request, this.fault),
+    );
+    if (outcome.ok) this.ctx.waitUntil(this.armHoldAlarm());
+    return outcome;
+  }
+
+  /**
+   * Posts (capture) or releases (cancel, expire) the hold of `referenceId`, exactly once: the first
+   * of racing settlements wins, the others are refused with INVALID_STATE and the hold as it is.
+   */
+  settleHold(request: SettleHoldRequest, owner: string | null = null): HoldOutcome {
+    if (!this.ownedWallet(owner)) return { ok: false, code: "NOT_FOUND" };
+    const { outcome, wroteOutbox } = this.ctx.storage.transactionSync(() => settleHold(this.sql, request, this.fault));
+    this.afterCommit(outcome, wroteOutbox);
+    return outcome;
+  }
+
+  /** Releases every active hold due at `now` (the project's clock), each once; returns what it released. */
+  expireDueHolds(now: string): HoldOutcome[] {
+    if (!this.hasSchema || !this.walletRow()) return [];
+    return dueHolds(this.sql, now).map((referenceId) => this.settleHold({ op: "expire", referenceId, now }));
+  }
+
+  /** The wallet's active holds (GET /v1/wallet/{id}/holds); null when not `owner`'s. */
+  listHolds(owner: string | null): HoldView[] | null {
+    return this.ownedWallet(owner) ? activeHolds(this.sql) : null;
+  }
+
+  getHold(referenceId: string): HoldView | null {
+    return this.hasSchema && this.walletRow() ? (holdFor(this.sql, referenceId) ?? null) : null;
+  }
+
+  /** Every hold and refund, for reconciliation. */
+  holdsAndRefunds(): { holds: HoldView[]; refunds: RefundView[] } {
+    return this.hasSchema ? { holds: allHolds(this.sql), refunds: allRefunds(this.sql) } : { holds: [], refunds: [] };
+  }
+
+  /** A REFUND credit of a payment's PAYMENT_OUT, capped by what it captured, keyed by the refund's transfer id. */
+  refund(request: RefundRequest): RefundOutcome {
+    return this.runTransfer(
+      { transferId: request.transferId, fingerprint: refundFingerprint(request), now: request.now, events: request.events },
+      request.owner,
+      () => refund(this.sql, request, this.fault),
+    );
+  }
+
+  /** Moves the object's one alarm to the next hold expiry when that is sooner (never later: the outbox may need it). */
+  private async armHoldAlarm(): Promise<void> {
+    const next = nextExpiry(this.sql);
+    if (next === null) return;
+    const at = Date.parse(next);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current <= Date.now() || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
   // ---------------------------------------------------------------- outbox
 
   /** The drain in progress, if any, and whether another pass was asked for while it ran. */
@@ -293,6 +379,11 @@ export class WalletLedger extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // Holds due by the project's clock are released first, so their events leave with this drain.
+    if (this.hasSchema) {
+      this.expireDueHolds((await clockNow(this.env)).toISOString());
+      await this.armHoldAlarm();
+    }
     await this.drainOutbox();
     // The same alarm closes live sockets whose token expired, and re-arms for the next expiry.
     await this.live.onAlarm();
@@ -347,9 +438,14 @@ export class WalletLedger extends DurableObject<Env> {
    * Runs one keyed transfer in its own transaction (see transfers.ts), then tells live sockets and
    * starts the outbox drain: both after the commit, never inside it.
    */
-  private runTransfer<T extends MoveOutcome | PocketOutcome>(transfer: KeyedTransfer, owner: string | null, body: () => T): T {
+  private runTransfer<T extends LedgerOutcome>(transfer: KeyedTransfer, owner: string | null, body: () => T): T {
     if (!this.ownedWallet(owner)) return { ok: false, code: "NOT_FOUND" } as T;
     const { outcome, wroteOutbox } = this.ctx.storage.transactionSync(() => runKeyedTransfer(this.sql, transfer, this.fault, body));
+    this.afterCommit(outcome, wroteOutbox);
+    return outcome;
+  }
+
+  private afterCommit(outcome: LedgerOutcome, wroteOutbox: boolean): void {
     if (outcome.ok && !outcome.replayed) this.live.broadcast(() => liveMessages(outcome));
     if (wroteOutbox) {
       // Armed in the same output-gated write batch as the commit, so the outbox is never orphaned;
@@ -357,7 +453,6 @@ export class WalletLedger extends DurableObject<Env> {
       void this.ctx.storage.setAlarm(Date.now() + FIRST_RETRY_MS);
       this.ctx.waitUntil(this.drainOutbox());
     }
-    return outcome;
   }
 
   private walletRow(): WalletRow | undefined {

@@ -84,7 +84,15 @@ export type MoveRequest = {
   events?: { onSuccess?: OutcomeEvent; onFailure?: OutcomeEvent; reemitOnReplay?: boolean };
 };
 
-export type RefusalCode = "INSUFFICIENT_FUNDS" | "NOT_FOUND" | "TRANSFER_CONFLICT" | "INVALID_STATE" | "GOAL_NOT_REACHED" | "ABANDONED";
+export type RefusalCode =
+  | "INSUFFICIENT_FUNDS"
+  | "NOT_FOUND"
+  | "TRANSFER_CONFLICT"
+  | "INVALID_STATE"
+  | "GOAL_NOT_REACHED"
+  | "ABANDONED"
+  | "CAPTURE_EXCEEDS_AUTHORIZED"
+  | "REFUND_EXCEEDS_CAPTURED";
 
 export type MoveOutcome =
   | { ok: true; wallet: WalletSnapshot; transaction: LedgerTransaction; replayed?: boolean }
@@ -139,3 +147,75 @@ export type BalanceAsOf = { balance: number; as_of: string; transaction_id: stri
 export type LedgerTotals = { balance: number; held: number; pockets: number; accounts: { account: string; net: number }[] };
 
 export type TransactionPage = { transactions: LedgerTransaction[]; nextSeq: number | null };
+
+/** A hold: money of the posted balance reserved for one payment (its `reference_id`), ACTIVE until posted or released once. */
+export type HoldView = {
+  hold_id: string;
+  reference_id: string;
+  amount: number;
+  /** Why the money is held (the merchant of a payment). */
+  reason: string;
+  status: "ACTIVE" | "POSTED" | "RELEASED";
+  /** What a capture posted (0 unless POSTED). */
+  captured: number;
+  release_reason: "CANCELED" | "EXPIRED" | null;
+  expires_at: string;
+  created_at: string;
+  settled_at: string | null;
+};
+
+export type PlaceHoldRequest = {
+  /** Keys the placement: a redelivered request places the hold once (e.g. `hold:{payment_id}`). */
+  transferId: string;
+  owner: string | null;
+  referenceId: string;
+  amount: number;
+  reason: string;
+  expiresAt: string;
+  now: string;
+  events?: MoveRequest["events"];
+  /** Written to the outbox when the hold expires (by the alarm or `expireHold`). */
+  onExpire?: OutcomeEvent;
+};
+
+export type SettleHoldRequest = {
+  referenceId: string;
+  /** The "now" of the project's clock: a hold is due when `expires_at <= now`. */
+  now: string;
+  events?: { onSuccess?: OutcomeEvent };
+} & ({ op: "capture"; amount?: number; transferId: string; description?: string | null } | { op: "cancel" } | { op: "expire" });
+
+export type HoldOutcome =
+  | { ok: true; wallet: WalletSnapshot; hold: HoldView; transaction: LedgerTransaction | null; replayed?: boolean }
+  | { ok: false; code: RefusalCode; wallet?: WalletSnapshot; hold?: HoldView; replayed?: boolean };
+
+export type RefundView = { refund_id: string; payment_id: string; amount: number; reason: string | null; created_at: string };
+
+export type RefundRequest = {
+  /** Keys the refund (e.g. `refund:{refund_id}`). */
+  transferId: string;
+  owner: string | null;
+  refundId: string;
+  paymentId: string;
+  /** Omitted: whatever of the captured amount is not refunded yet. */
+  amount?: number;
+  reason?: string | null;
+  now: string;
+  events?: MoveRequest["events"];
+};
+
+export type RefundOutcome =
+  | {
+      ok: true;
+      wallet: WalletSnapshot;
+      refund: RefundView;
+      /** The payment's refunded total, this refund included. */
+      refunded: number;
+      captured: number;
+      transaction: LedgerTransaction;
+      replayed?: boolean;
+    }
+  | { ok: false; code: RefusalCode; wallet?: WalletSnapshot; replayed?: boolean };
+
+/** Any outcome of a keyed ledger effect. */
+export type LedgerOutcome = MoveOutcome | PocketOutcome | HoldOutcome | RefundOutcome;

@@ -1,7 +1,17 @@
 import type { LedgerTotals, TransactionType } from "../wallet-ledger.types";
+import { heldByHolds } from "./holds";
 import { pocketTotal, type WalletRow } from "./wallet";
 
-export type LedgerAudit = { balance: number; pockets: number; entriesNet: number; pocketsFromEntries: number; entryCount: number };
+export type LedgerAudit = {
+  balance: number;
+  pockets: number;
+  entriesNet: number;
+  pocketsFromEntries: number;
+  entryCount: number;
+  /** `wallet.held` and what the active holds add up to: equal in a sound ledger. */
+  held: number;
+  heldByHolds: number;
+};
 
 export type SagaEntry = { type: TransactionType; reference_id: string; amount: number; count: number };
 
@@ -27,6 +37,8 @@ export function audit(sql: SqlStorage, wallet: WalletRow): LedgerAudit {
     entriesNet: sums.net ?? 0,
     pocketsFromEntries: sums.pockets ?? 0,
     entryCount: sums.n,
+    held: wallet.held,
+    heldByHolds: heldByHolds(sql),
   };
 }
 

@@ -1,16 +1,12 @@
-import type { LedgerEvent, MoveOutcome, MoveRequest, PocketOutcome } from "../wallet-ledger.types";
+import { formatCents } from "../../workers/domain/money";
+import type { LedgerEvent, LedgerOutcome, MoveRequest } from "../wallet-ledger.types";
 
 /** Retry delays of the outbox alarm, by the most attempts any pending row has had. */
 const OUTBOX_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
 export const FIRST_RETRY_MS = OUTBOX_RETRY_MS[0] ?? 1_000;
 
 /** Writes the outcome's event (if the caller gave one) to the outbox, inside the caller's transaction. */
-export function writeOutcomeEvent(
-  sql: SqlStorage,
-  events: MoveRequest["events"],
-  result: MoveOutcome | PocketOutcome,
-  now: string,
-): boolean {
+export function writeOutcomeEvent(sql: SqlStorage, events: MoveRequest["events"], result: LedgerOutcome, now: string): boolean {
   const event = result.ok ? events?.onSuccess : events?.onFailure;
   if (!event) return false;
   sql.exec(
@@ -23,9 +19,20 @@ export function writeOutcomeEvent(
 }
 
 /** Facts every outcome event carries, whichever saga emitted it. */
-function eventFacts(result: MoveOutcome | PocketOutcome): Record<string, unknown> {
+function eventFacts(result: LedgerOutcome): Record<string, unknown> {
   if (result.ok) {
-    return { transaction_id: result.transaction?.transaction_id ?? null, balance_after: result.wallet.balance };
+    const facts: Record<string, unknown> = {
+      transaction_id: result.transaction?.transaction_id ?? null,
+      balance_after: result.wallet.balance,
+    };
+    // What only the ledger knows when it decides: the amount a capture posted, a refund's amount and running total.
+    if ("hold" in result && result.hold.status === "POSTED") facts.captured_amount = formatCents(result.hold.captured);
+    if ("refund" in result) {
+      facts.amount = formatCents(result.refund.amount);
+      facts.refunded_amount = formatCents(result.refunded);
+      facts.created_at = result.refund.created_at;
+    }
+    return facts;
   }
   // A transfer abandoned after its request dead-lettered is, to the saga, a processing error.
   return { failure_reason: result.code === "ABANDONED" ? "PROCESSING_ERROR" : result.code };

@@ -127,6 +127,42 @@ CREATE TABLE IF NOT EXISTS outbox (
       `);
     },
   },
+  {
+    version: 3,
+    description: "holds (placed, then posted or released once) and refunds with their running total",
+    up: `
+CREATE TABLE holds (
+  hold_id TEXT PRIMARY KEY,
+  reference_id TEXT NOT NULL UNIQUE,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ACTIVE', 'POSTED', 'RELEASED')),
+  captured INTEGER NOT NULL DEFAULT 0 CHECK (captured >= 0 AND captured <= amount),
+  release_reason TEXT CHECK (release_reason IN ('CANCELED', 'EXPIRED')),
+  on_expire TEXT,
+  expires_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  settled_at TEXT
+);
+CREATE INDEX holds_by_expiry ON holds (status, expires_at);
+CREATE TRIGGER holds_settle_once BEFORE UPDATE ON holds WHEN OLD.status <> 'ACTIVE'
+  BEGIN SELECT RAISE(ABORT, 'a hold is posted or released once'); END;
+CREATE TRIGGER holds_no_delete BEFORE DELETE ON holds
+  BEGIN SELECT RAISE(ABORT, 'holds are kept'); END;
+CREATE TABLE refunds (
+  refund_id TEXT PRIMARY KEY,
+  payment_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  reason TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX refunds_by_payment ON refunds (payment_id);
+CREATE TRIGGER refunds_no_change BEFORE UPDATE ON refunds
+  BEGIN SELECT RAISE(ABORT, 'refunds are append-only'); END;
+CREATE TRIGGER refunds_no_delete BEFORE DELETE ON refunds
+  BEGIN SELECT RAISE(ABORT, 'refunds are append-only'); END;
+`,
+  },
 ];
 
 /** The schema every new wallet is created with and every old one is migrated to. */

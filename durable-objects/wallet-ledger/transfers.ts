@@ -1,4 +1,14 @@
-import type { Counterparty, LedgerTransaction, MoveOutcome, MoveRequest, PocketOutcome, TransactionType } from "../wallet-ledger.types";
+import type {
+  Counterparty,
+  LedgerOutcome,
+  LedgerTransaction,
+  MoveOutcome,
+  MoveRequest,
+  PocketView,
+  RefusalCode,
+  TransactionType,
+  WalletSnapshot,
+} from "../wallet-ledger.types";
 import { checkCounterparty, impliedCounterparty } from "./counterparty";
 import { writeOutcomeEvent } from "./outbox";
 import { chainHash, requireWallet, setBalance, snapshot, type WalletRow } from "./wallet";
@@ -8,7 +18,7 @@ export type FaultPoint = (point: string) => void;
 
 /** Raised inside a transaction to roll it back with a refusal that is still stored as the outcome. */
 export class Refusal extends Error {
-  constructor(readonly outcome: MoveOutcome & PocketOutcome) {
+  constructor(readonly outcome: { ok: false; code: RefusalCode; wallet?: WalletSnapshot; pocket?: PocketView }) {
     super("refused");
   }
 }
@@ -29,7 +39,7 @@ export type KeyedTransfer = {
  * returns the stored outcome, refusals included; a transfer id reused for a different request is
  * refused. `wroteOutbox`: an outcome event was written, so the caller must drain the outbox.
  */
-export function runKeyedTransfer<T extends MoveOutcome | PocketOutcome>(
+export function runKeyedTransfer<T extends LedgerOutcome>(
   sql: SqlStorage,
   transfer: KeyedTransfer,
   fault: FaultPoint,

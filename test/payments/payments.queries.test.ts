@@ -17,6 +17,11 @@ async function paymentOf(userId: string): Promise<PaymentRow> {
     failureReason: null,
     createdAt: NOW,
     updatedAt: NOW,
+    capture: "automatic",
+    authorizedAmountCents: null,
+    capturedAmountCents: null,
+    refundedAmountCents: 0,
+    authorizationExpiresAt: null,
   };
   const event = makeEvent(
     "PAYMENT_REQUESTED",

@@ -44,7 +44,38 @@ export const EVENTS = {
   PAYMENT_REQUESTED: {
     queue: "payment-events",
     // `merchant` is optional so that a request published before it existed still runs.
-    payload: z.object({ payment_id: Id, wallet_id: Id, amount: moneyString, merchant: z.string().min(1).max(200).optional() }),
+    payload: z.object({
+      payment_id: Id,
+      wallet_id: Id,
+      amount: moneyString,
+      merchant: z.string().min(1).max(200).optional(),
+      // Absent: automatic (a request published before manual capture existed).
+      capture: z.enum(["automatic", "manual"]).optional(),
+      authorization_expires_at: z.string().optional(),
+    }),
+  },
+  // Manual capture (saga 6): the hold is placed, then posted (captured) or released (canceled, expired) once.
+  PAYMENT_AUTHORIZED: { queue: "payment-events", payload: z.object({ payment_id: Id, wallet_id: Id }) },
+  PAYMENT_CAPTURED: {
+    queue: "payment-events",
+    payload: z.object({ payment_id: Id, wallet_id: Id, captured_amount: moneyString, transaction_id: Id.nullable() }),
+  },
+  PAYMENT_CANCELED: {
+    queue: "payment-events",
+    payload: z.object({ payment_id: Id, wallet_id: Id, reason: z.enum(["CANCELED", "EXPIRED"]) }),
+  },
+  PAYMENT_REFUNDED: {
+    queue: "payment-events",
+    payload: z.object({
+      payment_id: Id,
+      wallet_id: Id,
+      user_id: Id,
+      refund_id: Id,
+      amount: moneyString,
+      refunded_amount: moneyString,
+      reason: z.string().max(200).nullable(),
+      created_at: z.string(),
+    }),
   },
   PAYMENT_SUCCESSFUL: {
     queue: "payment-events",

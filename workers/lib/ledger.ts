@@ -72,6 +72,10 @@ export function unwrap<T extends { ok: boolean }>(outcome: T, what = "Wallet"): 
       throw new AppError("GOAL_NOT_REACHED", "The goal has not reached its target yet");
     case "ABANDONED":
       throw new AppError("INVALID_STATE", "This movement was abandoned and can no longer run");
+    case "CAPTURE_EXCEEDS_AUTHORIZED":
+      throw new AppError("CAPTURE_EXCEEDS_AUTHORIZED", "The capture is larger than the authorized amount");
+    case "REFUND_EXCEEDS_CAPTURED":
+      throw new AppError("REFUND_EXCEEDS_CAPTURED", "The refunds would exceed what the payment captured");
     case "TRANSFER_CONFLICT":
       throw new AppError("IDEMPOTENCY_KEY_REUSED", "This key was already used for a different movement");
   }

@@ -30,7 +30,14 @@ export const redriveAfterMs = (env: Env) => positiveSeconds(env.SAGA_REDRIVE_AFT
 /** How old an unfinished saga must be before reconciliation reports it as stuck. */
 export const stuckAfterMs = (env: Env) => positiveSeconds(env.STUCK_AFTER_SECONDS, 120) * 1000;
 
-type PaymentRow = { payment_id: string; wallet_id: string; amount_cents: number; merchant: string };
+type PaymentRow = {
+  payment_id: string;
+  wallet_id: string;
+  amount_cents: number;
+  merchant: string;
+  capture: "automatic" | "manual";
+  authorization_expires_at: string | null;
+};
 type RepaymentRow = { repayment_id: string; loan_id: string; wallet_id: string; amount_cents: number };
 type LoanRow = { loan_id: string; wallet_id: string; amount_cents: number };
 type TransferRow = {
@@ -46,7 +53,9 @@ type TransferRow = {
   created_at: string;
 };
 
-const PAYMENTS = "SELECT payment_id, wallet_id, amount_cents, merchant FROM payments WHERE status = 'PENDING'";
+// A PENDING manual payment is re-driven like the others: its request places the hold (keyed by the payment id).
+const PAYMENTS =
+  "SELECT payment_id, wallet_id, amount_cents, merchant, capture, authorization_expires_at FROM payments WHERE status = 'PENDING'";
 const REPAYMENTS = "SELECT repayment_id, loan_id, wallet_id, amount_cents FROM repayments WHERE status = 'PENDING'";
 // A PENDING transfer has been debited already (the record is written after the debit): what is left is the credit.
 const TRANSFERS = `SELECT transfer_id, from_wallet_id, to_wallet_id, from_user_id, to_user_id, amount_cents, description, sender_name,
@@ -60,7 +69,15 @@ const requestFor = {
   payment: (r: PaymentRow, requestId: string) =>
     makeEvent(
       "PAYMENT_REQUESTED",
-      { payment_id: r.payment_id, wallet_id: r.wallet_id, amount: formatCents(r.amount_cents), merchant: r.merchant },
+      {
+        payment_id: r.payment_id,
+        wallet_id: r.wallet_id,
+        amount: formatCents(r.amount_cents),
+        merchant: r.merchant,
+        ...(r.capture === "manual" && r.authorization_expires_at
+          ? { capture: "manual" as const, authorization_expires_at: r.authorization_expires_at }
+          : {}),
+      },
       { correlationId: r.payment_id, requestId },
     ),
   repayment: (r: RepaymentRow, requestId: string) =>

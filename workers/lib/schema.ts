@@ -116,12 +116,40 @@ export const payments = sqliteTable(
     merchant: text("merchant").notNull(),
     amountCents: integer("amount_cents").notNull(),
     description: text("description"),
-    status: text("status", { enum: ["PENDING", "SUCCESSFUL", "FAILED"] }).notNull(),
+    status: text("status", { enum: ["PENDING", "AUTHORIZED", "SUCCESSFUL", "FAILED", "CANCELED"] }).notNull(),
     failureReason: text("failure_reason"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** `manual`: the saga places a hold (AUTHORIZED), then a capture, a cancel or the expiry settles it. */
+    capture: text("capture", { enum: ["automatic", "manual"] })
+      .notNull()
+      .default("automatic"),
+    authorizedAmountCents: integer("authorized_amount_cents"),
+    capturedAmountCents: integer("captured_amount_cents"),
+    /** Mirrors the ledger's running total of the payment's refunds (the ledger checks the cap). */
+    refundedAmountCents: integer("refunded_amount_cents").notNull().default(0),
+    authorizationExpiresAt: text("authorization_expires_at"),
   },
-  (t) => [index("payments_by_wallet").on(t.walletId, t.createdAt, t.paymentId), check("payments_positive", sql`${t.amountCents} > 0`)],
+  (t) => [
+    index("payments_by_wallet").on(t.walletId, t.createdAt, t.paymentId),
+    check("payments_positive", sql`${t.amountCents} > 0`),
+    index("payments_authorized_by_expiry").on(t.status, t.authorizationExpiresAt),
+  ],
+);
+
+/** A payment's refunds, mirrored from the wallet's ledger (which holds the money and the running total). */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    refundId: text("refund_id").primaryKey(),
+    paymentId: text("payment_id").notNull(),
+    walletId: text("wallet_id").notNull(),
+    userId: text("user_id").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    reason: text("reason"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("refunds_by_payment").on(t.paymentId, t.createdAt), check("refunds_positive", sql`${t.amountCents} > 0`)],
 );
 
 // ---- transfers (the money is in the two wallets' ledgers; this is the saga's record)

@@ -2,7 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { createDb } from "../lib/db";
 import type { EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
+import { parseAmount } from "../lib/money";
 import { payments } from "../lib/schema";
+import * as queries from "./payments.queries";
 
 /**
  * PAYMENT_SUCCESSFUL / PAYMENT_FAILED → the payment's terminal status. The `status = 'PENDING'`
@@ -20,10 +22,51 @@ export async function onPaymentOutcome(env: Env, event: EventOf<"PAYMENT_SUCCESS
     .where(and(eq(payments.paymentId, event.payload.payment_id), eq(payments.status, "PENDING")));
 }
 
+const cents = (amount: string) => {
+  const parsed = parseAmount(amount, Number.MAX_SAFE_INTEGER);
+  if (!parsed.ok) throw new Error(`invalid amount in event: ${amount}`);
+  return parsed.cents;
+};
+
+/** Manual capture: D1 follows each decision of the ledger once (guarded transitions in payments.queries.ts). */
+async function onAuthorized(env: Env, event: EventOf<"PAYMENT_AUTHORIZED">): Promise<void> {
+  await queries.markAuthorized(createDb(env.DB), event.payload.payment_id);
+}
+
+async function onCaptured(env: Env, event: EventOf<"PAYMENT_CAPTURED">): Promise<void> {
+  await queries.markCaptured(createDb(env.DB), event.payload.payment_id, cents(event.payload.captured_amount));
+}
+
+async function onCanceled(env: Env, event: EventOf<"PAYMENT_CANCELED">): Promise<void> {
+  await queries.markCanceled(createDb(env.DB), event.payload.payment_id, event.payload.reason);
+}
+
+/** A refund the ledger made, mirrored once by refund id (the request usually got there first). */
+async function onRefunded(env: Env, event: EventOf<"PAYMENT_REFUNDED">): Promise<void> {
+  const p = event.payload;
+  await queries.recordRefund(
+    createDb(env.DB),
+    {
+      refundId: p.refund_id,
+      paymentId: p.payment_id,
+      walletId: p.wallet_id,
+      userId: p.user_id,
+      amountCents: cents(p.amount),
+      reason: p.reason,
+      createdAt: p.created_at,
+    },
+    cents(p.refunded_amount),
+  );
+}
+
 export const paymentEvents: ServiceEvents = {
   subscribers: {
     PAYMENT_SUCCESSFUL: [{ name: "payments.outcome", handle: onPaymentOutcome }],
     PAYMENT_FAILED: [{ name: "payments.outcome", handle: onPaymentOutcome }],
+    PAYMENT_AUTHORIZED: [{ name: "payments.authorized", handle: onAuthorized }],
+    PAYMENT_CAPTURED: [{ name: "payments.captured", handle: onCaptured }],
+    PAYMENT_CANCELED: [{ name: "payments.canceled", handle: onCanceled }],
+    PAYMENT_REFUNDED: [{ name: "payments.refunded", handle: onRefunded }],
   },
   // A dead-lettered outcome changes nothing here: the ledger already moved the money, an admin replay
   // applies the outcome, and until then the reconciliation report lists the difference.

@@ -11,4 +11,5 @@ export const walletRouter = createRouter()
   .openapi(routes.credit, handlers.credit)
   .openapi(routes.debit, handlers.debit)
   .openapi(routes.live, handlers.live)
-  .openapi(routes.listTransactions, handlers.listTransactions);
+  .openapi(routes.listTransactions, handlers.listTransactions)
+  .openapi(routes.listHolds, handlers.listHolds);

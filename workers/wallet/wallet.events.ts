@@ -4,7 +4,7 @@
  * replays the stored outcome and moves no money; it writes the outcome event again (its first copy may
  * have been lost with a crash), which the outcome handlers apply once by business id.
  */
-import type { MoveOutcome, OutcomeEvent } from "../../durable-objects/wallet-ledger.types";
+import type { LedgerOutcome, OutcomeEvent } from "../../durable-objects/wallet-ledger.types";
 import { type AppEvent, type EventOf, makeEvent, queueFor, type ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
 import { ledgerFor } from "../lib/ledger";
@@ -17,7 +17,7 @@ const cents = (amount: string) => {
 };
 
 /** A missing wallet is not a business outcome the saga can express: let the message retry and dead-letter. */
-function assertRan(outcome: MoveOutcome, what: string): void {
+function assertRan(outcome: LedgerOutcome, what: string): void {
   if (!outcome.ok && (outcome.code === "NOT_FOUND" || outcome.code === "TRANSFER_CONFLICT")) {
     throw new Error(`${what}: ledger refused with ${outcome.code}`);
   }
@@ -34,6 +34,7 @@ export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUE
   const { payment_id, wallet_id } = event.payload;
   const merchant = event.payload.merchant ?? "Merchant";
   const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  if (event.payload.capture === "manual") return placePaymentHold(env, event, merchant, context);
   const outcome = await ledgerFor(env, wallet_id).debit({
     transferId: paymentTransferId(payment_id),
     owner: null,
@@ -50,6 +51,35 @@ export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUE
       onSuccess: outcomeOf(makeEvent("PAYMENT_SUCCESSFUL", { payment_id, wallet_id, transaction_id: null }, context)),
       onFailure: outcomeOf(makeEvent("PAYMENT_FAILED", { payment_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context)),
     },
+  });
+  assertRan(outcome, `payment ${payment_id}`);
+}
+
+const holdTransferId = (paymentId: string) => `hold:${paymentId}`;
+
+/** Manual capture: the payment's hold is placed once (keyed by the payment id) → PAYMENT_AUTHORIZED, or refused → PAYMENT_FAILED. */
+async function placePaymentHold(
+  env: Env,
+  event: EventOf<"PAYMENT_REQUESTED">,
+  merchant: string,
+  context: { correlationId: string; requestId: string },
+): Promise<void> {
+  const { payment_id, wallet_id, authorization_expires_at } = event.payload;
+  if (!authorization_expires_at) throw new Error(`payment ${payment_id}: a manual payment carries its authorization's expiry`);
+  const outcome = await ledgerFor(env, wallet_id).placeHold({
+    transferId: holdTransferId(payment_id),
+    owner: null,
+    referenceId: payment_id,
+    amount: cents(event.payload.amount),
+    reason: merchant,
+    expiresAt: authorization_expires_at,
+    now: nowIso(),
+    events: {
+      reemitOnReplay: true,
+      onSuccess: outcomeOf(makeEvent("PAYMENT_AUTHORIZED", { payment_id, wallet_id }, context)),
+      onFailure: outcomeOf(makeEvent("PAYMENT_FAILED", { payment_id, wallet_id, failure_reason: "INSUFFICIENT_FUNDS" }, context)),
+    },
+    onExpire: outcomeOf(makeEvent("PAYMENT_CANCELED", { payment_id, wallet_id, reason: "EXPIRED" }, context)),
   });
   assertRan(outcome, `payment ${payment_id}`);
 }
@@ -162,6 +192,15 @@ const abandonMovement = (env: Env, walletId: string, transferId: string) => ledg
 async function abandonPayment(env: Env, event: EventOf<"PAYMENT_REQUESTED">): Promise<AppEvent[]> {
   const { payment_id, wallet_id } = event.payload;
   const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  if (event.payload.capture === "manual") {
+    // Placed after all: AUTHORIZED (its event is on its way too); otherwise it never will be.
+    const placed = await abandonMovement(env, wallet_id, holdTransferId(payment_id));
+    return [
+      placed.ok
+        ? makeEvent("PAYMENT_AUTHORIZED", { payment_id, wallet_id }, context)
+        : makeEvent("PAYMENT_FAILED", { payment_id, wallet_id, failure_reason: "PROCESSING_ERROR" }, context),
+    ];
+  }
   const outcome = await abandonMovement(env, wallet_id, paymentTransferId(payment_id));
   return [
     outcome.ok

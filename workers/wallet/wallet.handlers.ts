@@ -197,3 +197,22 @@ export const listTransactions: AppRouteHandler<typeof routes.listTransactions> =
     200,
   );
 };
+
+export const listHolds: AppRouteHandler<typeof routes.listHolds> = async (c) => {
+  const walletId = walletIdFrom(c.req.valid("param").wallet_id);
+  const holds = await ledgerFor(c.env, walletId).listHolds(c.get("user").user_id);
+  if (!holds) throw notFound("Wallet");
+  return c.json(
+    {
+      holds: holds.map((h) => ({
+        hold_id: h.hold_id,
+        amount: formatCents(h.amount),
+        reason: h.reason,
+        reference_id: h.reference_id,
+        expires_at: h.expires_at,
+        created_at: h.created_at,
+      })),
+    },
+    200,
+  );
+};

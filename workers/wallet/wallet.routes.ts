@@ -151,3 +151,26 @@ export const live = userRoute({
   },
   errors: ["FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"],
 });
+
+export const HoldSchema = z
+  .object({
+    hold_id: z.string(),
+    amount: moneyString,
+    reason: z.string().openapi({ description: "Why the money is held (the merchant of an authorized payment)", example: "Hotel Lisboa" }),
+    reference_id: z.string().openapi({ description: "The payment the hold authorizes" }),
+    expires_at: z.string().openapi({ description: "When the hold is released unless captured or canceled first" }),
+    created_at: z.string(),
+  })
+  .openapi("Hold");
+
+export const listHolds = userRoute({
+  method: "get",
+  path: "/wallet/{wallet_id}/holds",
+  operationId: "listWalletHolds",
+  tags,
+  summary: "The wallet's active holds, soonest expiry first",
+  description: "What `held_balance` is made of: each active hold reserves part of the posted balance until captured, canceled or expired.",
+  request: { params: WalletParam },
+  responses: { 200: jsonResponse(z.object({ holds: z.array(HoldSchema) }), "The active holds") },
+  errors: ["NOT_FOUND"],
+});

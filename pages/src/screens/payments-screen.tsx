@@ -22,6 +22,8 @@ const OUTCOME: Record<Payment["status"], string> = {
   PENDING: "Waiting for the wallet to settle the payment…",
   SUCCESSFUL: "Paid. The money has left your wallet.",
   FAILED: "Refused. Nothing was taken from your wallet.",
+  AUTHORIZED: "Authorized. The money is on hold until the merchant captures it.",
+  CANCELED: "Canceled. The hold was released; nothing was taken from your wallet.",
 };
 
 /** One toast when the payment settles: green only once the money has really left, red when refused. */
