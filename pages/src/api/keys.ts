@@ -9,6 +9,7 @@ export const queryKeys = {
   sessions: ["auth", "sessions"] as const,
   walletList: ["wallets", "list"] as const,
   transactions: (walletId: string) => ["transactions", walletId] as const,
+  holds: (walletId: string) => ["holds", walletId] as const,
   transactionPages: (walletId: string, filters: TransactionFilters) => ["transactions", walletId, "pages", filters] as const,
   recentTransactions: (walletId: string, limit: number) => ["transactions", walletId, "recent", limit] as const,
   loans: ["loans"] as const,

@@ -62,7 +62,10 @@ function invalidateWalletActivity(client: QueryClient, walletId: string): void {
 
 function apply(client: QueryClient, walletId: string, message: LiveMessage): void {
   if (message.type === "balance") {
-    if (message.wallet.wallet_id === walletId) storeWallet(client, message.wallet);
+    if (message.wallet.wallet_id !== walletId) return;
+    storeWallet(client, message.wallet);
+    // A hold placed, posted or released moves no transaction, only the held balance.
+    void client.invalidateQueries({ queryKey: queryKeys.holds(walletId) });
     return;
   }
   invalidateWalletActivity(client, walletId);
