@@ -7,7 +7,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import toast from "react-hot-toast";
 import { formatMoney } from "../lib/money";
-import { incomingTransferNotice } from "../lib/transfers";
+import { incomingTransferNotice } from "../lib/transfer-notices";
 import { fetchTransfer } from "./hooks/transfers";
 import { queryKeys } from "./keys";
 import type { Transaction, Wallet } from "./types";

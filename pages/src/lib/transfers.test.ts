@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/errors";
-import { incomingTransferNotice, transferFieldProblems, transferFormSchema, transferOutcome, transferSide } from "./transfers";
+import { incomingTransferNotice } from "./transfer-notices";
+import { transferFieldProblems, transferFormSchema, transferOutcome, transferSide } from "./transfers";
 
 const form = { to: "person" as const, to_email: "", to_wallet_id: "", amount: "", description: "" };
 
