@@ -78,6 +78,11 @@ export const routes: RouteObject[] = [
             lazy: () => import("./screens/loan-detail-screen").then((m) => ({ Component: m.LoanDetailScreen })),
           },
           { path: "payments", lazy: () => import("./screens/payments-screen").then((m) => ({ Component: m.PaymentsScreen })) },
+          {
+            path: "payments/:paymentId",
+            lazy: () => import("./screens/payment-detail-screen").then((m) => ({ Component: m.PaymentDetailScreen })),
+          },
+          { path: "transfers", lazy: () => import("./screens/transfers-screen").then((m) => ({ Component: m.TransfersScreen })) },
           { path: "savings", lazy: () => import("./screens/savings-screen").then((m) => ({ Component: m.SavingsScreen })) },
           {
             path: "debt-optimiser",

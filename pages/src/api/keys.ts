@@ -1,6 +1,6 @@
 /**
  * Query keys. Prefixes are chosen so the live feed can invalidate whole families at once:
- * ["transactions", walletId], ["payments"], ["loans"], ["repayments"], ["goals"].
+ * ["transactions", walletId], ["payments"], ["loans"], ["repayments"], ["goals"], ["transfers"].
  */
 import type { LoanStatus, TransactionFilters } from "./types";
 
@@ -9,6 +9,7 @@ export const queryKeys = {
   sessions: ["auth", "sessions"] as const,
   walletList: ["wallets", "list"] as const,
   transactions: (walletId: string) => ["transactions", walletId] as const,
+  holds: (walletId: string) => ["holds", walletId] as const,
   transactionPages: (walletId: string, filters: TransactionFilters) => ["transactions", walletId, "pages", filters] as const,
   recentTransactions: (walletId: string, limit: number) => ["transactions", walletId, "recent", limit] as const,
   loans: ["loans"] as const,
@@ -22,6 +23,9 @@ export const queryKeys = {
   payment: (paymentId: string) => ["payments", "detail", paymentId] as const,
   goals: (walletId: string) => ["goals", "by-wallet", walletId] as const,
   goalTransactions: (goalId: string) => ["goals", "transactions", goalId] as const,
+  transfers: ["transfers"] as const,
+  transferPages: (walletId: string) => ["transfers", "by-wallet", walletId] as const,
+  transfer: (transferId: string) => ["transfers", "detail", transferId] as const,
   deadLetters: ["admin", "dead-letters"] as const,
   reconciliation: ["admin", "reconciliation"] as const,
 };

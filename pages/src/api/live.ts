@@ -8,6 +8,7 @@
  */
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { announceIncomingTransfer } from "./announce-transfer";
 import { storeWallet } from "./hooks/wallet";
 import { queryKeys } from "./keys";
 import type { Transaction, Wallet } from "./types";
@@ -46,17 +47,29 @@ function parse(data: unknown): LiveMessage | null {
 
 /** Everything a ledger commit on this wallet can change, other than the balance itself. */
 function invalidateWalletActivity(client: QueryClient, walletId: string): void {
-  for (const queryKey of [queryKeys.transactions(walletId), queryKeys.payments, queryKeys.loans, ["repayments"], ["goals"]] as const) {
+  const families = [
+    queryKeys.transactions(walletId),
+    queryKeys.payments,
+    queryKeys.loans,
+    ["repayments"],
+    ["goals"],
+    queryKeys.transfers,
+  ] as const;
+  for (const queryKey of families) {
     void client.invalidateQueries({ queryKey });
   }
 }
 
 function apply(client: QueryClient, walletId: string, message: LiveMessage): void {
   if (message.type === "balance") {
-    if (message.wallet.wallet_id === walletId) storeWallet(client, message.wallet);
+    if (message.wallet.wallet_id !== walletId) return;
+    storeWallet(client, message.wallet);
+    // A hold placed, posted or released moves no transaction, only the held balance.
+    void client.invalidateQueries({ queryKey: queryKeys.holds(walletId) });
     return;
   }
   invalidateWalletActivity(client, walletId);
+  void announceIncomingTransfer(client, walletId, message.transaction);
 }
 
 export function useWalletLive(walletId: string | undefined): LiveStatus {

@@ -21,6 +21,8 @@ export type LoanStatus = Loan["status"];
 export type Repayment = Get<"/v1/loan/{loan_id}/repayments">["repayments"][number];
 export type Payment = Get<"/v1/payment/{transaction_id}">["payment"];
 export type Goal = Get<"/v1/savings-goal/{goal_id}">["goal"];
+export type Hold = Get<"/v1/wallet/{wallet_id}/holds">["holds"][number];
+export type Transfer = Get<"/v1/transfers/{transfer_id}">["transfer"];
 type DebtOptimiserAnswer = Post<"/v1/debt-optimiser">;
 /** The UI asks with the default `include_schedule: true`, so every plan it gets has its schedule. */
 export type Plan = DebtOptimiserAnswer["avalanche"] & Required<Pick<DebtOptimiserAnswer["avalanche"], "schedule">>;

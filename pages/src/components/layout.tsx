@@ -15,6 +15,7 @@ const NAV: NavItem[] = [
   { to: "/wallet", label: "Wallet" },
   { to: "/loans", label: "Loans" },
   { to: "/payments", label: "Payments" },
+  { to: "/transfers", label: "Send money" },
   { to: "/savings", label: "Savings" },
   { to: "/debt-optimiser", label: "Debt optimiser" },
   { to: "/settings", label: "Settings" },

@@ -10,6 +10,10 @@ const TONES: Record<string, string> = {
   REDEEMED: "bg-emerald-100 text-emerald-900 ring-emerald-300",
   FAILED: "bg-red-100 text-red-900 ring-red-300",
   REJECTED: "bg-red-100 text-red-900 ring-red-300",
+  COMPLETED: "bg-emerald-100 text-emerald-900 ring-emerald-300",
+  REVERSED: "bg-red-100 text-red-900 ring-red-300",
+  AUTHORIZED: "bg-sky-100 text-sky-900 ring-sky-300",
+  CANCELED: "bg-slate-100 text-slate-800 ring-slate-300",
 };
 
 const LABELS: Record<string, string> = {
@@ -21,6 +25,10 @@ const LABELS: Record<string, string> = {
   REDEEMED: "Redeemed",
   FAILED: "Failed",
   REJECTED: "Rejected",
+  COMPLETED: "Completed",
+  REVERSED: "Reversed",
+  AUTHORIZED: "Authorized",
+  CANCELED: "Canceled",
 };
 
 /** A status as text and colour (never colour alone); data-status carries the raw API value for tests. */

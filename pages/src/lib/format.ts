@@ -41,6 +41,7 @@ export function formatPercent(rate: string): string {
 const FAILURE_REASONS: Record<string, string> = {
   INSUFFICIENT_FUNDS: "Not enough money in the wallet",
   PROCESSING_ERROR: "It could not be processed; nothing was taken",
+  EXPIRED: "The authorization expired and was released",
 };
 
 /** A saga's `failure_reason` for people; unknown codes are shown as they are. */

@@ -58,7 +58,7 @@ export function amountField(rule: AmountRule = {}) {
 }
 
 /** An optional free-text field: blank becomes undefined so it is left out of the request. */
-function optionalText(max: number, label: string) {
+export function optionalText(max: number, label: string) {
   return z
     .string()
     .trim()
@@ -70,7 +70,7 @@ function requiredText(max: number, label: string) {
   return z.string().trim().min(1, `${label} is required`).max(max, `${label} must be at most ${max} characters`);
 }
 
-const email = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address"));
+export const email = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address"));
 
 export const signUpSchema = z.object({
   email,

@@ -1,11 +1,13 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
+import { Link } from "react-router";
+import { z } from "zod";
 import { parseCents } from "../../../workers/domain/money";
 import { useCreatePayment, usePayment, usePaymentPages } from "../api/hooks/payments";
 import type { Payment, Wallet } from "../api/types";
-import { Button } from "../components/button";
+import { Button, buttonClass } from "../components/button";
 import { Card, PageHeader } from "../components/card";
 import { useConfirm } from "../components/confirm";
 import { EmptyState, ErrorState, LoadingBlock } from "../components/feedback";
@@ -18,12 +20,14 @@ import { failureReasonText, formatDateTime } from "../lib/format";
 import { formatMoney } from "../lib/money";
 import { paymentSchema } from "../lib/validation";
 
+const paymentFormSchema = paymentSchema.extend({ authorize_only: z.boolean() });
+
 const OUTCOME: Record<Payment["status"], string> = {
   PENDING: "Waiting for the wallet to settle the payment…",
+  AUTHORIZED: "Authorized. The money is on hold in your wallet until you capture or cancel it.",
   SUCCESSFUL: "Paid. The money has left your wallet.",
   FAILED: "Refused. Nothing was taken from your wallet.",
-  AUTHORIZED: "Authorized. The money is on hold until the merchant captures it.",
-  CANCELED: "Canceled. The hold was released; nothing was taken from your wallet.",
+  CANCELED: "Canceled. The hold is released; nothing was taken.",
 };
 
 /** One toast when the payment settles: green only once the money has really left, red when refused. */
@@ -34,6 +38,8 @@ function useSettledToast(payment: Payment | undefined) {
     toasted.current = payment.transaction_id;
     const what = `${formatMoney(payment.amount)} to ${payment.merchant}`;
     if (payment.status === "SUCCESSFUL") toast.success(`Paid ${what}`);
+    else if (payment.status === "AUTHORIZED") toast.success(`Authorized ${what}; capture or cancel it from its details`);
+    else if (payment.status === "CANCELED") toast(`Authorization of ${what} canceled`);
     else toast.error(`Payment of ${what} refused: ${failureReasonText(payment.failure_reason) ?? "it could not be completed"}`);
   }, [payment]);
 }
@@ -57,6 +63,11 @@ function LatestPayment({ paymentId }: { paymentId: string }) {
         {OUTCOME[p.status]}
         {p.status === "FAILED" && failureReasonText(p.failure_reason) ? ` (${failureReasonText(p.failure_reason)})` : ""}
       </p>
+      {p.status !== "PENDING" && (
+        <Link to={`/payments/${p.transaction_id}`} className={`${buttonClass("secondary", "sm")} mt-3`}>
+          {p.status === "AUTHORIZED" ? "Capture or cancel" : "Details"}
+        </Link>
+      )}
     </div>
   );
 }
@@ -64,21 +75,30 @@ function LatestPayment({ paymentId }: { paymentId: string }) {
 function PayForm({ wallet, onPaid }: { wallet: Wallet; onPaid: (payment: Payment) => void }) {
   const confirm = useConfirm();
   const pay = useCreatePayment();
-  const form = useForm({ resolver: zodResolver(paymentSchema), defaultValues: { merchant: "", amount: "", description: "" } });
+  const form = useForm({
+    resolver: zodResolver(paymentFormSchema),
+    defaultValues: { merchant: "", amount: "", description: "", authorize_only: false },
+  });
   const { errors } = form.formState;
+  const authorizeOnly = form.watch("authorize_only");
+  const captureHintId = useId();
 
-  const onSubmit = form.handleSubmit(async (values) => {
+  const onSubmit = form.handleSubmit(async ({ authorize_only, ...values }) => {
     const short = parseCents(values.amount) > parseCents(wallet.available_balance);
     const ok = await confirm({
-      title: `Pay ${formatMoney(values.amount)} to ${values.merchant}?`,
+      title: authorize_only
+        ? `Authorize ${formatMoney(values.amount)} for ${values.merchant}?`
+        : `Pay ${formatMoney(values.amount)} to ${values.merchant}?`,
       body: short
         ? `This is more than your spendable balance (${formatMoney(wallet.available_balance)}), so the payment will most likely be refused.`
-        : "The payment is settled by your wallet in the background; you can watch its status here.",
-      confirmLabel: "Pay",
+        : authorize_only
+          ? "The money is put on hold in your wallet, not taken. Capture it (all or less) or cancel it later; an authorization left alone expires and is released."
+          : "The payment is settled by your wallet in the background; you can watch its status here.",
+      confirmLabel: authorize_only ? "Authorize" : "Pay",
     });
     if (!ok) return;
     pay.mutate(
-      { wallet_id: wallet.wallet_id, ...values },
+      { wallet_id: wallet.wallet_id, ...values, ...(authorize_only ? { capture: "manual" as const } : {}) },
       {
         onSuccess: (payment) => {
           form.reset();
@@ -94,8 +114,22 @@ function PayForm({ wallet, onPaid }: { wallet: Wallet; onPaid: (payment: Payment
       <TextField label="Merchant" autoComplete="off" error={errors.merchant?.message} {...form.register("merchant")} />
       <MoneyField label="Amount" error={errors.amount?.message} {...form.register("amount")} />
       <TextField label="Description (optional)" error={errors.description?.message} {...form.register("description")} />
+      <label className="flex items-start gap-2 text-sm text-slate-800">
+        <input
+          type="checkbox"
+          className="mt-0.5 size-4 accent-emerald-700"
+          aria-describedby={captureHintId}
+          {...form.register("authorize_only")}
+        />
+        <span>
+          Authorize now, capture later
+          <span id={captureHintId} className="block text-xs text-slate-600">
+            Holds the money in your wallet; you capture or cancel it from the payment's details.
+          </span>
+        </span>
+      </label>
       <Button type="submit" loading={pay.isPending}>
-        Pay
+        {authorizeOnly ? "Authorize" : "Pay"}
       </Button>
     </form>
   );
@@ -113,11 +147,19 @@ function PaymentHistory({ wallet }: { wallet: Wallet }) {
         {payments.map((p) => (
           <li key={p.transaction_id} className="flex items-start justify-between gap-3 py-3" data-testid="payment-row">
             <div className="min-w-0">
-              <p className="truncate font-medium">{p.merchant}</p>
+              <p className="truncate font-medium">
+                <Link
+                  to={`/payments/${p.transaction_id}`}
+                  className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-emerald-700"
+                >
+                  {p.merchant}
+                </Link>
+              </p>
               <p className="text-xs text-slate-600">
                 {formatDateTime(p.created_at)}
                 {p.description && ` · ${p.description}`}
                 {failureReasonText(p.failure_reason) && ` · ${failureReasonText(p.failure_reason)}`}
+                {p.refunded_amount !== "0.00" && ` · ${formatMoney(p.refunded_amount)} refunded`}
               </p>
             </div>
             <div className="shrink-0 text-right">

@@ -11,6 +11,7 @@ import {
   useCreateWallet,
   useCredit,
   useDebit,
+  useHolds,
   useTransactionPages,
 } from "../api/hooks/wallet";
 import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type TransactionFilters, type TransactionType, type Wallet } from "../api/types";
@@ -29,7 +30,9 @@ import { WalletPicker } from "../components/wallet-picker";
 import { transactionsToCsv } from "../lib/csv";
 import { dayRangeProblem, dayRangeToTimestamps } from "../lib/date-range";
 import { downloadText } from "../lib/download";
+import { formatDateTime } from "../lib/format";
 import { formatMoney } from "../lib/money";
+import { holdsLine } from "../lib/payment-actions";
 import { walletMovementSchema } from "../lib/validation";
 
 type MovementMutation = ReturnType<typeof useCredit>;
@@ -265,6 +268,41 @@ function History({ wallet }: { wallet: Wallet }) {
   );
 }
 
+/** Authorizations holding part of the balance, each with the way to capture or cancel it. */
+function Holds({ wallet }: { wallet: Wallet }) {
+  const line = holdsLine(wallet);
+  const holds = useHolds(wallet.wallet_id, line !== null);
+  if (line === null) return null;
+  return (
+    <Card title="On hold" description={<span data-testid="holds-line">{line}</span>}>
+      {holds.isPending ? (
+        <LoadingBlock rows={1} label="Loading holds…" />
+      ) : !holds.data ? (
+        <ErrorState error={holds.error} title="Could not load the holds" onRetry={() => void holds.refetch()} />
+      ) : (
+        <ul className="divide-y divide-slate-200">
+          {holds.data.map((hold) => (
+            <li key={hold.hold_id} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid="hold-row">
+              <div className="min-w-0 flex-1">
+                <p className="truncate font-medium text-slate-900">{hold.reason}</p>
+                <p className="text-xs text-slate-600">
+                  Released <time dateTime={hold.expires_at}>{formatDateTime(hold.expires_at)}</time> unless captured first
+                </p>
+              </div>
+              <div className="flex shrink-0 items-center gap-3">
+                <p className="font-semibold tabular-nums">{formatMoney(hold.amount, { currency: wallet.currency })}</p>
+                <Link to={`/payments/${hold.reference_id}`} className={buttonClass("secondary", "sm")}>
+                  Capture or cancel<span className="sr-only"> {hold.reason}</span>
+                </Link>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
 function WalletView({ wallet }: { wallet: Wallet }) {
   const credit = useCredit();
   const debit = useDebit();
@@ -284,6 +322,7 @@ function WalletView({ wallet }: { wallet: Wallet }) {
           Monthly statements
         </Link>
       </Card>
+      <Holds wallet={wallet} />
       <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
         <MovementForm wallet={wallet} kind="credit" mutation={credit} />
         <MovementForm wallet={wallet} kind="debit" mutation={debit} />

@@ -117,3 +117,12 @@ function useMovement(kind: "credit" | "debit") {
 
 export const useCredit = () => useMovement("credit");
 export const useDebit = () => useMovement("debit");
+
+/** The wallet's active holds (authorizations waiting to be captured, canceled or to expire). */
+export function useHolds(walletId: string, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.holds(walletId),
+    queryFn: async () => (await body(api.GET("/v1/wallet/{wallet_id}/holds", { params: { path: { wallet_id: walletId } } }))).holds,
+    enabled,
+  });
+}

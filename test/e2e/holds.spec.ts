@@ -1,0 +1,184 @@
+import AxeBuilder from "@axe-core/playwright";
+import { type APIRequestContext, type Browser, expect, type Page, type TestInfo, test } from "@playwright/test";
+
+/**
+ * Authorize now, capture later, and refunds, through the UI: a payment authorized from the payment
+ * form shows as a hold under the wallet's balance; from its details it is captured for less (the rest
+ * released) and then refunded in part with a reason and in full; another authorization is canceled
+ * with the keyboard. Axe-checked at desktop and phone width.
+ */
+
+const PASSWORD = "Pebble-Lantern-Orchard-58";
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+async function ok<T>(response: Awaited<ReturnType<APIRequestContext["get"]>>, status = 200): Promise<T> {
+  expect(response.status(), await response.text()).toBe(status);
+  return (await response.json()) as T;
+}
+
+/** A signed-in browser of a new customer whose one wallet holds `deposit` dollars. */
+async function customerBrowser(browser: Browser, request: APIRequestContext, deposit: string) {
+  const email = `holds-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const { token } = await ok<{ token: string }>(
+    await request.post("/v1/auth/signup", { data: { email, password: PASSWORD, name: "Ada Lovelace" } }),
+    201,
+  );
+  const auth = { authorization: `Bearer ${token}` };
+  const { wallet } = await ok<{ wallet: { wallet_id: string } }>(await request.post("/v1/wallet", { headers: auth, data: {} }), 201);
+  await ok(await request.post(`/v1/wallet/${wallet.wallet_id}/credit`, { headers: auth, data: { amount: deposit } }));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  expect((await page.request.post("/v1/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
+  return { page, errors };
+}
+
+/** No serious or critical axe violations and no horizontal overflow, in light and dark; a screenshot of each. */
+async function checkScreen(page: Page, testInfo: TestInfo, name: string) {
+  const width = page.viewportSize()?.width ?? 0;
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator("html")).toHaveClass(colorScheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b).*$/);
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+    await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
+    await page.evaluate(() => {
+      for (const button of document.querySelectorAll<HTMLButtonElement>('[data-toast-type] button[aria-label="Dismiss"]')) button.click();
+    });
+    await expect(page.locator("[data-toast-type]")).toHaveCount(0, { timeout: 10_000 });
+    const label = `holds-${name}${colorScheme === "dark" ? "-dark" : ""}-${width}px`;
+    const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    const severe = results.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `[${v.impact}] ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    const scrollWidth = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, window.innerWidth));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const path = testInfo.outputPath(`${label}.png`);
+    await page.screenshot({ path, fullPage: true });
+    await testInfo.attach(label, { path, contentType: "image/png" });
+    expect.soft(severe, `axe on ${label}`).toEqual([]);
+    expect.soft(scrollWidth, `horizontal overflow on ${label}`).toBeLessThanOrEqual(width);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+async function confirmDialog(page: Page, title: string, button: string, body?: string) {
+  const dialog = page.getByRole("dialog", { name: title });
+  await expect(dialog).toBeVisible();
+  if (body) await expect(dialog).toContainText(body);
+  await dialog.getByRole("button", { name: button, exact: true }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Authorizes a payment from the payment form and waits until the wallet holds the money. */
+async function authorize(page: Page, merchant: string, amount: string) {
+  await page.goto("/payments");
+  const form = page.getByRole("region", { name: "Pay a merchant" });
+  await form.getByLabel("Merchant").fill(merchant);
+  await form.getByLabel("Amount").fill(amount);
+  await form.getByLabel("Authorize now, capture later").check();
+  await form.getByRole("button", { name: "Authorize", exact: true }).click();
+  await confirmDialog(page, `Authorize $${amount} for ${merchant}?`, "Authorize", "put on hold in your wallet, not taken");
+  const latest = page.getByTestId("latest-payment");
+  await expect(latest.getByTestId("payment-status")).toHaveAttribute("data-status", "AUTHORIZED");
+  await expect(latest).toContainText("The money is on hold in your wallet");
+}
+
+test("@phone an authorization is held under the balance, captured for less, then refunded in part and in full", async ({
+  browser,
+  request,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const { page, errors } = await customerBrowser(browser, request, "200.00");
+  await authorize(page, "Hotel Lisboa", "50.00");
+
+  // The wallet: what is available, what is on hold and for whom.
+  await page.goto("/wallet");
+  await expect(page.getByTestId("balance")).toHaveText("$150.00");
+  await expect(page.getByTestId("holds-line")).toHaveText("$50.00 on hold · $150.00 available");
+  const hold = page.getByTestId("hold-row");
+  await expect(hold).toHaveCount(1);
+  await expect(hold).toContainText("Hotel Lisboa");
+  await expect(hold).toContainText("$50.00");
+  await checkScreen(page, testInfo, "wallet-with-hold");
+
+  // Its details: capture $30.00 of the $50.00; the rest is released.
+  await hold.getByRole("link", { name: /Capture or cancel/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Payment" })).toBeVisible();
+  await expect(page.getByTestId("payment-status")).toHaveAttribute("data-status", "AUTHORIZED");
+  await expect(page.getByTestId("payment-authorized")).toHaveText("$50.00");
+  await checkScreen(page, testInfo, "authorized");
+  const capture = page.getByRole("region", { name: "Capture or cancel" });
+  await capture.getByLabel("Amount to capture (optional)").fill("50.01");
+  await capture.getByRole("button", { name: "Capture", exact: true }).click();
+  await expect(capture.getByText("You can capture at most $50.00, what was authorized")).toBeVisible();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await capture.getByLabel("Amount to capture (optional)").fill("30");
+  await capture.getByRole("button", { name: "Capture", exact: true }).click();
+  await confirmDialog(page, "Capture $30.00?", "Capture", "the rest of the $50.00 on hold is released");
+  await expect(page.getByTestId("payment-status")).toHaveAttribute("data-status", "SUCCESSFUL");
+  await expect(page.getByTestId("payment-captured")).toHaveText("$30.00");
+  await expect(page.getByRole("region", { name: "Capture or cancel" })).toHaveCount(0);
+
+  // Refund $10.00 with a reason; the refunded total shows; more than is left is refused beside the amount.
+  const refund = page.getByRole("region", { name: "Refund" });
+  await expect(refund).toContainText("$0.00 of $30.00 refunded so far");
+  await refund.getByLabel("Amount to refund (optional)").fill("10");
+  await refund.getByLabel("Reason (optional)").fill("Late checkout waived");
+  await refund.getByRole("button", { name: "Refund", exact: true }).click();
+  await confirmDialog(page, "Refund $10.00?", "Refund", "Late checkout waived");
+  await expect(page.getByTestId("payment-refunded")).toHaveText("$10.00");
+  await expect(refund).toContainText("$10.00 of $30.00 refunded so far; $20.00 can still be refunded.");
+  await refund.getByLabel("Amount to refund (optional)").fill("20.01");
+  await refund.getByRole("button", { name: "Refund", exact: true }).click();
+  await expect(refund.getByText("You can refund at most $20.00, what is left of the payment")).toBeVisible();
+  await checkScreen(page, testInfo, "refund-refused");
+
+  // A blank amount refunds what is left.
+  await refund.getByLabel("Amount to refund (optional)").fill("");
+  await refund.getByRole("button", { name: "Refund", exact: true }).click();
+  await confirmDialog(page, "Refund $20.00?", "Refund");
+  await expect(page.getByTestId("payment-refunded")).toHaveText("$30.00");
+  await expect(page.getByTestId("fully-refunded")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Refund" })).toHaveCount(0);
+  await checkScreen(page, testInfo, "refunded");
+
+  // Back in the wallet: $200 − $30 + $30 refunded, nothing on hold.
+  await page.goto("/wallet");
+  await expect(page.getByTestId("balance")).toHaveText("$200.00");
+  await expect(page.getByTestId("holds-line")).toHaveCount(0);
+  const types = await page.getByTestId("transaction-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-type")));
+  expect(types.slice(0, 3)).toEqual(["REFUND", "REFUND", "PAYMENT_OUT"]);
+  expect(errors, "console errors").toEqual([]);
+});
+
+test("an authorization is canceled with the keyboard, and the hold is released", async ({ browser, request }, testInfo) => {
+  test.setTimeout(120_000);
+  const { page, errors } = await customerBrowser(browser, request, "80.00");
+  await authorize(page, "Car Rental Co", "60.00");
+  await page.getByTestId("latest-payment").getByRole("link", { name: "Capture or cancel" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Payment" })).toBeVisible();
+  await expect(page.getByTestId("payment-status")).toHaveAttribute("data-status", "AUTHORIZED");
+
+  const cancel = page.getByRole("button", { name: "Cancel authorization" });
+  await cancel.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Cancel this authorization?" });
+  await expect(dialog).toContainText("The $60.00 on hold for Car Rental Co is released");
+  await expect(dialog.getByRole("button", { name: "Cancel", exact: true })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(dialog.getByRole("button", { name: "Cancel authorization" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("payment-status")).toHaveAttribute("data-status", "CANCELED");
+  await expect(page.getByRole("region", { name: "Capture or cancel" })).toHaveCount(0);
+  await checkScreen(page, testInfo, "canceled");
+
+  await page.goto("/wallet");
+  await expect(page.getByTestId("balance")).toHaveText("$80.00");
+  await expect(page.getByTestId("holds-line")).toHaveCount(0);
+  expect(errors, "console errors").toEqual([]);
+});
