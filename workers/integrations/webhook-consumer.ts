@@ -19,6 +19,10 @@ const MAX_DELAY_SECONDS = 43_200;
  */
 export const webhookTransport: { fetch: (request: Request) => Promise<Response> } = { fetch: (request) => fetch(request) };
 
+/** The `webhook-signature` of one attempt (Standard Webhooks v1: HMAC-SHA256 of "{id}.{timestamp}.{body}", base64). */
+export const signWebhook = (secret: string, webhookId: string, sentAt: Date, body: string) =>
+  new Webhook(secret).sign(webhookId, sentAt, body);
+
 export const isWebhookQueue = (queue: string) => queue.startsWith("webhook-deliveries");
 
 type DeliveryRow = {
@@ -93,7 +97,7 @@ export async function attemptDelivery(env: Env, deliveryId: string): Promise<num
   }
   const body = JSON.stringify({ event_id: row.event_id, type: row.type, created_at: row.event_created_at, data: JSON.parse(row.data) });
   const sentAt = new Date();
-  const signature = new Webhook(row.secret).sign(row.event_id, sentAt, body);
+  const signature = signWebhook(row.secret, row.event_id, sentAt, body);
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
