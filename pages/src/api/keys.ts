@@ -23,5 +23,9 @@ export const queryKeys = {
   goals: (walletId: string) => ["goals", "by-wallet", walletId] as const,
   goalTransactions: (goalId: string) => ["goals", "transactions", goalId] as const,
   deadLetters: ["admin", "dead-letters"] as const,
+  notifications: ["notifications"] as const,
+  apiKeys: ["api-keys"] as const,
+  webhooks: ["webhooks"] as const,
+  deliveries: (webhookId: string) => ["webhooks", "deliveries", webhookId] as const,
   reconciliation: ["admin", "reconciliation"] as const,
 };
