@@ -30,12 +30,20 @@ function signed(id, body, at = new Date()) {
 
 test("accepts a signed delivery once, and a retry with the same webhook-id is a 200 that changes nothing", async () => {
   await withReceiver(async (url, events) => {
-    const body = JSON.stringify({ event_id: "evt-1", type: "payment.succeeded", created_at: "2026-01-01T00:00:00.000Z", data: { amount: "1.00" } });
+    const body = JSON.stringify({
+      event_id: "evt-1",
+      type: "payment.succeeded",
+      created_at: "2026-01-01T00:00:00.000Z",
+      data: { amount: "1.00" },
+    });
     const first = await fetch(url, { method: "POST", headers: signed("evt-1", body), body });
     assert.equal(first.status, 204);
     const again = await fetch(url, { method: "POST", headers: signed("evt-1", body), body });
     assert.equal(again.status, 200);
-    assert.deepEqual(events.map((e) => e.event_id), ["evt-1"]);
+    assert.deepEqual(
+      events.map((e) => e.event_id),
+      ["evt-1"],
+    );
   });
 });
 
