@@ -46,8 +46,10 @@ test("a payment's SUCCESSFUL reaches the screen pushed on the user feed, without
   await form.getByRole("button", { name: "Pay", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Pay $12.00 to Corner Cafe?" });
   await dialog.getByRole("button", { name: "Pay", exact: true }).click();
-  await expect(page.getByTestId("latest-payment").getByTestId("payment-status")).toHaveText("Successful");
-  expect(frames.some((f) => f.includes('"payment.succeeded"'))).toBe(true);
+  await expect
+    .poll(() => frames.some((f) => f.includes('"payment.succeeded"')), { message: `frames: ${frames.join(" | ")}`, timeout: 15_000 })
+    .toBe(true);
+  await expect(page.getByTestId("latest-payment").getByTestId("payment-status")).toHaveText("Successful", { timeout: 2_000 });
 
   // Nothing keeps asking: over three quiet seconds not one more read of a payment goes out.
   const before = paymentReads.length;
