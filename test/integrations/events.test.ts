@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { dispatch } from "../../workers/events";
 import { makeEvent } from "../../workers/lib/events";
+import { deliver } from "../funding/webhooks";
 import { api, centsToString, createWallet, signup } from "../helpers/api";
 import { ChaosQueue, rng } from "../helpers/saga";
 import { userWithWallet } from "../helpers/wallet";
@@ -81,6 +82,23 @@ describe("business events", () => {
     });
     expect((await api("/events", { token: ada.token })).body.events[0]).toMatchObject({ type: "transfer.sent" });
     expect((await api("/notifications", { token: bob.token })).body.notifications[0]).toMatchObject({ title: "Money received" });
+  });
+
+  it("a funding deposit is one deposit.received, however often the processor redelivers it", async () => {
+    const { user, walletId } = await userWithWallet(0);
+    const id = `msg_${crypto.randomUUID()}`;
+    for (let i = 0; i < 3; i++) {
+      const res = await deliver({ id, body: { wallet_id: walletId, amount: "25.00", reference: "ACH 42" } });
+      expect(res.status).toBe(200);
+    }
+    const { body } = await api("/events", { token: user.token });
+    expect(body.events).toEqual([
+      expect.objectContaining({ type: "deposit.received", data: expect.objectContaining({ amount: "25.00" }) }),
+    ]);
+    expect((await api("/notifications", { token: user.token })).body.notifications[0]).toMatchObject({
+      title: "Deposit received",
+      body: "$25.00 credited",
+    });
   });
 
   it("a consumer that committed the status and crashed before recording the event records it on the redelivery, once", async () => {
