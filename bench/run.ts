@@ -54,6 +54,8 @@
  *             the chain hash and counterparty against the bare one gives what those cost (µs, %).
  *             Then latency at 100, 250 and 500 requests/s
  *             (the 500/s verdict also quotes the send lag and the bare DO credit's p99 at 500/s).
+ *  integrations  commit → user live socket event (p50/p99 at 50 payments/s), webhook delivery latency to a
+ *             local receiver, and the saga's latency again while that receiver takes 5 s per delivery
  *  saga       POST /v1/payment → terminal status at 50/s for 20 s, then rising rates until one
  *             loses a payment. The terminal state is detected without flooding: each wallet's live
  *             WebSocket pushes the PAYMENT_OUT transaction when the ledger commits; only then the
@@ -87,12 +89,13 @@ import { log } from "./lib/util";
 import { cleanup, REPO, stateFilesystem, workDir } from "./lib/workspace";
 import { ceiling } from "./scenarios/ceiling";
 import { credit } from "./scenarios/credit";
+import { integrations } from "./scenarios/integrations";
 import { optimiser } from "./scenarios/optimiser";
 import { saga } from "./scenarios/saga";
 import { scale } from "./scenarios/scale";
 import { ui } from "./scenarios/ui";
 
-const run: Record<Scenario, typeof ceiling> = { ceiling, credit, saga, scale, optimiser, ui };
+const run: Record<Scenario, typeof ceiling> = { ceiling, credit, saga, scale, optimiser, ui, integrations };
 
 let parsed: ReturnType<typeof parseOptions>;
 try {

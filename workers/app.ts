@@ -9,6 +9,7 @@ import { authRouter } from "./auth";
 import { debtOptimiserRouter } from "./debt-optimiser";
 import { docsRouter, openApiDocument } from "./docs";
 import { fundingRouter } from "./funding";
+import { integrationsRouter } from "./integrations";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
 import { crossSiteGuard } from "./lib/auth";
 import { AppError, errorBody } from "./lib/errors";
@@ -46,6 +47,7 @@ export const v1 = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .route("/", debtOptimiserRouter)
   .route("/", adminRouter)
   .route("/", fundingRouter)
+  .route("/", integrationsRouter)
   .route("/", docsRouter);
 
 v1.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

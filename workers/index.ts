@@ -1,19 +1,24 @@
 import { app } from "./app";
 import { handleQueue } from "./events";
+import { handleWebhookBatch, isWebhookQueue } from "./integrations/webhook-consumer";
+import { sweepBusinessEvents } from "./lib/business-events";
 import { sweepOutbox } from "./lib/outbox";
 import { runSagaSweep } from "./lib/saga-sweep";
 
 export { IdempotencyStore } from "../durable-objects/idempotency-store";
 export { LoginLimiter } from "../durable-objects/login-limiter";
 export { SagaSweeper } from "../durable-objects/saga-sweeper";
+export { UserLive } from "../durable-objects/user-live";
 export { WalletLedger } from "../durable-objects/wallet-ledger";
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env, _ctx) => handleQueue(batch, env),
+  queue: (batch, env, _ctx) => (isWebhookQueue(batch.queue) ? handleWebhookBatch(batch, env) : handleQueue(batch, env)),
   scheduled: async (_controller, env, ctx) => {
     ctx.waitUntil(sweepOutbox(env));
     // The same single-flight sweep the SagaSweeper's alarm runs: re-drives every unfinished saga.
     ctx.waitUntil(runSagaSweep(env));
+    // Business events past retention, and webhook deliveries whose queue message was lost.
+    ctx.waitUntil(sweepBusinessEvents(env));
   },
 } satisfies ExportedHandler<Env, unknown>;

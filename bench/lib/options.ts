@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["ceiling", "credit", "saga", "scale", "optimiser", "ui"] as const;
+export const SCENARIOS = ["ceiling", "credit", "saga", "scale", "optimiser", "ui", "integrations"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type Driver = "http" | "dispatch";
 const DRIVERS: readonly Driver[] = ["http", "dispatch"];

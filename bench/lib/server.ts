@@ -147,6 +147,18 @@ export class Server {
     return { close: () => ws.close(1000, "bench done") };
   }
 
+  /** The user's live feed (`GET /v1/live`): every business event and notification of every wallet. */
+  async userLive(token: string, onMessage: (message: any) => void): Promise<{ close(): void }> {
+    const res = await this.mf.dispatchFetch("http://127.0.0.1/v1/live", {
+      headers: { upgrade: "websocket", authorization: `Bearer ${token}` },
+    });
+    const ws = res.webSocket;
+    if (!ws) throw new Error(`user live feed answered ${res.status}`);
+    ws.accept();
+    ws.addEventListener("message", (event: { data: unknown }) => onMessage(JSON.parse(String(event.data))));
+    return { close: () => ws.close(1000, "bench done") };
+  }
+
   /**
    * A user written straight to D1 (no PBKDF2) and a session the Worker's own `startSession` starts,
    * with its token: only on a server running bench/scale-entry.ts, which adds the route.

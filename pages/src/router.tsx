@@ -90,6 +90,10 @@ export const routes: RouteObject[] = [
           },
           { path: "settings", lazy: () => import("./screens/settings-screen").then((m) => ({ Component: m.SettingsScreen })) },
           {
+            path: "settings/integrations",
+            lazy: () => import("./screens/integrations-screen").then((m) => ({ Component: m.IntegrationsScreen })),
+          },
+          {
             path: "admin",
             Component: AdminArea,
             children: [{ index: true, lazy: () => import("./screens/admin-screen").then((m) => ({ Component: m.AdminScreen })) }],

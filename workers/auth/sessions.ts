@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import { forgetSessions, signToken, tokenTtlSeconds } from "../lib/auth";
+import { userLiveFor } from "../lib/business-events";
 import { createDb } from "../lib/db";
 import { newId } from "../lib/ids";
 import { ledgerFor } from "../lib/ledger";
@@ -57,7 +58,10 @@ export async function revokeSessions(env: Env, userId: string, which: Revocation
 
 async function closeSockets(env: Env, userId: string, sessionIds: string[]): Promise<void> {
   const rows = await createDb(env.DB).select({ walletId: wallets.walletId }).from(wallets).where(eq(wallets.userId, userId));
-  const results = await Promise.allSettled(rows.map((r) => ledgerFor(env, r.walletId).closeSessionSockets(sessionIds)));
+  const results = await Promise.allSettled([
+    ...rows.map((r) => ledgerFor(env, r.walletId).closeSessionSockets(sessionIds)),
+    userLiveFor(env, userId).closeSessionSockets(sessionIds),
+  ]);
   for (const result of results) {
     if (result.status === "rejected") console.error(JSON.stringify({ msg: "closing live sockets failed", error: String(result.reason) }));
   }

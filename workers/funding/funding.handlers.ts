@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { AppEnv, AppRouteHandler } from "../lib/app";
+import { recordBusinessEvents } from "../lib/business-events";
 import { createDb } from "../lib/db";
 import { AppError, notFound } from "../lib/errors";
 import { isId, nowIso } from "../lib/ids";
@@ -64,5 +65,12 @@ export const deposit: AppRouteHandler<typeof routes.deposit> = async (c) => {
     }),
   );
   if (outcome.replayed) c.header("idempotent-replayed", "true");
-  return c.json({ transaction: presentTransaction(outcome.transaction) }, 200);
+  const transaction = presentTransaction(outcome.transaction);
+  // Keyed by the webhook id: a replay (also one after a crash right here) records it once.
+  const owner = await c.env.DB.prepare("SELECT user_id FROM wallets WHERE wallet_id = ?").bind(claim.walletId).first<{ user_id: string }>();
+  if (owner)
+    await recordBusinessEvents(c.env, [
+      { type: "deposit.received", userId: owner.user_id, businessId: claim.webhookId, data: transaction },
+    ]);
+  return c.json({ transaction }, 200);
 };

@@ -11,6 +11,8 @@ export type AuthUser = {
   session_id: string;
   /** The token's `exp`, in epoch seconds: live sockets close then. */
   token_expires_at: number;
+  /** Set when the request is authenticated by an API key (`sk_…`) instead of a session. */
+  api_key_id?: string;
 };
 
 export type AppEnv = {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
+import { API_KEY_PREFIX, authenticateApiKey, scopesFor } from "./api-keys";
 import type { AppEnv, AuthUser } from "./app";
 import { AppError, forbidden } from "./errors";
 
@@ -213,6 +214,7 @@ export const crossSiteGuard = createMiddleware<AppEnv>(async (c, next) => {
 /** Bearer token first (API clients), then the HttpOnly session cookie (the browser UI). */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const bearer = bearerToken(c);
+  if (bearer?.startsWith(API_KEY_PREFIX)) return withApiKey(c, bearer, next);
   const token = bearer ?? getCookie(c, SESSION_COOKIE);
   if (!token) throw unauthenticated();
   const claims = await readToken(c.env, token);
@@ -237,6 +239,44 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   });
   await next();
 });
+
+const keyLastUsed = new Map<string, number>();
+
+/**
+ * `Authorization: Bearer sk_…` (API.md "API keys"): the key's user, limited to its scopes (403
+ * otherwise), never admin. Read from D1 on every request (no cache), so revocation is immediate.
+ */
+async function withApiKey(c: Context<AppEnv>, secret: string, next: () => Promise<void>): Promise<void> {
+  const key = await authenticateApiKey(c.env.DB, secret);
+  if (!key) throw unauthenticated();
+  const needed = scopesFor(c.req.method, c.req.path);
+  if (!needed.some((scope) => key.scopes.includes(scope))) {
+    throw new AppError(
+      "FORBIDDEN",
+      needed.length === 0 ? "API keys cannot use this route" : `This API key needs one of the scopes: ${needed.join(", ")}`,
+    );
+  }
+  const now = Date.now();
+  if (now - (keyLastUsed.get(key.apiKeyId) ?? 0) >= LAST_SEEN_EVERY_MS) {
+    keyLastUsed.set(key.apiKeyId, now);
+    inBackground(
+      c,
+      c.env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE api_key_id = ?").bind(new Date(now).toISOString(), key.apiKeyId).run(),
+    );
+  }
+  c.set("user", {
+    user_id: key.userId,
+    email: key.email,
+    // A key never carries the admin role, whoever its user is.
+    role: "customer",
+    two_factor: key.twoFactor,
+    session_id: `key:${key.apiKeyId}`,
+    // A live socket opened with a key is closed within the hour (a revoked key cannot keep one open longer).
+    token_expires_at: Math.floor(now / 1000) + 3600,
+    api_key_id: key.apiKeyId,
+  });
+  await next();
+}
 
 /** Admin routes: the admin role, and outside local development two-factor sign-in on the account. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

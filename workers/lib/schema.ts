@@ -280,3 +280,109 @@ export const adminAuditLog = sqliteTable(
   },
   (t) => [uniqueIndex("admin_audit_log_entry_id").on(t.entryId)],
 );
+
+// ---- integrations (business events, notifications, webhooks, API keys)
+/**
+ * One row per committed business state change per user, kept 30 days. `(user_id, type, business_id)`
+ * is unique: a duplicate or redelivered saga message records nothing new. `seq` orders the feed.
+ */
+export const businessEvents = sqliteTable(
+  "business_events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    eventId: text("event_id").notNull(),
+    userId: text("user_id").notNull(),
+    type: text("type").notNull(),
+    businessId: text("business_id").notNull(),
+    /** The resource as its route returns it (JSON). */
+    data: text("data").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("business_events_event_id").on(t.eventId),
+    uniqueIndex("business_events_once").on(t.userId, t.type, t.businessId),
+    index("business_events_by_user").on(t.userId, t.seq),
+    index("business_events_by_time").on(t.createdAt),
+  ],
+);
+
+/** A short text for people, one per business event. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    notificationId: text("notification_id").notNull(),
+    userId: text("user_id").notNull(),
+    eventId: text("event_id").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    readAt: text("read_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("notifications_notification_id").on(t.notificationId),
+    uniqueIndex("notifications_event_id").on(t.eventId),
+    index("notifications_by_user").on(t.userId, t.seq),
+  ],
+);
+
+/** A user's webhook endpoint; `secret` (whsec_…) signs its deliveries and is never returned after creation. */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    webhookId: text("webhook_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    url: text("url").notNull(),
+    /** JSON array of business event types. */
+    events: text("events").notNull(),
+    description: text("description"),
+    secret: text("secret").notNull(),
+    createdAt: text("created_at").notNull(),
+    deletedAt: text("deleted_at"),
+  },
+  (t) => [index("webhook_endpoints_by_user").on(t.userId, t.createdAt)],
+);
+
+/** One delivery of one event to one endpoint, updated on every attempt (the delivery log). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    deliveryId: text("delivery_id").primaryKey(),
+    webhookId: text("webhook_id").notNull(),
+    userId: text("user_id").notNull(),
+    eventId: text("event_id").notNull(),
+    status: text("status", { enum: ["PENDING", "DELIVERED", "FAILED"] }).notNull(),
+    attempt: integer("attempt").notNull().default(0),
+    /** Attempts this round may still make (a retry by the user starts a new round). */
+    attemptsLeft: integer("attempts_left").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    deliveredAt: text("delivered_at"),
+    nextAttemptAt: text("next_attempt_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_once").on(t.webhookId, t.eventId),
+    index("webhook_deliveries_by_webhook").on(t.webhookId, t.createdAt, t.deliveryId),
+    index("webhook_deliveries_pending").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** A server's credential acting for a user: only the SHA-256 of the secret is stored. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    apiKeyId: text("api_key_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    /** The first characters of the secret, to tell keys apart in a list. */
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    /** JSON array of scopes. */
+    scopes: text("scopes").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_secret_hash").on(t.secretHash), index("api_keys_by_user").on(t.userId, t.createdAt)],
+);

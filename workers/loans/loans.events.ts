@@ -1,16 +1,22 @@
 import { and, eq, isNull } from "drizzle-orm";
+import { recordBusinessEvents } from "../lib/business-events";
 import { createDb } from "../lib/db";
 import type { AppEvent, EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
-import { loans } from "../lib/schema";
+import { loans, repayments } from "../lib/schema";
+import { presentLoan, presentRepayment } from "./loans.presenters";
 
 /** LOAN_DISBURSED → `disbursed_at`, set once. */
 export async function onLoanDisbursed(env: Env, event: EventOf<"LOAN_DISBURSED">): Promise<void> {
   const now = nowIso();
-  await createDb(env.DB)
+  const db = createDb(env.DB);
+  await db
     .update(loans)
     .set({ disbursedAt: now, disbursementError: null, updatedAt: now })
     .where(and(eq(loans.loanId, event.payload.loan_id), isNull(loans.disbursedAt)));
+  const loan = await db.select().from(loans).where(eq(loans.loanId, event.payload.loan_id)).get();
+  if (loan?.disbursedAt)
+    await recordBusinessEvents(env, [{ type: "loan.disbursed", userId: loan.userId, businessId: loan.loanId, data: presentLoan(loan) }]);
 }
 
 /**
@@ -20,6 +26,27 @@ export async function onLoanDisbursed(env: Env, event: EventOf<"LOAN_DISBURSED">
  */
 export async function onRepaymentOutcome(env: Env, event: EventOf<"LOAN_REPAYMENT_SUCCESSFUL" | "LOAN_REPAYMENT_FAILED">): Promise<void> {
   await settleRepayment(env, event.payload.repayment_id, event.type === "LOAN_REPAYMENT_SUCCESSFUL" ? null : event.payload.failure_reason);
+  await recordRepaymentEvents(env, event.payload.repayment_id);
+}
+
+/** The business events of a settled repayment (and of the loan it paid off), keyed, so once. */
+async function recordRepaymentEvents(env: Env, repaymentId: string): Promise<void> {
+  const db = createDb(env.DB);
+  const repayment = await db.select().from(repayments).where(eq(repayments.repaymentId, repaymentId)).get();
+  if (!repayment || repayment.status === "PENDING") return;
+  const loan = await db.select().from(loans).where(eq(loans.loanId, repayment.loanId)).get();
+  const succeeded = repayment.status === "SUCCESSFUL";
+  await recordBusinessEvents(env, [
+    {
+      type: succeeded ? "loan.repayment_succeeded" : "loan.repayment_failed",
+      userId: repayment.userId,
+      businessId: repaymentId,
+      data: presentRepayment(repayment),
+    },
+    ...(succeeded && loan?.status === "PAID"
+      ? [{ type: "loan.paid" as const, userId: loan.userId, businessId: loan.loanId, data: presentLoan(loan) }]
+      : []),
+  ]);
 }
 
 /** `failureReason` null settles the repayment as SUCCESSFUL, otherwise FAILED with that reason. */

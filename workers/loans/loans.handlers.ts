@@ -1,6 +1,7 @@
 import { amortisationSchedule, interestRateBp, minimumPaymentCents } from "../domain/loan-pricing";
 import { formatCents } from "../domain/money";
 import type { AppRouteHandler } from "../lib/app";
+import { recordBusinessEvents } from "../lib/business-events";
 import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { makeEvent } from "../lib/events";
@@ -79,7 +80,9 @@ export const approveLoan: AppRouteHandler<typeof routes.approveLoan> = async (c)
     throw invalidState(`Only a PENDING loan can be approved (this one is ${loan.status})`);
   }
   c.executionCtx.waitUntil(flushOutbox(c.env, [outboxId]));
-  return c.json({ loan: presentLoan({ ...loan, status: "APPROVED", updatedAt: now }) }, 200);
+  const approved = presentLoan({ ...loan, status: "APPROVED", updatedAt: now });
+  await recordBusinessEvents(c.env, [{ type: "loan.approved", userId: loan.userId, businessId: loan.loanId, data: approved }]);
+  return c.json({ loan: approved }, 200);
 };
 
 export const rejectLoan: AppRouteHandler<typeof routes.rejectLoan> = async (c) => {
@@ -90,7 +93,9 @@ export const rejectLoan: AppRouteHandler<typeof routes.rejectLoan> = async (c) =
   if (!(await queries.rejectPendingLoan(db, loan.loanId, c.get("user").user_id, reason, now))) {
     throw invalidState(`Only a PENDING loan can be rejected (this one is ${loan.status})`);
   }
-  return c.json({ loan: presentLoan({ ...loan, status: "REJECTED", rejectionReason: reason, updatedAt: now }) }, 200);
+  const rejected = presentLoan({ ...loan, status: "REJECTED", rejectionReason: reason, updatedAt: now });
+  await recordBusinessEvents(c.env, [{ type: "loan.rejected", userId: loan.userId, businessId: loan.loanId, data: rejected }]);
+  return c.json({ loan: rejected }, 200);
 };
 
 export const repayLoan: AppRouteHandler<typeof routes.repayLoan> = async (c) => {

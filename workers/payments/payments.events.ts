@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
+import { recordBusinessEvents } from "../lib/business-events";
 import { createDb } from "../lib/db";
 import type { EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
 import { parseAmount } from "../lib/money";
 import { payments } from "../lib/schema";
 import * as queries from "./payments.queries";
+import { presentPayment } from "./payments.presenters";
 
 /**
  * PAYMENT_SUCCESSFUL / PAYMENT_FAILED → the payment's terminal status. The `status = 'PENDING'`
@@ -12,14 +14,27 @@ import * as queries from "./payments.queries";
  */
 export async function onPaymentOutcome(env: Env, event: EventOf<"PAYMENT_SUCCESSFUL" | "PAYMENT_FAILED">): Promise<void> {
   const successful = event.type === "PAYMENT_SUCCESSFUL";
-  await createDb(env.DB)
+  const db = createDb(env.DB);
+  const [changed] = await db
     .update(payments)
     .set({
       status: successful ? "SUCCESSFUL" : "FAILED",
       failureReason: successful ? null : event.payload.failure_reason,
       updatedAt: nowIso(),
     })
-    .where(and(eq(payments.paymentId, event.payload.payment_id), eq(payments.status, "PENDING")));
+    .where(and(eq(payments.paymentId, event.payload.payment_id), eq(payments.status, "PENDING")))
+    .returning();
+  // The business event of the committed status (also on a redelivery after a crash here: it is keyed, so once).
+  const row = changed ?? (await db.select().from(payments).where(eq(payments.paymentId, event.payload.payment_id)).get());
+  if (row?.status === (successful ? "SUCCESSFUL" : "FAILED"))
+    await recordBusinessEvents(env, [
+      {
+        type: successful ? "payment.succeeded" : "payment.failed",
+        userId: row.userId,
+        businessId: row.paymentId,
+        data: presentPayment(row),
+      },
+    ]);
 }
 
 const cents = (amount: string) => {

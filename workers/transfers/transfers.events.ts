@@ -1,7 +1,11 @@
+import { eq } from "drizzle-orm";
+import { recordBusinessEvents } from "../lib/business-events";
 import { createDb } from "../lib/db";
 import type { EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
-import { recordOutcome, recordPending } from "./transfers.queries";
+import { transfers } from "../lib/schema";
+import { presentTransfer } from "./transfers.presenters";
+import { recordOutcome, recordPending, type TransferRow } from "./transfers.queries";
 
 /** The request reached the queue: make sure the record exists (the request may have crashed before writing it). */
 async function onRequested(env: Env, event: EventOf<"TRANSFER_REQUESTED">): Promise<void> {
@@ -12,7 +16,25 @@ async function onRequested(env: Env, event: EventOf<"TRANSFER_REQUESTED">): Prom
 async function onOutcome(env: Env, event: EventOf<"TRANSFER_COMPLETED" | "TRANSFER_REVERSED">): Promise<void> {
   const { completed_at, ...facts } = event.payload;
   const status = event.type === "TRANSFER_COMPLETED" ? "COMPLETED" : "REVERSED";
-  await recordOutcome(createDb(env.DB), facts, status, completed_at, nowIso());
+  const db = createDb(env.DB);
+  await recordOutcome(db, facts, status, completed_at, nowIso());
+  await recordTransferEvents(env, await db.select().from(transfers).where(eq(transfers.transferId, facts.transfer_id)).get());
+}
+
+/** The business events of a transfer's committed outcome: sent and received, or reversed (keyed, so once). */
+async function recordTransferEvents(env: Env, row: TransferRow | undefined): Promise<void> {
+  if (!row || row.status === "PENDING") return;
+  const data = presentTransfer(row);
+  const businessId = row.transferId;
+  await recordBusinessEvents(
+    env,
+    row.status === "COMPLETED"
+      ? [
+          { type: "transfer.sent", userId: row.fromUserId, businessId, data },
+          { type: "transfer.received", userId: row.toUserId, businessId, data },
+        ]
+      : [{ type: "transfer.reversed", userId: row.fromUserId, businessId, data }],
+  );
 }
 
 export const transferEvents: ServiceEvents = {

@@ -27,5 +27,9 @@ export const queryKeys = {
   transferPages: (walletId: string) => ["transfers", "by-wallet", walletId] as const,
   transfer: (transferId: string) => ["transfers", "detail", transferId] as const,
   deadLetters: ["admin", "dead-letters"] as const,
+  notifications: ["notifications"] as const,
+  apiKeys: ["api-keys"] as const,
+  webhooks: ["webhooks"] as const,
+  deliveries: (webhookId: string) => ["webhooks", "deliveries", webhookId] as const,
   reconciliation: ["admin", "reconciliation"] as const,
 };

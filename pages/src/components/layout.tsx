@@ -3,9 +3,11 @@ import { NavLink, Outlet, useLocation, useNavigate, useNavigation } from "react-
 import { useSignOut } from "../api/hooks/auth";
 import { useWalletLive } from "../api/live";
 import type { User } from "../api/types";
+import { useUserLive } from "../api/user-live";
 import { ActiveWalletProvider, useActiveWallet } from "./active-wallet";
 import { Button } from "./button";
 import { LiveIndicator } from "./live-indicator";
+import { NotificationBell } from "./notification-bell";
 import { ThemeSwitch } from "./theme-switch";
 
 type NavItem = { to: string; label: string; end?: boolean; admin?: boolean };
@@ -18,7 +20,8 @@ const NAV: NavItem[] = [
   { to: "/transfers", label: "Send money" },
   { to: "/savings", label: "Savings" },
   { to: "/debt-optimiser", label: "Debt optimiser" },
-  { to: "/settings", label: "Settings" },
+  { to: "/settings", label: "Settings", end: true },
+  { to: "/settings/integrations", label: "Integrations" },
   { to: "/admin", label: "Admin", admin: true },
 ];
 
@@ -43,6 +46,8 @@ function Shell({ user }: { user: User }) {
   const signOut = useSignOut();
   const menuId = useId();
   const items = NAV.filter((item) => !item.admin || user.role === "admin");
+  // The user's feed: statuses and notifications of every wallet arrive pushed (no polling).
+  useUserLive(true);
 
   // A route change closes the phone menu and moves focus to the new screen, so keyboard and
   // screen-reader users start reading it from the top (not on the first render).
@@ -83,6 +88,7 @@ function Shell({ user }: { user: User }) {
           </NavLink>
           <div className="ml-auto flex items-center gap-2">
             <Live />
+            <NotificationBell />
             <ThemeSwitch className="hidden md:block" />
             <span className="hidden max-w-48 truncate text-sm text-slate-600 lg:inline" title={user.email}>
               {user.name || user.email}

@@ -2,7 +2,6 @@ import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-quer
 import { api, body, idempotent } from "../client";
 import { useMoneyMutation } from "../idempotency";
 import { queryKeys } from "../keys";
-import { settleInterval } from "../settle";
 import type { Loan, LoanStatus } from "../types";
 import { PAGE_SIZE } from "./wallet";
 
@@ -44,7 +43,6 @@ export function useRepayments(loanId: string) {
   return useQuery({
     queryKey: queryKeys.repayments(loanId),
     queryFn: async () => (await body(api.GET("/v1/loan/{loan_id}/repayments", { params: { path: { loan_id: loanId } } }))).repayments,
-    refetchInterval: (query) => settleInterval(query.state.data),
   });
 }
 

@@ -4,7 +4,6 @@ import { formatMoney } from "../../lib/money";
 import { api, body, idempotent } from "../client";
 import { useMoneyMutation } from "../idempotency";
 import { queryKeys } from "../keys";
-import { settleInterval } from "../settle";
 import type { Payment } from "../types";
 import { PAGE_SIZE } from "./wallet";
 
@@ -19,18 +18,16 @@ export function usePaymentPages(walletId: string) {
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    refetchInterval: (query) => settleInterval(query.state.data?.pages[0]?.payments),
   });
 }
 
-/** One payment, re-checked while its saga runs (see settle.ts); the live feed triggers refetches too. */
+/** One payment; its terminal status arrives pushed on the user's live feed (api/user-live.ts), never polled. */
 export function usePayment(paymentId: string | null) {
   return useQuery({
     queryKey: queryKeys.payment(paymentId ?? ""),
     queryFn: async () =>
       (await body(api.GET("/v1/payment/{transaction_id}", { params: { path: { transaction_id: paymentId ?? "" } } }))).payment,
     enabled: paymentId !== null,
-    refetchInterval: (query) => settleInterval(query.state.data ? [query.state.data] : undefined),
   });
 }
 
