@@ -5,8 +5,8 @@ import type { EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
 import { parseAmount } from "../lib/money";
 import { payments } from "../lib/schema";
-import * as queries from "./payments.queries";
 import { presentPayment } from "./payments.presenters";
+import * as queries from "./payments.queries";
 
 /**
  * PAYMENT_SUCCESSFUL / PAYMENT_FAILED → the payment's terminal status. The `status = 'PENDING'`
