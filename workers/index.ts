@@ -1,7 +1,9 @@
 import { app } from "./app";
 import { handleQueue } from "./events";
+import { clockNow } from "./lib/clock";
 import { sweepOutbox } from "./lib/outbox";
 import { runSagaSweep } from "./lib/saga-sweep";
+import { expireDueAuthorizations } from "./payments";
 
 export { IdempotencyStore } from "../durable-objects/idempotency-store";
 export { LoginLimiter } from "../durable-objects/login-limiter";
@@ -15,5 +17,7 @@ export default {
     ctx.waitUntil(sweepOutbox(env));
     // The same single-flight sweep the SagaSweeper's alarm runs: re-drives every unfinished saga.
     ctx.waitUntil(runSagaSweep(env));
+    // Authorizations past their expiry by the project's clock, should a ledger's alarm not have run yet.
+    ctx.waitUntil(clockNow(env).then((now) => expireDueAuthorizations(env, now)));
   },
 } satisfies ExportedHandler<Env, unknown>;
