@@ -12,10 +12,10 @@ const now = () => new Date().toISOString();
 const LATEST = LEDGER_MIGRATIONS.length;
 const TEST_NEXT: Migration = {
   version: LATEST + 1,
-  description: "test only: entry memo, holds",
+  description: "test only: entry memo, reminders",
   up: `
     ALTER TABLE entries ADD COLUMN memo TEXT;
-    CREATE TABLE holds (hold_id TEXT PRIMARY KEY, amount INTEGER NOT NULL CHECK (amount > 0), created_at TEXT NOT NULL);
+    CREATE TABLE reminders (reminder_id TEXT PRIMARY KEY, amount INTEGER NOT NULL CHECK (amount > 0), created_at TEXT NOT NULL);
   `,
 };
 
@@ -100,7 +100,7 @@ describe("ledger schema versions", () => {
       expect(migrate(state.storage, [...LEDGER_MIGRATIONS, TEST_NEXT])).toEqual({ from: LATEST, to: LATEST + 1 });
       expect(schemaVersion(sql)).toBe(LATEST + 1);
       expect(columns(sql, "entries")).toContain("memo");
-      expect(columns(sql, "holds")).toEqual(["hold_id", "amount", "created_at"]);
+      expect(columns(sql, "reminders")).toEqual(["reminder_id", "amount", "created_at"]);
       const after = dump(sql);
       expect(after.entries).toEqual(before.entries.map((entry) => ({ ...entry, memo: null })));
       expect({ ...after, entries: [] }).toEqual({ ...before, entries: [] });
@@ -113,7 +113,15 @@ describe("ledger schema versions", () => {
       }
       expect(after.wallet[0]?.balance).toBe(balance);
       expect(balance).toBe(100_000 - 2_550 - 12_345 - 1_000 + 1_000);
-      expect(restarted.audit()).toEqual({ balance, pockets: 12_345, entriesNet: balance, pocketsFromEntries: 12_345, entryCount: 5 });
+      expect(restarted.audit()).toEqual({
+        balance,
+        pockets: 12_345,
+        entriesNet: balance,
+        pocketsFromEntries: 12_345,
+        entryCount: 5,
+        held: 0,
+        heldByHolds: 0,
+      });
       expect(restarted.getPocket(owner, "goal-kept")).toMatchObject({ amount: 12_345, status: "ACTIVE", target: 50_000 });
       expect(restarted.getPocket(owner, "goal-closed")).toMatchObject({ amount: 0, status: "CLOSED" });
 
