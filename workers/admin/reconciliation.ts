@@ -13,7 +13,7 @@ import { formatCents } from "../domain/money";
 import { createDb } from "../lib/db";
 import { ledgerFor } from "../lib/ledger";
 import { redriveAfterMs, stuckAfterMs } from "../lib/saga-sweep";
-import { loans, payments, repayments, savingsGoals, wallets } from "../lib/schema";
+import { loans, payments, refunds, repayments, savingsGoals, wallets } from "../lib/schema";
 
 export type Difference = { kind: string; wallet_id: string; reference_id: string | null; message: string };
 
@@ -33,13 +33,15 @@ export async function reconcile(env: Env): Promise<Difference[]> {
 async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]> {
   const db = createDb(env.DB);
   const ledger = ledgerFor(env, walletId);
-  const [audit, split, walletPayments, walletRepayments, walletLoans, goals] = await Promise.all([
+  const [audit, split, walletPayments, walletRepayments, walletLoans, goals, heldAndRefunded, walletRefunds] = await Promise.all([
     ledger.audit(),
     ledger.sagaEntriesByCounterparty(),
     db.select().from(payments).where(eq(payments.walletId, walletId)),
     db.select().from(repayments).where(eq(repayments.walletId, walletId)),
     db.select().from(loans).where(eq(loans.walletId, walletId)),
     db.select().from(savingsGoals).where(eq(savingsGoals.walletId, walletId)),
+    ledger.holdsAndRefunds(),
+    db.select().from(refunds).where(eq(refunds.walletId, walletId)),
   ]);
   const out: Difference[] = [];
   const diff = (kind: string, reference: string | null, message: string) =>
@@ -50,6 +52,9 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
   }
   if (audit.balance !== audit.entriesNet) {
     diff("LEDGER_BALANCE", null, `balance ${formatCents(audit.balance)} != sum of entries ${formatCents(audit.entriesNet)}`);
+  }
+  if (audit.held !== audit.heldByHolds) {
+    diff("LEDGER_HELD", null, `held ${formatCents(audit.held)} != active holds ${formatCents(audit.heldByHolds)}`);
   }
   if (audit.pockets !== audit.pocketsFromEntries) {
     diff("LEDGER_POCKETS", null, `pockets ${formatCents(audit.pockets)} != savings entries ${formatCents(audit.pocketsFromEntries)}`);
@@ -97,7 +102,12 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     }
     if (!moved && found) diff(kind, id, `D1 says it did not happen but the ledger has ${found.count} ${type} entries`);
   };
+  const holds = new Map(heldAndRefunded.holds.map((h) => [h.reference_id, h]));
   for (const p of walletPayments) {
+    if (p.capture === "manual") {
+      reconcileManual(p, holds.get(p.paymentId));
+      continue;
+    }
     expectMoved(
       "PAYMENT",
       "PAYMENT_OUT",
@@ -107,6 +117,49 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
       p.status === "PENDING" ? null : p.status === "SUCCESSFUL",
       p.createdAt,
     );
+  }
+  /**
+   * A manual payment: AUTHORIZED needs its hold ACTIVE, SUCCESSFUL one PAYMENT_OUT of what it captured
+   * (its hold POSTED), CANCELED its hold RELEASED and no PAYMENT_OUT. The ledger decides first and D1
+   * follows, so a hold settled a moment ago is not a difference until the re-drive timeout has passed.
+   */
+  function reconcileManual(p: (typeof walletPayments)[number], hold: { status: string; captured: number } | undefined) {
+    const settled = age(p.updatedAt) >= redriveMs;
+    const expectHold = (status: string) => {
+      if (!hold) diff("HOLD_MISSING", p.paymentId, `D1 says ${p.status} but the ledger has no hold for it`);
+      else if (hold.status !== status && settled) diff("HOLD", p.paymentId, `D1 says ${p.status} but the hold is ${hold.status}`);
+    };
+    if (p.status === "PENDING") {
+      if (hold && age(p.createdAt) >= redriveMs) diff("PAYMENT", p.paymentId, `D1 says PENDING but the ledger holds it (${hold.status})`);
+      expectMoved("PAYMENT", "PAYMENT_OUT", p.paymentId, "merchants", 0, null, p.createdAt);
+      return;
+    }
+    if (p.status === "AUTHORIZED") expectHold("ACTIVE");
+    if (p.status === "SUCCESSFUL") expectHold("POSTED");
+    if (p.status === "CANCELED") expectHold("RELEASED");
+    if (p.status === "FAILED" && hold) diff("HOLD", p.paymentId, `D1 says FAILED but the ledger has a hold (${hold.status})`);
+    expectMoved("PAYMENT", "PAYMENT_OUT", p.paymentId, "merchants", p.capturedAmountCents ?? 0, p.status === "SUCCESSFUL", p.createdAt);
+  }
+  // Refunds: each one D1 mirrors is in the ledger, one REFUND credit from merchants of its amount, and
+  // each payment's refunded total is the ledger's.
+  const ledgerRefunds = new Map(heldAndRefunded.refunds.map((r) => [r.refund_id, r]));
+  for (const r of walletRefunds) {
+    const inLedger = ledgerRefunds.get(r.refundId);
+    if (!inLedger || inLedger.amount !== r.amountCents || inLedger.payment_id !== r.paymentId) {
+      diff("REFUND", r.refundId, `D1 records a refund of ${formatCents(r.amountCents)} the ledger does not have`);
+    }
+    expectMoved("REFUND", "REFUND", r.refundId, "merchants", r.amountCents, true, r.createdAt);
+    ledgerRefunds.delete(r.refundId);
+  }
+  for (const r of ledgerRefunds.values()) {
+    entry.delete(`REFUND:${r.refund_id}`);
+    if (age(r.created_at) >= redriveMs) diff("REFUND", r.refund_id, `the ledger refunded ${formatCents(r.amount)} that D1 does not record`);
+  }
+  for (const p of walletPayments) {
+    const total = heldAndRefunded.refunds.filter((r) => r.payment_id === p.paymentId).reduce((sum, r) => sum + r.amount, 0);
+    if (total !== p.refundedAmountCents && age(p.updatedAt) >= redriveMs) {
+      diff("REFUND", p.paymentId, `D1 says ${formatCents(p.refundedAmountCents)} refunded, the ledger ${formatCents(total)}`);
+    }
   }
   for (const r of walletRepayments) {
     expectMoved(
@@ -145,7 +198,7 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     entry.delete(`SAVINGS_REDEEM:${g.goalId}`);
   }
   for (const [key, e] of entry) {
-    if (e.type === "PAYMENT_OUT" || e.type === "LOAN_REPAYMENT" || e.type === "LOAN_IN") {
+    if (e.type === "PAYMENT_OUT" || e.type === "LOAN_REPAYMENT" || e.type === "LOAN_IN" || e.type === "REFUND") {
       diff("ORPHAN_ENTRY", e.reference_id, `ledger has ${key} with no matching record in D1`);
     }
   }
