@@ -1,5 +1,8 @@
 import { app } from "./app";
+import { DUE_WORK } from "./due-work";
 import { handleQueue } from "./events";
+import { clockNow } from "./lib/clock";
+import { runDueWorkOnce } from "./lib/due-work";
 import { sweepOutbox } from "./lib/outbox";
 import { runSagaSweep } from "./lib/saga-sweep";
 
@@ -15,5 +18,7 @@ export default {
     ctx.waitUntil(sweepOutbox(env));
     // The same single-flight sweep the SagaSweeper's alarm runs: re-drives every unfinished saga.
     ctx.waitUntil(runSagaSweep(env));
+    // Loan servicing and every other date rule, by the clock (README: Scheduled work).
+    ctx.waitUntil(clockNow(env).then((now) => runDueWorkOnce(env, now, DUE_WORK)));
   },
 } satisfies ExportedHandler<Env, unknown>;
