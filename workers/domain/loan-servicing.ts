@@ -183,7 +183,7 @@ export type ServicingStep = { kind: "due"; at: number } | { kind: "late-fee"; k:
  * late fee), or the day the loan defaults. Null for a loan that owes nothing.
  */
 export function nextStep(books: LoanBooks, terms: LoanTerms, rules: ServicingRules, current: Delinquency): ServicingStep | null {
-  if (remainingOf(books) === 0 && books.charged > 0) return null;
+  if (remainingOf(books) === 0) return null;
   const steps: ServicingStep[] = [{ kind: "due", at: dueMoment(dueDate(terms.disbursedAt, books.charged + 1)) }];
   for (const i of books.installments) {
     if (isUnpaid(i) && i.lateFee === 0 && rules.lateFee > 0)
