@@ -230,6 +230,15 @@ describe("the test clock and loan servicing", () => {
     });
     expect((await api(`/loan/${loan.loan_id}/schedule`, { token: user.token })).body.schedule).toEqual([]);
     expect((await api(`/loan/${loan.loan_id}/payoff`, { token: user.token })).body.payoff_amount).toBe("0.00");
+    // The admin sees who applied; the customer's own view does not carry it.
+    expect(rejected.applicant).toBeUndefined();
+    const asAdmin = (await api(`/loan/${loan.loan_id}`, { token: admin.token })).body.loan;
+    expect(asAdmin.applicant).toHaveProperty("name");
+    expect(asAdmin.applicant.email).toBe(user.email);
+    const listed = (await api("/loan?status=REJECTED&limit=100", { token: admin.token })).body.loans.find(
+      (l: Loan) => l.loan_id === loan.loan_id,
+    );
+    expect(listed.applicant.email).toBe(user.email);
   });
 
   it("autopay can be switched off by the borrower: due dates then request nothing", async () => {

@@ -56,12 +56,13 @@ export const applyForLoan: AppRouteHandler<typeof routes.applyForLoan> = async (
 
 export const listLoans: AppRouteHandler<typeof routes.listLoans> = async (c) => {
   const [page, now] = await Promise.all([queries.listLoans(createDb(c.env.DB), c.get("user"), c.req.valid("query")), clockNow(c.env)]);
-  return c.json({ loans: page.loans.map((loan) => presentLoan(loan, now)), next_cursor: page.nextCursor }, 200);
+  const admin = c.get("user").role === "admin";
+  return c.json({ loans: page.loans.map((loan) => presentLoan(loan, now, { admin })), next_cursor: page.nextCursor }, 200);
 };
 
 export const getLoan: AppRouteHandler<typeof routes.getLoan> = async (c) => {
   const [loan, now] = await Promise.all([visibleLoan(createDb(c.env.DB), c.get("user"), c.req.valid("param").loan_id), clockNow(c.env)]);
-  return c.json({ loan: presentLoan(loan, now) }, 200);
+  return c.json({ loan: presentLoan(loan, now, { admin: c.get("user").role === "admin" }) }, 200);
 };
 
 export const loansByWallet: AppRouteHandler<typeof routes.loansByWallet> = async (c) => {

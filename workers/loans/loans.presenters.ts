@@ -15,7 +15,8 @@ function upcoming(row: LoanView, now: number) {
   return { date: dueDate(row.disbursedAt, k), amount: Math.min(owedThen, row.unpaidDueCents + installment) };
 }
 
-export const presentLoan = (row: LoanView, now: Date) => {
+/** `admin`: the reader is an admin, who also sees who applied (name and email). */
+export const presentLoan = (row: LoanView, now: Date, { admin = false }: { admin?: boolean } = {}) => {
   const approved = row.status === "APPROVED";
   const next = upcoming(row, now.getTime());
   const daysPastDue =
@@ -47,6 +48,7 @@ export const presentLoan = (row: LoanView, now: Date) => {
     disbursed_at: row.disbursedAt,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
+    ...(admin ? { applicant: { name: row.applicantName, email: row.applicantEmail } } : {}),
   };
 };
 

@@ -10,7 +10,12 @@ import { loans, repayments } from "../lib/schema";
 
 export type LoanRow = typeof loans.$inferSelect;
 /** A loan with what its installments say: the oldest unpaid due date and the sum still unpaid. */
-export type LoanView = LoanRow & { oldestUnpaidDue: string | null; unpaidDueCents: number };
+export type LoanView = LoanRow & {
+  oldestUnpaidDue: string | null;
+  unpaidDueCents: number;
+  applicantName: string | null;
+  applicantEmail: string | null;
+};
 export type RepaymentRow = typeof repayments.$inferSelect;
 /** Who reads: a customer sees their own loans, an admin every loan. */
 export type Viewer = Pick<AuthUser, "user_id" | "role">;
@@ -20,8 +25,10 @@ const loanView = {
   ...getTableColumns(loans),
   oldestUnpaidDue: sql<
     string | null
-  >`(SELECT MIN(i.due_date) FROM loan_installments i WHERE i.loan_id = ${loans.loanId} AND i.paid_cents < i.amount_due_cents)`,
-  unpaidDueCents: sql<number>`(SELECT COALESCE(SUM(i.amount_due_cents - i.paid_cents), 0) FROM loan_installments i WHERE i.loan_id = ${loans.loanId})`,
+  >`(SELECT MIN(i.due_date) FROM loan_installments i WHERE i.loan_id = "loans"."loan_id" AND i.paid_cents < i.amount_due_cents)`,
+  applicantName: sql<string | null>`(SELECT u.name FROM users u WHERE u.user_id = "loans"."user_id")`,
+  applicantEmail: sql<string | null>`(SELECT u.email FROM users u WHERE u.user_id = "loans"."user_id")`,
+  unpaidDueCents: sql<number>`(SELECT COALESCE(SUM(i.amount_due_cents - i.paid_cents), 0) FROM loan_installments i WHERE i.loan_id = "loans"."loan_id")`,
 };
 
 const visibleTo = (viewer: Viewer) => (viewer.role === "admin" ? undefined : eq(loans.userId, viewer.user_id));

@@ -38,6 +38,10 @@ export const LoanSchema = z
     disbursed_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    applicant: z
+      .object({ name: z.string().nullable(), email: z.string().nullable() })
+      .optional()
+      .openapi({ description: "Who applied: present only when an admin reads the loan" }),
   })
   .openapi("Loan");
 

@@ -1142,6 +1142,11 @@ export interface components {
             disbursed_at: string | null;
             created_at: string;
             updated_at: string;
+            /** @description Who applied: present only when an admin reads the loan */
+            applicant?: {
+                name: string | null;
+                email: string | null;
+            };
         };
         Repayment: {
             repayment_id: string;
