@@ -10,6 +10,9 @@ const TONES: Record<string, string> = {
   REDEEMED: "bg-emerald-100 text-emerald-900 ring-emerald-300",
   FAILED: "bg-red-100 text-red-900 ring-red-300",
   REJECTED: "bg-red-100 text-red-900 ring-red-300",
+  CURRENT: "bg-emerald-100 text-emerald-900 ring-emerald-300",
+  LATE: "bg-amber-100 text-amber-900 ring-amber-300",
+  DEFAULTED: "bg-red-100 text-red-900 ring-red-300",
 };
 
 const LABELS: Record<string, string> = {
@@ -21,6 +24,9 @@ const LABELS: Record<string, string> = {
   REDEEMED: "Redeemed",
   FAILED: "Failed",
   REJECTED: "Rejected",
+  CURRENT: "Up to date",
+  LATE: "Late",
+  DEFAULTED: "Defaulted",
 };
 
 /** A status as text and colour (never colour alone); data-status carries the raw API value for tests. */
