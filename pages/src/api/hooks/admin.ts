@@ -58,3 +58,14 @@ export function useAdvanceClock() {
     meta: { success: "Clock moved; everything due has been processed", failure: "The clock could not be moved" },
   });
 }
+
+/** Loan decisions (approvals and rejections) from the audit log, newest first. */
+export function useLoanDecisions() {
+  return useQuery({
+    queryKey: ["admin", "audit-log", "loan-decisions"] as const,
+    queryFn: async () =>
+      (await body(api.GET("/v1/admin/audit-log", { params: { query: { limit: 100 } } }))).entries.filter(
+        (entry) => entry.action === "loan.approve" || entry.action === "loan.reject",
+      ),
+  });
+}
