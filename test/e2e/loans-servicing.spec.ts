@@ -6,6 +6,8 @@ import { type APIRequestContext, type Browser, expect, type Page, test } from "@
 // repayment. Axe and keyboard checks of the two screens this adds to, at the project's viewport.
 
 const PASSWORD = "Quiet-Harbor-7-Lantern";
+// Two browsers, a clock move and the sagas: more than the default minute on a shared machine.
+test.setTimeout(180_000);
 const ADMIN_EMAIL = "admin@example.com";
 const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 

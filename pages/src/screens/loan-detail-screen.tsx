@@ -231,9 +231,13 @@ function AutopaySwitch({ loan }: { loan: Loan }) {
         aria-checked={loan.autopay}
         aria-labelledby="autopay-label"
         aria-describedby="autopay-hint"
-        disabled={!open || setAutopay.isPending}
+        // Not disabled while saving: a disabled button drops keyboard focus.
+        disabled={!open}
+        aria-busy={setAutopay.isPending || undefined}
         data-testid="autopay-switch"
-        onClick={() => setAutopay.mutate({ loanId: loan.loan_id, enabled: !loan.autopay })}
+        onClick={() => {
+          if (!setAutopay.isPending) setAutopay.mutate({ loanId: loan.loan_id, enabled: !loan.autopay });
+        }}
         className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700 disabled:opacity-50 ${
           loan.autopay ? "bg-emerald-700" : "bg-slate-400"
         }`}
