@@ -94,6 +94,8 @@ function useLoanDecision(decision: "approve" | "reject") {
     onSuccess: (loan) => {
       client.setQueryData(queryKeys.loan(loan.loan_id), loan);
       void client.invalidateQueries({ queryKey: queryKeys.loans });
+      // The decision history (the audit log) has a new entry.
+      void client.invalidateQueries({ queryKey: ["admin", "audit-log"] });
     },
     meta:
       decision === "approve"
