@@ -1,11 +1,12 @@
 import { app } from "./app";
+import { DUE_WORK } from "./due-work";
 import { handleQueue } from "./events";
 import { handleWebhookBatch, isWebhookQueue } from "./integrations/webhook-consumer";
 import { sweepBusinessEvents } from "./lib/business-events";
 import { clockNow } from "./lib/clock";
+import { runDueWorkOnce } from "./lib/due-work";
 import { sweepOutbox } from "./lib/outbox";
 import { runSagaSweep } from "./lib/saga-sweep";
-import { expireDueAuthorizations } from "./payments";
 
 export { IdempotencyStore } from "../durable-objects/idempotency-store";
 export { LoginLimiter } from "../durable-objects/login-limiter";
@@ -22,7 +23,7 @@ export default {
     ctx.waitUntil(runSagaSweep(env));
     // Business events past retention, and webhook deliveries whose queue message was lost.
     ctx.waitUntil(sweepBusinessEvents(env));
-    // Authorizations past their expiry by the project's clock, should a ledger's alarm not have run yet.
-    ctx.waitUntil(clockNow(env).then((now) => expireDueAuthorizations(env, now)));
+    // Loan servicing, hold expiry and every other date rule, by the clock (README: Scheduled work).
+    ctx.waitUntil(clockNow(env).then((now) => runDueWorkOnce(env, now, DUE_WORK)));
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -15,10 +15,13 @@ describe("loan endpoints", () => {
     expect(schedule.body.schedule).toHaveLength(12);
     expect(schedule.body.schedule[0]).toEqual({
       month: 1,
+      due_date: null,
       payment: "86.99",
       interest: "6.67",
       principal: "80.32",
       balance_after: "919.68",
+      status: "UPCOMING",
+      paid: "0.00",
     });
 
     expectEnvelope(await api(`/loan/${loan.loan_id}/approve`, { token: user.token, method: "POST" }), 403, "FORBIDDEN");

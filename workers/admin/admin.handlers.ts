@@ -1,5 +1,9 @@
+import { DUE_WORK } from "../due-work";
 import type { AppRouteHandler } from "../lib/app";
+import { auditStatement } from "../lib/audit-log";
+import { advanceClockStatement, clockNow, clockOffsetSeconds, testClockEnabled } from "../lib/clock";
 import { createDb } from "../lib/db";
+import { runDueWorkUntilDone } from "../lib/due-work";
 import { invalidState, notFound } from "../lib/errors";
 import { isReplay, replayOutcome, transferIdFor } from "../lib/idempotency";
 import { isId, nowIso } from "../lib/ids";
@@ -107,4 +111,27 @@ export const ledgerProof: AppRouteHandler<typeof routes.ledgerProof> = async (c)
     },
     200,
   );
+};
+
+export const getClock: AppRouteHandler<typeof routes.getClock> = async (c) => {
+  if (!testClockEnabled(c.env)) throw notFound("Route");
+  const offset = await clockOffsetSeconds(c.env);
+  return c.json({ now: new Date(Date.now() + offset * 1000).toISOString(), offset_seconds: offset }, 200);
+};
+
+/**
+ * Moves the clock, then runs every service's due work up to the new now until nothing is left,
+ * waiting for autopay debits between due dates. A run cut short (a crash, a timeout) is finished
+ * by the next cron run or the next advance: every step is keyed, so nothing is charged twice.
+ */
+export const advanceClock: AppRouteHandler<typeof routes.advanceClock> = async (c) => {
+  if (!testClockEnabled(c.env)) throw notFound("Route");
+  const { days } = c.req.valid("json");
+  await c.env.DB.batch([
+    advanceClockStatement(c.env.DB, days),
+    auditStatement(c.env.DB, { adminUserId: c.get("user").user_id, action: "clock.advance", target: "clock", details: { days } }),
+  ]);
+  const now = await clockNow(c.env);
+  await runDueWorkUntilDone(c.env, now, DUE_WORK);
+  return c.json({ now: now.toISOString() }, 200);
 };

@@ -156,3 +156,28 @@ export const ledgerProof = adminRoute({
     ),
   },
 });
+
+const ClockSchema = z.object({ now: z.string(), offset_seconds: z.number().int() }).openapi("Clock");
+
+export const getClock = adminRoute({
+  method: "get",
+  path: "/admin/clock",
+  operationId: "getClock",
+  tags,
+  summary: "The clock every date rule reads (only where TEST_CLOCK is true; 404 in production)",
+  responses: { 200: jsonResponse(ClockSchema, "Now, and how far the test clock is ahead of real time") },
+  errors: ["NOT_FOUND"],
+});
+
+export const advanceClock = adminRoute({
+  method: "post",
+  path: "/admin/clock/advance",
+  operationId: "advanceClock",
+  tags,
+  summary: "Move the test clock forward (only where TEST_CLOCK is true; 404 in production)",
+  description:
+    "Answers once every due date, interest charge, autopay request and late fee up to the new now has been processed; autopay debits then finish through the repayment saga.",
+  body: z.strictObject({ days: z.number().int().min(1).max(400) }),
+  responses: { 200: jsonResponse(z.object({ now: z.string() }), "The new now") },
+  errors: ["NOT_FOUND"],
+});

@@ -8,4 +8,6 @@ export const adminRouter = createRouter()
   .openapi(routes.reconciliation, handlers.reconciliation)
   .openapi(routes.adjustWallet, handlers.adjustWallet)
   .openapi(routes.listAuditLog, handlers.listAuditLog)
-  .openapi(routes.ledgerProof, handlers.ledgerProof);
+  .openapi(routes.ledgerProof, handlers.ledgerProof)
+  .openapi(routes.getClock, handlers.getClock)
+  .openapi(routes.advanceClock, handlers.advanceClock);

@@ -1,3 +1,4 @@
+import { installmentAmount } from "../domain/loan-servicing";
 import type { AppRouteHandler } from "../lib/app";
 import { createDb } from "../lib/db";
 import { AppError } from "../lib/errors";
@@ -15,11 +16,15 @@ type ApprovedLoan = {
   remaining_balance_cents: number;
   interest_rate_bp: number;
   minimum_payment_cents: number;
+  loan_term_months: number;
+  installments_charged: number;
 };
 
 /**
  * A wallet's approved loans as debts: name = purpose, or the loan id when the purpose is empty or
- * shared with another loan (names key the answer's per-month maps, so they must be unique).
+ * shared with another loan (names key the answer's per-month maps, so they must be unique). The
+ * figures are live: the balance is what clears the loan now (interest and fees charged included) and
+ * the minimum is the loan's next installment (its whole balance once the term's last one is due).
  */
 function debtsFromLoans(loans: readonly ApprovedLoan[]): Debt[] {
   // A loan whose last repayment has landed but whose status has not yet moved to PAID owes nothing.
@@ -35,7 +40,11 @@ function debtsFromLoans(loans: readonly ApprovedLoan[]): Debt[] {
       name: purpose && purposeCount.get(purpose) === 1 ? purpose : loan.loan_id,
       balance: loan.remaining_balance_cents,
       aprBp: loan.interest_rate_bp,
-      minimumPayment: loan.minimum_payment_cents,
+      minimumPayment: installmentAmount(
+        loan.installments_charged + 1,
+        { termMonths: loan.loan_term_months, minimumPayment: loan.minimum_payment_cents },
+        loan.remaining_balance_cents,
+      ),
     };
   });
 }

@@ -6,12 +6,19 @@
 import { newId, nowIso } from "./ids";
 
 /** Stable action names: clients filter on them. */
-export type AuditAction = "loan.approve" | "loan.reject" | "dead_letter.replay" | "wallet.adjust" | "role.grant" | "role.revoke";
+export type AuditAction =
+  | "loan.approve"
+  | "loan.reject"
+  | "dead_letter.replay"
+  | "wallet.adjust"
+  | "role.grant"
+  | "role.revoke"
+  | "clock.advance";
 
 export type AuditEntry = {
   adminUserId: string | null;
   action: AuditAction;
-  /** What was acted on: `loan:{id}`, `wallet:{id}`, `dead_letter:{id}`, `user:{id}`. */
+  /** What was acted on: `loan:{id}`, `wallet:{id}`, `dead_letter:{id}`, `user:{id}`, `clock`. */
   target: string;
   details: Record<string, unknown>;
   /** Deterministic for an action that may be retried (the retry records nothing twice); random otherwise. */

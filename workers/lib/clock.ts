@@ -1,8 +1,31 @@
 /**
  * The one source of "now" for every date rule (loan servicing, hold expiry, statements). Read it
- * through this function, never through Date.now(), so the adjustable test clock (TEST_CLOCK, local
- * and staging only) moves every rule at once.
+ * through this function, never through Date.now(), so the adjustable test clock moves every rule at
+ * once. In production it is the real time. Where `TEST_CLOCK` is "true" (local and staging) it is
+ * the real time plus an offset an admin moves forward; the offset lives in D1 (one row), read on
+ * every call, so every isolate and every restart sees the same clock.
  */
-export async function clockNow(_env: Env): Promise<Date> {
-  return new Date();
+const DAY_SECONDS = 86_400;
+
+export const testClockEnabled = (env: Env): boolean => env.TEST_CLOCK === "true";
+
+export async function clockOffsetSeconds(env: Env): Promise<number> {
+  if (!testClockEnabled(env)) return 0;
+  const row = await env.DB.prepare("SELECT offset_seconds FROM test_clock WHERE id = 1").first<{ offset_seconds: number }>();
+  return row?.offset_seconds ?? 0;
+}
+
+export async function clockNow(env: Env): Promise<Date> {
+  if (!testClockEnabled(env)) return new Date();
+  return new Date(Date.now() + (await clockOffsetSeconds(env)) * 1000);
+}
+
+/** Moves the test clock forward by whole days (the caller has checked TEST_CLOCK); batch it with its audit entry. */
+export function advanceClockStatement(db: D1Database, days: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO test_clock (id, offset_seconds, updated_at) VALUES (1, ?1, ?2)
+       ON CONFLICT (id) DO UPDATE SET offset_seconds = offset_seconds + ?1, updated_at = ?2`,
+    )
+    .bind(days * DAY_SECONDS, new Date().toISOString());
 }

@@ -29,6 +29,8 @@ export async function listApprovedLoansForWallet(db: Db, userId: string, walletI
       remaining_balance_cents: loans.remainingBalanceCents,
       interest_rate_bp: loans.interestRateBp,
       minimum_payment_cents: loans.minimumPaymentCents,
+      loan_term_months: loans.loanTermMonths,
+      installments_charged: loans.installmentsCharged,
     })
     .from(loans)
     .where(and(eq(loans.walletId, walletId), eq(loans.userId, userId), eq(loans.status, "APPROVED"), gt(loans.remainingBalanceCents, 0)))

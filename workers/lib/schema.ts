@@ -77,8 +77,28 @@ export const loans = sqliteTable(
     disbursementError: text("disbursement_error"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    // Servicing (API.md Micro-Loans, Servicing). remaining_balance_cents is always
+    // outstanding_principal_cents + interest_due_cents + fees_due_cents.
+    outstandingPrincipalCents: integer("outstanding_principal_cents").notNull().default(0),
+    interestDueCents: integer("interest_due_cents").notNull().default(0),
+    feesDueCents: integer("fees_due_cents").notNull().default(0),
+    totalInterestChargedCents: integer("total_interest_charged_cents").notNull().default(0),
+    totalFeesChargedCents: integer("total_fees_charged_cents").notNull().default(0),
+    /** The last installment whose due date has been processed. */
+    installmentsCharged: integer("installments_charged").notNull().default(0),
+    /** The first installment serviced; null for a loan disbursed before servicing existed, until it is adopted. */
+    firstInstallment: integer("first_installment"),
+    autopay: integer("autopay", { mode: "boolean" }).notNull().default(true),
+    delinquency: text("delinquency", { enum: ["CURRENT", "LATE", "DEFAULTED"] })
+      .notNull()
+      .default("CURRENT"),
+    /** When the next servicing step falls due (clock time); null when nothing will. */
+    nextServiceAt: text("next_service_at"),
+    /** Bumped by every servicing write: a step computed from a stale read changes nothing. */
+    version: integer("version").notNull().default(0),
   },
   (t) => [
+    index("loans_next_service").on(t.nextServiceAt),
     index("loans_by_user").on(t.userId, t.createdAt),
     index("loans_by_wallet").on(t.walletId, t.createdAt),
     index("loans_by_status").on(t.status, t.createdAt),
@@ -102,8 +122,49 @@ export const repayments = sqliteTable(
     failureReason: text("failure_reason"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    source: text("source", { enum: ["MANUAL", "AUTOPAY"] })
+      .notNull()
+      .default("MANUAL"),
+    /** The installment an autopay repayment was requested for. */
+    installment: integer("installment"),
+    /** How a successful repayment was applied: fees, then interest, then principal. */
+    feesPaidCents: integer("fees_paid_cents").notNull().default(0),
+    interestPaidCents: integer("interest_paid_cents").notNull().default(0),
+    principalPaidCents: integer("principal_paid_cents").notNull().default(0),
   },
   (t) => [index("repayments_by_loan").on(t.loanId, t.createdAt), check("repayments_positive", sql`${t.amountCents} > 0`)],
+);
+
+/** One row per due date processed: what was charged and due, what has gone to it, its late fee. */
+export const loanInstallments = sqliteTable(
+  "loan_installments",
+  {
+    loanId: text("loan_id").notNull(),
+    installment: integer("installment").notNull(),
+    dueDate: text("due_date").notNull(),
+    principalBeforeCents: integer("principal_before_cents").notNull(),
+    interestCents: integer("interest_cents").notNull(),
+    amountDueCents: integer("amount_due_cents").notNull(),
+    paidCents: integer("paid_cents").notNull().default(0),
+    lateFeeCents: integer("late_fee_cents").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.loanId, t.installment] }),
+    check("loan_installments_paid_within_due", sql`${t.paidCents} >= 0 AND ${t.paidCents} <= ${t.amountDueCents}`),
+  ],
+);
+
+// ---- clock
+/** The test clock's offset from real time (one row; only read where TEST_CLOCK is "true"). */
+export const testClock = sqliteTable(
+  "test_clock",
+  {
+    id: integer("id").primaryKey(),
+    offsetSeconds: integer("offset_seconds").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [check("test_clock_one_row", sql`${t.id} = 1`)],
 );
 
 // ---- payments

@@ -11,4 +11,6 @@ export const loansRouter = createRouter()
   .openapi(routes.rejectLoan, handlers.rejectLoan)
   .openapi(routes.repayLoan, handlers.repayLoan)
   .openapi(routes.listRepayments, handlers.listRepayments)
-  .openapi(routes.loanSchedule, handlers.loanSchedule);
+  .openapi(routes.loanSchedule, handlers.loanSchedule)
+  .openapi(routes.loanPayoff, handlers.loanPayoff)
+  .openapi(routes.setAutopay, handlers.setAutopay);

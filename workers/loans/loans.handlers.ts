@@ -1,7 +1,9 @@
-import { amortisationSchedule, interestRateBp, minimumPaymentCents } from "../domain/loan-pricing";
+import { interestRateBp, minimumPaymentCents } from "../domain/loan-pricing";
+import { dueDatesPassed, liveSchedule, openBooks, payoffOf } from "../domain/loan-servicing";
 import { formatCents } from "../domain/money";
 import type { AppRouteHandler } from "../lib/app";
 import { recordBusinessEvents } from "../lib/business-events";
+import { clockNow } from "../lib/clock";
 import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { makeEvent } from "../lib/events";
@@ -9,12 +11,13 @@ import { isId, nowIso, resourceIdFor } from "../lib/ids";
 import { flushOutbox } from "../lib/outbox";
 import { assertWalletOwner } from "../lib/queries";
 import { presentLoan, presentRepayment, presentScheduleRow } from "./loans.presenters";
-import type { LoanRow, RepaymentRow, Viewer } from "./loans.queries";
+import type { LoanView, RepaymentRow, Viewer } from "./loans.queries";
 import * as queries from "./loans.queries";
 import type * as routes from "./loans.routes";
+import { readLoanBooks, servicingRules, termsOf } from "./loans.servicing";
 
 /** A loan the caller may see: their own, or any loan for an admin. Foreign loans are 404. */
-async function visibleLoan(db: Db, viewer: Viewer, loanId: string): Promise<LoanRow> {
+async function visibleLoan(db: Db, viewer: Viewer, loanId: string): Promise<LoanView> {
   if (!isId(loanId)) throw notFound("Loan");
   const row = await queries.findVisibleLoan(db, viewer, loanId);
   if (!row) throw notFound("Loan");
@@ -39,6 +42,7 @@ export const applyForLoan: AppRouteHandler<typeof routes.applyForLoan> = async (
     loanTermMonths: body.loan_term_months,
     minimumPaymentCents: minimumPaymentCents(body.amount, rateBp, body.loan_term_months),
     remainingBalanceCents: body.amount,
+    outstandingPrincipalCents: body.amount,
     pendingRepaymentCents: 0,
     status: "PENDING",
     purpose: body.purpose ?? null,
@@ -48,22 +52,26 @@ export const applyForLoan: AppRouteHandler<typeof routes.applyForLoan> = async (
     createdAt: now,
     updatedAt: now,
   });
-  return c.json({ loan: presentLoan(stored) }, 201);
+  return c.json({ loan: presentLoan(stored, await clockNow(c.env)) }, 201);
 };
 
 export const listLoans: AppRouteHandler<typeof routes.listLoans> = async (c) => {
-  const page = await queries.listLoans(createDb(c.env.DB), c.get("user"), c.req.valid("query"));
-  return c.json({ loans: page.loans.map(presentLoan), next_cursor: page.nextCursor }, 200);
+  const [page, now] = await Promise.all([queries.listLoans(createDb(c.env.DB), c.get("user"), c.req.valid("query")), clockNow(c.env)]);
+  const admin = c.get("user").role === "admin";
+  return c.json({ loans: page.loans.map((loan) => presentLoan(loan, now, { admin })), next_cursor: page.nextCursor }, 200);
 };
 
 export const getLoan: AppRouteHandler<typeof routes.getLoan> = async (c) => {
-  const loan = await visibleLoan(createDb(c.env.DB), c.get("user"), c.req.valid("param").loan_id);
-  return c.json({ loan: presentLoan(loan) }, 200);
+  const [loan, now] = await Promise.all([visibleLoan(createDb(c.env.DB), c.get("user"), c.req.valid("param").loan_id), clockNow(c.env)]);
+  return c.json({ loan: presentLoan(loan, now, { admin: c.get("user").role === "admin" }) }, 200);
 };
 
 export const loansByWallet: AppRouteHandler<typeof routes.loansByWallet> = async (c) => {
-  const rows = await queries.listWalletLoans(createDb(c.env.DB), c.get("user").user_id, c.req.valid("param").wallet_id);
-  return c.json({ loans: rows.map(presentLoan) }, 200);
+  const [rows, now] = await Promise.all([
+    queries.listWalletLoans(createDb(c.env.DB), c.get("user").user_id, c.req.valid("param").wallet_id),
+    clockNow(c.env),
+  ]);
+  return c.json({ loans: rows.map((loan) => presentLoan(loan, now)) }, 200);
 };
 
 export const approveLoan: AppRouteHandler<typeof routes.approveLoan> = async (c) => {
@@ -80,7 +88,7 @@ export const approveLoan: AppRouteHandler<typeof routes.approveLoan> = async (c)
     throw invalidState(`Only a PENDING loan can be approved (this one is ${loan.status})`);
   }
   c.executionCtx.waitUntil(flushOutbox(c.env, [outboxId]));
-  const approved = presentLoan({ ...loan, status: "APPROVED", updatedAt: now });
+  const approved = presentLoan({ ...loan, status: "APPROVED", updatedAt: now }, await clockNow(c.env));
   await recordBusinessEvents(c.env, [{ type: "loan.approved", userId: loan.userId, businessId: loan.loanId, data: approved }]);
   return c.json({ loan: approved }, 200);
 };
@@ -93,9 +101,17 @@ export const rejectLoan: AppRouteHandler<typeof routes.rejectLoan> = async (c) =
   if (!(await queries.rejectPendingLoan(db, loan.loanId, c.get("user").user_id, reason, now))) {
     throw invalidState(`Only a PENDING loan can be rejected (this one is ${loan.status})`);
   }
-  const rejected = presentLoan({ ...loan, status: "REJECTED", rejectionReason: reason, updatedAt: now });
-  await recordBusinessEvents(c.env, [{ type: "loan.rejected", userId: loan.userId, businessId: loan.loanId, data: rejected }]);
-  return c.json({ loan: rejected }, 200);
+  const rejected = {
+    ...loan,
+    status: "REJECTED" as const,
+    rejectionReason: reason,
+    remainingBalanceCents: 0,
+    outstandingPrincipalCents: 0,
+    updatedAt: now,
+  };
+  const presented = presentLoan(rejected, await clockNow(c.env));
+  await recordBusinessEvents(c.env, [{ type: "loan.rejected", userId: loan.userId, businessId: loan.loanId, data: presented }]);
+  return c.json({ loan: presented }, 200);
 };
 
 export const repayLoan: AppRouteHandler<typeof routes.repayLoan> = async (c) => {
@@ -125,6 +141,11 @@ export const repayLoan: AppRouteHandler<typeof routes.repayLoan> = async (c) => 
     failureReason: null,
     createdAt: now,
     updatedAt: now,
+    source: "MANUAL",
+    installment: null,
+    feesPaidCents: 0,
+    interestPaidCents: 0,
+    principalPaidCents: 0,
   };
   if (!(await queries.reserveRepayment(db, repayment, { outboxId, event }))) {
     const existing = await queries.findOwnRepayment(db, user.user_id, repaymentId);
@@ -150,6 +171,46 @@ export const listRepayments: AppRouteHandler<typeof routes.listRepayments> = asy
 
 export const loanSchedule: AppRouteHandler<typeof routes.loanSchedule> = async (c) => {
   const loan = await visibleLoan(createDb(c.env.DB), c.get("user"), c.req.valid("param").loan_id);
-  const rows = amortisationSchedule(loan.amountCents, loan.interestRateBp, loan.loanTermMonths, loan.minimumPaymentCents);
+  if (loan.status === "REJECTED") return c.json({ schedule: [] }, 200);
+  const [read, now] = await Promise.all([readLoanBooks(c.env.DB, loan.loanId), clockNow(c.env)]);
+  if (!read) throw notFound("Loan");
+  const rules = servicingRules(c.env);
+  const disbursedAt = read.loan.disbursed_at;
+  const terms = { ...termsOf(read.loan, disbursedAt ?? ""), disbursedAt };
+  const books = disbursedAt === null ? openBooks(read.loan.amount_cents) : read.books;
+  const first = read.loan.first_installment ?? (disbursedAt === null ? 1 : dueDatesPassed(disbursedAt, now.getTime()) + 1);
+  const rows = liveSchedule(books, terms, now.getTime(), rules, first);
   return c.json({ schedule: rows.map(presentScheduleRow) }, 200);
+};
+
+export const loanPayoff: AppRouteHandler<typeof routes.loanPayoff> = async (c) => {
+  const loan = await visibleLoan(createDb(c.env.DB), c.get("user"), c.req.valid("param").loan_id);
+  const now = await clockNow(c.env);
+  const owes = loan.status === "APPROVED";
+  const quote = owes
+    ? payoffOf({ principal: loan.outstandingPrincipalCents, interestDue: loan.interestDueCents, feesDue: loan.feesDueCents })
+    : payoffOf({ principal: 0, interestDue: 0, feesDue: 0 });
+  return c.json(
+    {
+      payoff_amount: formatCents(Math.max(0, quote.payoff - (owes ? loan.pendingRepaymentCents : 0))),
+      principal: formatCents(quote.principal),
+      interest_due: formatCents(quote.interestDue),
+      fees_due: formatCents(quote.feesDue),
+      as_of: now.toISOString(),
+    },
+    200,
+  );
+};
+
+export const setAutopay: AppRouteHandler<typeof routes.setAutopay> = async (c) => {
+  const user = c.get("user");
+  const db = createDb(c.env.DB);
+  const borrower: Viewer = { user_id: user.user_id, role: "customer" };
+  const loan = await visibleLoan(db, borrower, c.req.valid("param").loan_id);
+  const { enabled } = c.req.valid("json");
+  const now = nowIso();
+  if (!(await queries.setAutopay(db, user.user_id, loan.loanId, enabled, now))) {
+    throw invalidState(`Autopay can only be set on an open loan (this one is ${loan.status})`);
+  }
+  return c.json({ loan: presentLoan({ ...loan, autopay: enabled, updatedAt: now }, await clockNow(c.env)) }, 200);
 };

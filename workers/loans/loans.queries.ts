@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { AuthUser } from "../lib/app";
 import { auditStatementIfChanged } from "../lib/audit-log";
 import type { Db } from "../lib/db";
@@ -9,26 +9,49 @@ import { assertWalletOwner } from "../lib/queries";
 import { loans, repayments } from "../lib/schema";
 
 export type LoanRow = typeof loans.$inferSelect;
+/** A loan with what its installments say: the oldest unpaid due date and the sum still unpaid. */
+export type LoanView = LoanRow & {
+  oldestUnpaidDue: string | null;
+  unpaidDueCents: number;
+  applicantName: string | null;
+  applicantEmail: string | null;
+};
 export type RepaymentRow = typeof repayments.$inferSelect;
 /** Who reads: a customer sees their own loans, an admin every loan. */
 export type Viewer = Pick<AuthUser, "user_id" | "role">;
 type Outbox = { outboxId: string; event: AppEvent };
 
+const loanView = {
+  ...getTableColumns(loans),
+  oldestUnpaidDue: sql<
+    string | null
+  >`(SELECT MIN(i.due_date) FROM loan_installments i WHERE i.loan_id = "loans"."loan_id" AND i.paid_cents < i.amount_due_cents)`,
+  applicantName: sql<string | null>`(SELECT u.name FROM users u WHERE u.user_id = "loans"."user_id")`,
+  applicantEmail: sql<string | null>`(SELECT u.email FROM users u WHERE u.user_id = "loans"."user_id")`,
+  unpaidDueCents: sql<number>`(SELECT COALESCE(SUM(i.amount_due_cents - i.paid_cents), 0) FROM loan_installments i WHERE i.loan_id = "loans"."loan_id")`,
+};
+
 const visibleTo = (viewer: Viewer) => (viewer.role === "admin" ? undefined : eq(loans.userId, viewer.user_id));
 
-export function findVisibleLoan(db: Db, viewer: Viewer, loanId: string): Promise<LoanRow | undefined> {
+export function findVisibleLoan(db: Db, viewer: Viewer, loanId: string): Promise<LoanView | undefined> {
   return db
-    .select()
+    .select(loanView)
     .from(loans)
     .where(and(eq(loans.loanId, loanId), visibleTo(viewer)))
     .get();
 }
 
+/** A loan by id, whoever owns it (the sagas' read: the caller is the system, not a user). */
+export function findLoan(db: Db, loanId: string): Promise<LoanView | undefined> {
+  return db.select(loanView).from(loans).where(eq(loans.loanId, loanId)).get();
+}
+
 /** Inserts a PENDING loan unless its id exists (an Idempotency-Key retry), and returns what is stored. */
-export async function createLoan(db: Db, row: LoanRow): Promise<LoanRow> {
+export async function createLoan(db: Db, row: typeof loans.$inferInsert): Promise<LoanView> {
   await db.insert(loans).values(row).onConflictDoNothing();
-  const stored = await db.select().from(loans).where(eq(loans.loanId, row.loanId)).get();
-  return stored ?? row;
+  const stored = await db.select(loanView).from(loans).where(eq(loans.loanId, row.loanId)).get();
+  if (!stored) throw new Error(`loan ${row.loanId} was not stored`);
+  return stored;
 }
 
 export async function listLoans(
@@ -37,7 +60,7 @@ export async function listLoans(
   { status, limit, cursor }: { status?: LoanRow["status"] | undefined; limit: number; cursor?: string | undefined },
 ) {
   const rows = await db
-    .select()
+    .select(loanView)
     .from(loans)
     .where(and(visibleTo(viewer), status ? eq(loans.status, status) : undefined, keysetAfter(cursor, loans.createdAt, loans.loanId)))
     .orderBy(desc(loans.createdAt), desc(loans.loanId))
@@ -46,9 +69,9 @@ export async function listLoans(
 }
 
 /** Throws 404 unless the wallet is the user's. */
-export async function listWalletLoans(db: Db, userId: string, walletId: string): Promise<LoanRow[]> {
+export async function listWalletLoans(db: Db, userId: string, walletId: string): Promise<LoanView[]> {
   await assertWalletOwner(db, userId, walletId);
-  return db.select().from(loans).where(eq(loans.walletId, walletId)).orderBy(desc(loans.createdAt)).limit(500);
+  return db.select(loanView).from(loans).where(eq(loans.walletId, walletId)).orderBy(desc(loans.createdAt)).limit(500);
 }
 
 /**
@@ -64,7 +87,9 @@ export async function approvePendingLoan(
   { outboxId, event }: Outbox,
 ): Promise<boolean> {
   const [update] = await db.$client.batch([
-    db.$client.prepare("UPDATE loans SET status = 'APPROVED', updated_at = ? WHERE loan_id = ? AND status = 'PENDING'").bind(now, loanId),
+    db.$client
+      .prepare("UPDATE loans SET status = 'APPROVED', version = version + 1, updated_at = ? WHERE loan_id = ? AND status = 'PENDING'")
+      .bind(now, loanId),
     outboxInsertIfChanged(db.$client, outboxId, event),
     auditStatementIfChanged(db.$client, { adminUserId, action: "loan.approve", target: `loan:${loanId}`, details: {} }),
   ]);
@@ -75,7 +100,8 @@ export async function approvePendingLoan(
 export async function rejectPendingLoan(db: Db, loanId: string, adminUserId: string, reason: string | null, now: string): Promise<boolean> {
   const [update] = await db.$client.batch([
     db.$client
-      .prepare("UPDATE loans SET status = 'REJECTED', rejection_reason = ?, updated_at = ? WHERE loan_id = ? AND status = 'PENDING'")
+      .prepare(`UPDATE loans SET status = 'REJECTED', rejection_reason = ?, remaining_balance_cents = 0, outstanding_principal_cents = 0,
+           version = version + 1, updated_at = ? WHERE loan_id = ? AND status = 'PENDING'`)
       .bind(reason, now, loanId),
     auditStatementIfChanged(db.$client, { adminUserId, action: "loan.reject", target: `loan:${loanId}`, details: { reason } }),
   ]);
@@ -93,7 +119,7 @@ export async function reserveRepayment(db: Db, repayment: RepaymentRow, { outbox
   const [reserve] = await db.$client.batch([
     db.$client
       .prepare(
-        `UPDATE loans SET pending_repayment_cents = pending_repayment_cents + ?1, updated_at = ?2
+        `UPDATE loans SET pending_repayment_cents = pending_repayment_cents + ?1, version = version + 1, updated_at = ?2
          WHERE loan_id = ?3 AND status = 'APPROVED' AND remaining_balance_cents - pending_repayment_cents >= ?1
            AND NOT EXISTS (SELECT 1 FROM repayments WHERE repayment_id = ?4)`,
       )
@@ -120,4 +146,16 @@ export function findOwnRepayment(db: Db, userId: string, repaymentId: string): P
 /** A loan's repayments, newest first; the caller has checked that the loan is visible to them. */
 export function listLoanRepayments(db: Db, loanId: string): Promise<RepaymentRow[]> {
   return db.select().from(repayments).where(eq(repayments.loanId, loanId)).orderBy(desc(repayments.createdAt)).limit(500);
+}
+
+/** Autopay on or off for a loan that is still open; false when it is not (or not the borrower's). */
+export async function setAutopay(db: Db, userId: string, loanId: string, enabled: boolean, now: string): Promise<boolean> {
+  const result = await db.$client
+    .prepare(
+      `UPDATE loans SET autopay = ?, version = version + 1, updated_at = ?
+       WHERE loan_id = ? AND user_id = ? AND status IN ('PENDING', 'APPROVED')`,
+    )
+    .bind(enabled ? 1 : 0, now, loanId, userId)
+    .run();
+  return result.meta.changes === 1;
 }

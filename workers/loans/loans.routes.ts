@@ -17,12 +17,31 @@ export const LoanSchema = z
     interest_rate: z.string().openapi({ example: "8.00", description: "Annual percent: 8.00 (≤12 months), 12.00 (≤24), 15.00 (above)" }),
     loan_term_months: z.number().int(),
     minimum_payment: moneyString,
-    remaining_balance: moneyString.openapi({ description: "Principal still owed" }),
+    outstanding_principal: moneyString.openapi({ description: "Principal still owed" }),
+    interest_due: moneyString.openapi({ description: "Interest charged and not yet paid" }),
+    fees_due: moneyString.openapi({ description: "Late fees charged and not yet paid" }),
+    remaining_balance: moneyString.openapi({
+      description: "What clears the loan now: outstanding_principal + interest_due + fees_due (0.00 for a rejected loan)",
+    }),
+    total_interest_charged: moneyString,
+    total_fees_charged: moneyString,
+    next_due_date: z.string().nullable().openapi({ example: "2026-12-24", description: "The next installment's due date (YYYY-MM-DD)" }),
+    next_payment_due: moneyString
+      .nullable()
+      .openapi({ description: "What the next due date asks for: its installment plus anything past due" }),
+    days_past_due: z.number().int().openapi({ description: "Days since the oldest unpaid installment fell due" }),
+    delinquency: z.enum(["CURRENT", "LATE", "DEFAULTED"]),
+    autopay: z.boolean(),
     status: z.enum(LOAN_STATUSES),
     purpose: z.string().nullable(),
+    rejection_reason: z.string().nullable(),
     disbursed_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    applicant: z
+      .object({ name: z.string().nullable(), email: z.string().nullable() })
+      .optional()
+      .openapi({ description: "Who applied: present only when an admin reads the loan" }),
   })
   .openapi("Loan");
 
@@ -34,6 +53,7 @@ export const RepaymentSchema = z
     amount: moneyString,
     status: z.enum(["PENDING", "SUCCESSFUL", "FAILED"]),
     failure_reason: z.string().nullable().openapi({ description: "`INSUFFICIENT_FUNDS`, or `PROCESSING_ERROR` after a dead letter" }),
+    source: z.enum(["MANUAL", "AUTOPAY"]),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -146,7 +166,8 @@ export const loanSchedule = userRoute({
   path: "/loan/{loan_id}/schedule",
   operationId: "getLoanSchedule",
   tags,
-  summary: "The amortisation schedule at the loan's minimum payment",
+  summary: "The live schedule: installments charged so far as charged and paid, the rest projected",
+  description: "A rejected loan has no schedule. Rows after today's are projected from today's principal at the minimum payment.",
   request: { params: LoanParam },
   responses: {
     200: jsonResponse(
@@ -154,10 +175,13 @@ export const loanSchedule = userRoute({
         schedule: z.array(
           z.object({
             month: z.number().int(),
+            due_date: z.string().nullable().openapi({ description: "YYYY-MM-DD; null until the loan is disbursed" }),
             payment: moneyString,
             interest: moneyString,
             principal: moneyString,
             balance_after: moneyString,
+            status: z.enum(["UPCOMING", "DUE", "PAID", "LATE"]),
+            paid: moneyString,
           }),
         ),
       }),
@@ -165,4 +189,33 @@ export const loanSchedule = userRoute({
     ),
   },
   errors: ["NOT_FOUND"],
+});
+
+export const loanPayoff = userRoute({
+  method: "get",
+  path: "/loan/{loan_id}/payoff",
+  operationId: "getLoanPayoff",
+  tags,
+  summary: "What clears the loan today (no interest for periods not yet begun)",
+  description: "`payoff_amount` counts repayments already on their way: it is what one more repayment must be to clear the loan.",
+  request: { params: LoanParam },
+  responses: {
+    200: jsonResponse(
+      z.object({ payoff_amount: moneyString, principal: moneyString, interest_due: moneyString, fees_due: moneyString, as_of: z.string() }),
+      "The payoff quote",
+    ),
+  },
+  errors: ["NOT_FOUND"],
+});
+
+export const setAutopay = userRoute({
+  method: "post",
+  path: "/loan/{loan_id}/autopay",
+  operationId: "setLoanAutopay",
+  tags,
+  summary: "Turn autopay on or off (the borrower)",
+  request: { params: LoanParam },
+  body: z.strictObject({ enabled: z.boolean() }),
+  responses: { 200: jsonResponse(LoanBody, "The loan") },
+  errors: ["NOT_FOUND", "INVALID_STATE"],
 });

@@ -502,10 +502,50 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The amortisation schedule at the loan's minimum payment */
+        /**
+         * The live schedule: installments charged so far as charged and paid, the rest projected
+         * @description A rejected loan has no schedule. Rows after today's are projected from today's principal at the minimum payment.
+         */
         get: operations["getLoanSchedule"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/loan/{loan_id}/payoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What clears the loan today (no interest for periods not yet begun)
+         * @description `payoff_amount` counts repayments already on their way: it is what one more repayment must be to clear the loan.
+         */
+        get: operations["getLoanPayoff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/loan/{loan_id}/autopay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn autopay on or off (the borrower) */
+        post: operations["setLoanAutopay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -993,6 +1033,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clock every date rule reads (only where TEST_CLOCK is true; 404 in production) */
+        get: operations["getClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the test clock forward (only where TEST_CLOCK is true; 404 in production)
+         * @description Answers once every due date, interest charge, autopay request and late fee up to the new now has been processed; autopay debits then finish through the repayment saga.
+         */
+        post: operations["advanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/funding/deposits": {
         parameters: {
             query?: never;
@@ -1376,13 +1453,53 @@ export interface components {
              * @description Principal still owed
              * @example 1250.00
              */
+            outstanding_principal: string;
+            /**
+             * @description Interest charged and not yet paid
+             * @example 1250.00
+             */
+            interest_due: string;
+            /**
+             * @description Late fees charged and not yet paid
+             * @example 1250.00
+             */
+            fees_due: string;
+            /**
+             * @description What clears the loan now: outstanding_principal + interest_due + fees_due (0.00 for a rejected loan)
+             * @example 1250.00
+             */
             remaining_balance: string;
+            /** @example 1250.00 */
+            total_interest_charged: string;
+            /** @example 1250.00 */
+            total_fees_charged: string;
+            /**
+             * @description The next installment's due date (YYYY-MM-DD)
+             * @example 2026-12-24
+             */
+            next_due_date: string | null;
+            /**
+             * @description What the next due date asks for: its installment plus anything past due
+             * @example 1250.00
+             */
+            next_payment_due: string | null;
+            /** @description Days since the oldest unpaid installment fell due */
+            days_past_due: number;
+            /** @enum {string} */
+            delinquency: "CURRENT" | "LATE" | "DEFAULTED";
+            autopay: boolean;
             /** @enum {string} */
             status: "PENDING" | "APPROVED" | "REJECTED" | "PAID";
             purpose: string | null;
+            rejection_reason: string | null;
             disbursed_at: string | null;
             created_at: string;
             updated_at: string;
+            /** @description Who applied: present only when an admin reads the loan */
+            applicant?: {
+                name: string | null;
+                email: string | null;
+            };
         };
         Repayment: {
             repayment_id: string;
@@ -1394,6 +1511,8 @@ export interface components {
             status: "PENDING" | "SUCCESSFUL" | "FAILED";
             /** @description `INSUFFICIENT_FUNDS`, or `PROCESSING_ERROR` after a dead letter */
             failure_reason: string | null;
+            /** @enum {string} */
+            source: "MANUAL" | "AUTOPAY";
             created_at: string;
             updated_at: string;
         };
@@ -1654,6 +1773,10 @@ export interface components {
                 [key: string]: unknown;
             };
             created_at: string;
+        };
+        Clock: {
+            now: string;
+            offset_seconds: number;
         };
         BusinessEvent: {
             event_id: string;
@@ -4550,6 +4673,8 @@ export interface operations {
                     "application/json": {
                         schedule: {
                             month: number;
+                            /** @description YYYY-MM-DD; null until the loan is disbursed */
+                            due_date: string | null;
                             /** @example 1250.00 */
                             payment: string;
                             /** @example 1250.00 */
@@ -4558,6 +4683,10 @@ export interface operations {
                             principal: string;
                             /** @example 1250.00 */
                             balance_after: string;
+                            /** @enum {string} */
+                            status: "UPCOMING" | "DUE" | "PAID" | "LATE";
+                            /** @example 1250.00 */
+                            paid: string;
                         }[];
                     };
                 };
@@ -4586,6 +4715,194 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getLoanPayoff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payoff quote */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 1250.00 */
+                        payoff_amount: string;
+                        /** @example 1250.00 */
+                        principal: string;
+                        /** @example 1250.00 */
+                        interest_due: string;
+                        /** @example 1250.00 */
+                        fees_due: string;
+                        as_of: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    setLoanAutopay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The loan */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        loan: components["schemas"]["Loan"];
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Conflict: INVALID_STATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_STATE";
+                        };
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Body is not application/json: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };
@@ -7573,6 +7890,180 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Now, and how far the test clock is ahead of real time */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Clock"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    advanceClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        now: string;
+                    };
+                };
+            };
+            /** @description Invalid request: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Unknown or foreign resource: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Body is not application/json: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                         };
                     };
                 };

@@ -14,6 +14,9 @@ const TONES: Record<string, string> = {
   REVERSED: "bg-red-100 text-red-900 ring-red-300",
   AUTHORIZED: "bg-sky-100 text-sky-900 ring-sky-300",
   CANCELED: "bg-slate-100 text-slate-800 ring-slate-300",
+  CURRENT: "bg-emerald-100 text-emerald-900 ring-emerald-300",
+  LATE: "bg-amber-100 text-amber-900 ring-amber-300",
+  DEFAULTED: "bg-red-100 text-red-900 ring-red-300",
 };
 
 const LABELS: Record<string, string> = {
@@ -29,6 +32,9 @@ const LABELS: Record<string, string> = {
   REVERSED: "Reversed",
   AUTHORIZED: "Authorized",
   CANCELED: "Canceled",
+  CURRENT: "Up to date",
+  LATE: "Late",
+  DEFAULTED: "Defaulted",
 };
 
 /** A status as text and colour (never colour alone); data-status carries the raw API value for tests. */

@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { type ReactNode, useState } from "react";
 import { useForm } from "react-hook-form";
-import { useDeadLetters, useReconciliation, useReplayDeadLetter } from "../api/hooks/admin";
+import { useAdvanceClock, useClock, useDeadLetters, useLoanDecisions, useReconciliation, useReplayDeadLetter } from "../api/hooks/admin";
 import { useApproveLoan, useLoanPages, useRejectLoan } from "../api/hooks/loans";
 import type { DeadLetter, Loan } from "../api/types";
 import { Button } from "../components/button";
@@ -9,9 +9,10 @@ import { Card, PageHeader } from "../components/card";
 import { useConfirm } from "../components/confirm";
 import { Dialog } from "../components/dialog";
 import { EmptyState, ErrorState, LoadingBlock, QueryState } from "../components/feedback";
-import { TextField } from "../components/field";
+import { SelectField, TextField } from "../components/field";
 import { LoadMore } from "../components/load-more";
 import { ScrollRegion } from "../components/scroll-region";
+import { StatusBadge } from "../components/status-badge";
 import { formatDateTime, formatPercent } from "../lib/format";
 import { formatMoney } from "../lib/money";
 import { rejectLoanSchema } from "../lib/validation";
@@ -42,6 +43,157 @@ function RejectDialog({ loan, onClose }: { loan: Loan; onClose: () => void }) {
         <TextField label="Reason (optional)" error={form.formState.errors.reason?.message} {...form.register("reason")} />
       </form>
     </Dialog>
+  );
+}
+
+/** Who applied, by name and email (admins get both with every loan). */
+function Applicant({ loan }: { loan: Loan }) {
+  const name = loan.applicant?.name;
+  const email = loan.applicant?.email;
+  if (!name && !email) return <>user {loan.user_id}</>;
+  return (
+    <span data-testid="loan-applicant">
+      {name ? `${name} ` : ""}
+      {email && `<${email}>`}
+    </span>
+  );
+}
+
+/** Days from `now` to the same day next month (the month's last day where it has fewer). */
+function daysToNextMonth(now: Date): number {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  const last = new Date(Date.UTC(y, m + 2, 0)).getUTCDate();
+  const next = Date.UTC(y, m + 1, Math.min(now.getUTCDate(), last));
+  const today = Date.UTC(y, m, now.getUTCDate());
+  return Math.round((next - today) / 86_400_000);
+}
+
+/** The test clock (sandbox environments only: where the API has no clock routes this renders nothing). */
+function ClockPanel() {
+  const clock = useClock();
+  const advance = useAdvanceClock();
+  if (!clock.data) return null;
+  const now = new Date(clock.data.now);
+  const steps = [
+    { label: "Advance a day", days: 1 },
+    { label: "Advance a week", days: 7 },
+    { label: "Advance a month", days: daysToNextMonth(now) },
+  ];
+  return (
+    <Card
+      title="Clock"
+      description="Sandbox only: move time forward; every due date, interest charge, autopay and late fee up to then is processed."
+    >
+      <p className="text-sm" data-testid="clock-now">
+        Now: <span className="font-semibold">{formatDateTime(clock.data.now)}</span>
+        {clock.data.offset_seconds > 0 && (
+          <span className="text-slate-600"> ({Math.round(clock.data.offset_seconds / 86_400)} days ahead of real time)</span>
+        )}
+      </p>
+      <div className="mt-3 flex flex-wrap gap-2">
+        {steps.map((step) => (
+          <Button
+            key={step.label}
+            size="sm"
+            variant="secondary"
+            loading={advance.isPending && advance.variables === step.days}
+            disabled={advance.isPending}
+            onClick={() => advance.mutate(step.days)}
+          >
+            {step.label}
+          </Button>
+        ))}
+      </div>
+    </Card>
+  );
+}
+
+const STATUS_FILTERS = ["APPROVED", "PENDING", "PAID", "REJECTED"] as const;
+const DELINQUENCY_FILTERS = ["CURRENT", "LATE", "DEFAULTED"] as const;
+
+function AllLoans() {
+  const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number] | "">("APPROVED");
+  const [delinquency, setDelinquency] = useState<(typeof DELINQUENCY_FILTERS)[number] | "">("");
+  const pages = useLoanPages(status === "" ? null : status);
+  const loans = pages.data?.pages.flatMap((page) => page.loans).filter((loan) => delinquency === "" || loan.delinquency === delinquency);
+  return (
+    <Card title="Loans" description="Every customer's loans, by status and standing.">
+      <div className="mb-3 flex flex-wrap gap-3">
+        <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+          <option value="">All</option>
+          {STATUS_FILTERS.map((s) => (
+            <option key={s} value={s}>
+              {s.charAt(0) + s.slice(1).toLowerCase()}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Standing" value={delinquency} onChange={(e) => setDelinquency(e.target.value as typeof delinquency)}>
+          <option value="">All</option>
+          {DELINQUENCY_FILTERS.map((d) => (
+            <option key={d} value={d}>
+              {d.charAt(0) + d.slice(1).toLowerCase()}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      {pages.isPending ? (
+        <LoadingBlock rows={3} label="Loading loans…" />
+      ) : !loans ? (
+        <ErrorState error={pages.error} title="Could not load loans" onRetry={() => void pages.refetch()} />
+      ) : loans.length === 0 ? (
+        <EmptyState title="No loans match these filters" />
+      ) : (
+        <>
+          <ul className="divide-y divide-slate-200">
+            {loans.map((loan) => (
+              <li key={loan.loan_id} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="admin-loan">
+                <div className="min-w-0">
+                  <p className="font-medium tabular-nums">
+                    {formatMoney(loan.amount)} · owes {formatMoney(loan.remaining_balance)}
+                    {loan.days_past_due > 0 && ` · ${loan.days_past_due} days past due`}
+                  </p>
+                  <p className="text-xs wrap-anywhere text-slate-600">
+                    <Applicant loan={loan} /> · {loan.purpose || "No purpose given"}
+                    {loan.rejection_reason && ` · rejected: ${loan.rejection_reason}`}
+                  </p>
+                </div>
+                <div className="flex gap-2">
+                  <StatusBadge status={loan.status} />
+                  {loan.status === "APPROVED" && <StatusBadge status={loan.delinquency} />}
+                </div>
+              </li>
+            ))}
+          </ul>
+          <LoadMore query={pages} />
+        </>
+      )}
+    </Card>
+  );
+}
+
+function DecisionHistory() {
+  const decisions = useLoanDecisions();
+  return (
+    <Card title="Decision history" description="Every loan approval and rejection, newest first.">
+      <QueryState query={decisions} isEmpty={(list) => list.length === 0} empty={<EmptyState title="No decisions yet" />}>
+        {(list) => (
+          <ul className="divide-y divide-slate-200 text-sm">
+            {list.map((entry) => (
+              <li key={entry.entry_id} className="py-2" data-testid="loan-decision">
+                <p className="font-medium">
+                  {entry.action === "loan.approve" ? "Approved" : "Rejected"} <span className="wrap-anywhere">{entry.target}</span>
+                </p>
+                <p className="text-xs text-slate-600">
+                  {formatDateTime(entry.created_at)} · by {entry.admin_user_id ?? "operator"}
+                  {typeof entry.details.reason === "string" && ` · “${entry.details.reason}”`}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
+    </Card>
   );
 }
 
@@ -76,7 +228,7 @@ function PendingLoans() {
                   {formatMoney(loan.amount)} · {loan.loan_term_months} months · {formatPercent(loan.interest_rate)}
                 </p>
                 <p className="text-xs wrap-anywhere text-slate-600">
-                  {loan.purpose || "No purpose given"} · user {loan.user_id} · {formatDateTime(loan.created_at)}
+                  {loan.purpose || "No purpose given"} · <Applicant loan={loan} /> · {formatDateTime(loan.created_at)}
                 </p>
               </div>
               <div className="flex gap-2">
@@ -239,11 +391,16 @@ function Reconciliation() {
 export function AdminScreen() {
   return (
     <>
-      <PageHeader title="Admin" description="Loan approvals, failed events and ledger health." />
+      <PageHeader title="Admin" description="Loan approvals and servicing, failed events and ledger health." />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+        <div className="lg:col-span-2">
+          <ClockPanel />
+        </div>
         <div className="lg:col-span-2">
           <PendingLoans />
         </div>
+        <AllLoans />
+        <DecisionHistory />
         <DeadLetters />
         <Reconciliation />
       </div>

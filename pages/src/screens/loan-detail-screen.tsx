@@ -6,9 +6,12 @@ import toast from "react-hot-toast";
 import { Link, useParams } from "react-router";
 import { type Cents, formatCents, parseCents } from "../../../workers/domain/money";
 import { toApiError } from "../api/errors";
-import { useLoan, useLoanSchedule, useRepayLoan, useRepayments } from "../api/hooks/loans";
+import { useLoan, useLoanPayoff, useLoanSchedule, useRepayLoan, useRepayments, useSetAutopay } from "../api/hooks/loans";
 import { queryKeys } from "../api/keys";
 import type { Loan, Repayment } from "../api/types";
+
+type ScheduleRow = { status: string; payment: string; paid: string };
+
 import { useActiveWallet } from "../components/active-wallet";
 import { Button } from "../components/button";
 import { Card, PageHeader } from "../components/card";
@@ -152,6 +155,120 @@ function useRepaymentOutcomeToasts(repayments: Repayment[] | undefined): (repaym
   };
 }
 
+/** What is past due: the unpaid part of every installment whose due date has passed. */
+function pastDue(rows: readonly ScheduleRow[] | undefined): Cents {
+  return (rows ?? [])
+    .filter((row) => row.status === "DUE" || row.status === "LATE")
+    .reduce((sum, row) => sum + parseCents(row.payment) - parseCents(row.paid), 0);
+}
+
+function Servicing({ loan, schedule }: { loan: Loan; schedule: readonly ScheduleRow[] | undefined }) {
+  const late = pastDue(schedule);
+  return (
+    <dl className="grid grid-cols-2 gap-4 text-sm" data-testid="loan-servicing">
+      <div>
+        <dt className="text-slate-600">Next due</dt>
+        <dd className="font-semibold tabular-nums" data-testid="loan-next-due">
+          {loan.next_due_date && loan.next_payment_due ? `${formatMoney(loan.next_payment_due)} on ${loan.next_due_date}` : "—"}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Past due</dt>
+        <dd className={`font-semibold tabular-nums ${late > 0 ? "text-red-800" : ""}`} data-testid="loan-past-due">
+          {late > 0 ? `${formatMoney(formatCents(late))} · ${loan.days_past_due} days` : "Nothing"}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Interest charged so far</dt>
+        <dd className="font-semibold tabular-nums" data-testid="loan-interest-charged">
+          {formatMoney(loan.total_interest_charged)}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Fees charged so far</dt>
+        <dd className="font-semibold tabular-nums" data-testid="loan-fees-charged">
+          {formatMoney(loan.total_fees_charged)}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Principal owed</dt>
+        <dd className="font-semibold tabular-nums">{formatMoney(loan.outstanding_principal)}</dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Interest and fees owed</dt>
+        <dd className="font-semibold tabular-nums">
+          {formatMoney(formatCents(parseCents(loan.interest_due) + parseCents(loan.fees_due)))}
+        </dd>
+      </div>
+      <div className="col-span-2">
+        <dt className="text-slate-600">Standing</dt>
+        <dd className="mt-0.5">
+          <StatusBadge status={loan.delinquency} testId="loan-delinquency" />
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+function AutopaySwitch({ loan }: { loan: Loan }) {
+  const setAutopay = useSetAutopay();
+  const open = loan.status === "APPROVED" || loan.status === "PENDING";
+  return (
+    <div className="flex items-start justify-between gap-4">
+      <div>
+        <p className="text-sm font-medium text-slate-900" id="autopay-label">
+          Autopay
+        </p>
+        <p className="text-xs text-slate-600" id="autopay-hint">
+          {loan.delinquency === "DEFAULTED"
+            ? "Stopped: the loan is in default."
+            : "On each due date the installment is taken from your wallet."}
+        </p>
+      </div>
+      <button
+        type="button"
+        role="switch"
+        aria-checked={loan.autopay}
+        aria-labelledby="autopay-label"
+        aria-describedby="autopay-hint"
+        // Not disabled while saving: a disabled button drops keyboard focus.
+        disabled={!open}
+        aria-busy={setAutopay.isPending || undefined}
+        data-testid="autopay-switch"
+        onClick={() => {
+          if (!setAutopay.isPending) setAutopay.mutate({ loanId: loan.loan_id, enabled: !loan.autopay });
+        }}
+        className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700 disabled:opacity-50 ${
+          loan.autopay ? "bg-emerald-700" : "bg-slate-400"
+        }`}
+      >
+        <span
+          className={`inline-block size-5 rounded-full bg-white shadow transition-transform ${loan.autopay ? "translate-x-5" : "translate-x-0.5"}`}
+        />
+        <span className="sr-only">{loan.autopay ? "On" : "Off"}</span>
+      </button>
+    </div>
+  );
+}
+
+function PayoffQuote({ loan }: { loan: Loan }) {
+  const payoff = useLoanPayoff(loan.loan_id, loan.status === "APPROVED");
+  if (loan.status !== "APPROVED") return null;
+  return (
+    <div className="mt-4 rounded-lg bg-slate-50 p-3 text-sm" data-testid="loan-payoff">
+      <QueryState query={payoff}>
+        {(quote) => (
+          <p>
+            <span className="font-semibold tabular-nums">{formatMoney(quote.payoff_amount)}</span> clears this loan today (principal{" "}
+            {formatMoney(quote.principal)}, interest {formatMoney(quote.interest_due)}, fees {formatMoney(quote.fees_due)}). Paying it now
+            saves the interest of the months not yet begun.
+          </p>
+        )}
+      </QueryState>
+    </div>
+  );
+}
+
 function LoanView({ loan }: { loan: Loan }) {
   const repayments = useRepayments(loan.loan_id);
   const schedule = useLoanSchedule(loan.loan_id);
@@ -202,9 +319,23 @@ function LoanView({ loan }: { loan: Loan }) {
           )}
         </dl>
         {loan.status === "PENDING" && <p className="mt-4 text-sm text-slate-600">Waiting for an admin to review your application.</p>}
-        {loan.status === "REJECTED" && <p className="mt-4 text-sm text-slate-600">This application was not approved.</p>}
+        {loan.status === "REJECTED" && (
+          <p className="mt-4 text-sm text-slate-600" data-testid="loan-rejection">
+            This application was not approved{loan.rejection_reason ? `: ${loan.rejection_reason}` : "."}
+          </p>
+        )}
         {loan.status === "PAID" && <p className="mt-4 text-sm font-medium text-emerald-800">Paid off. Well done!</p>}
       </Card>
+
+      {loan.status === "APPROVED" && (
+        <Card title="Payments">
+          <Servicing loan={loan} schedule={schedule.data} />
+          <div className="mt-4 border-t border-slate-200 pt-4">
+            <AutopaySwitch loan={loan} />
+          </div>
+          <PayoffQuote loan={loan} />
+        </Card>
+      )}
 
       <Card title="Repay">
         {loan.status === "APPROVED" ? (
@@ -225,17 +356,24 @@ function LoanView({ loan }: { loan: Loan }) {
       </Card>
 
       <Card title="Repayment schedule" className="lg:col-span-2">
-        <QueryState query={schedule} isEmpty={(rows) => rows.length === 0} empty={<EmptyState title="No schedule available" />}>
+        <QueryState
+          query={schedule}
+          isEmpty={(rows) => rows.length === 0}
+          empty={<EmptyState title={loan.status === "REJECTED" ? "No schedule: this loan was not approved" : "No schedule available"} />}
+        >
           {(rows) => (
             <ScrollRegion label="Repayment schedule" className="max-h-96 rounded-lg border border-slate-200">
               <ScheduleTable
                 caption="Repayment schedule"
                 rows={rows.map((row) => ({
                   month: row.month,
+                  dueDate: row.due_date,
                   payment: formatMoney(row.payment),
                   interest: formatMoney(row.interest),
                   principal: formatMoney(row.principal),
                   balance: formatMoney(row.balance_after),
+                  status: row.status,
+                  paid: formatMoney(row.paid),
                 }))}
               />
             </ScrollRegion>

@@ -60,6 +60,9 @@ function Quote({ quote }: { quote: LoanQuote | null }) {
           <dd className="font-semibold tabular-nums">{formatMoney(quote.totalRepaid)}</dd>
         </div>
       </dl>
+      <p className="mt-3 text-sm text-slate-600" data-testid="quote-interest-note">
+        Interest accrues monthly on what you still owe. Paying early, or paying off, saves the interest of the months not yet begun.
+      </p>
       <details className="mt-4">
         <summary className="cursor-pointer text-sm font-medium text-emerald-800">Repayment schedule (estimate)</summary>
         <ScrollRegion label="Estimated repayment schedule" className="mt-2 max-h-72 rounded-lg border border-slate-200">

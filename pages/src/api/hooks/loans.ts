@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, body, idempotent } from "../client";
 import { useMoneyMutation } from "../idempotency";
 import { queryKeys } from "../keys";
@@ -28,6 +28,9 @@ export function useLoan(loanId: string) {
   return useQuery({
     queryKey: queryKeys.loan(loanId),
     queryFn: async () => (await body(api.GET("/v1/loan/{loan_id}", { params: { path: { loan_id: loanId } } }))).loan,
+    // Interest is charged by the clock, not by anything this screen does: an open loan is re-read now
+    // and then (autopay debits arrive sooner, through the wallet's live socket).
+    refetchInterval: (query) => (query.state.data?.status === "APPROVED" ? 15_000 : false),
   });
 }
 
@@ -89,6 +92,8 @@ function useLoanDecision(decision: "approve" | "reject") {
     onSuccess: (loan) => {
       client.setQueryData(queryKeys.loan(loan.loan_id), loan);
       void client.invalidateQueries({ queryKey: queryKeys.loans });
+      // The decision history (the audit log) has a new entry.
+      void client.invalidateQueries({ queryKey: ["admin", "audit-log"] });
     },
     meta:
       decision === "approve"
@@ -99,3 +104,25 @@ function useLoanDecision(decision: "approve" | "reject") {
 
 export const useApproveLoan = () => useLoanDecision("approve");
 export const useRejectLoan = () => useLoanDecision("reject");
+
+/** What clears the loan today; refreshed with the loan. */
+export function useLoanPayoff(loanId: string, enabled = true) {
+  return useQuery({
+    queryKey: [...queryKeys.loan(loanId), "payoff"] as const,
+    queryFn: () => body(api.GET("/v1/loan/{loan_id}/payoff", { params: { path: { loan_id: loanId } } })),
+    enabled,
+  });
+}
+
+export function useSetAutopay() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ loanId, enabled }: { loanId: string; enabled: boolean }) =>
+      (await body(api.POST("/v1/loan/{loan_id}/autopay", { params: { path: { loan_id: loanId } }, body: { enabled } }))).loan,
+    onSuccess: (loan) => {
+      client.setQueryData(queryKeys.loan(loan.loan_id), loan);
+      void client.invalidateQueries({ queryKey: queryKeys.loans });
+    },
+    meta: { success: "Autopay updated", failure: "Autopay could not be changed" },
+  });
+}

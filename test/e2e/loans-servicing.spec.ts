@@ -1,0 +1,173 @@
+import AxeBuilder from "@axe-core/playwright";
+import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+
+// Loan servicing through the real UI: apply → approve → the admin advances the clock a month in
+// its panel → the customer's loan page, untouched, shows the interest charged and the autopay
+// repayment. Axe and keyboard checks of the two screens this adds to, at the project's viewport.
+
+const PASSWORD = "Quiet-Harbor-7-Lantern";
+// Two browsers, a clock move and the sagas: more than the default minute on a shared machine.
+test.setTimeout(180_000);
+const ADMIN_EMAIL = "admin@example.com";
+const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+
+async function signUp(page: Page, email: string) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
+}
+
+async function signInAsAdmin(page: Page, request: APIRequestContext) {
+  const created = await request.post("/v1/auth/signup", { data: { email: ADMIN_EMAIL, password: PASSWORD } });
+  expect([201, 409]).toContain(created.status());
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
+}
+
+const go = (page: Page, screen: string) =>
+  page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: screen, exact: true }).click();
+
+async function confirmDialog(page: Page, title: string | RegExp, button: string) {
+  const dialog = page.getByRole("dialog", { name: title });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: button, exact: true }).click();
+  await expect(dialog).toBeHidden();
+}
+
+async function noSeriousAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).exclude("[role=status][aria-live]").analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+async function customerWithLoan(browser: Browser, request: APIRequestContext, purpose: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await signUp(page, unique("servicing"));
+  await go(page, "Wallet");
+  await page.getByRole("button", { name: "Create my wallet" }).click();
+  await expect(page.getByTestId("balance")).toHaveText("$0.00");
+
+  await go(page, "Loans");
+  const apply = page.getByRole("region", { name: "Apply for a micro-loan", exact: true });
+  await apply.getByLabel("Amount").fill("1000");
+  await apply.getByLabel("Term").fill("12");
+  await apply.getByLabel("Purpose (optional)").fill(purpose);
+  await expect(apply.getByTestId("quote-payment")).toHaveText("$86.99");
+  await expect(apply.getByTestId("quote-interest-note")).toContainText("Interest accrues monthly");
+  await expect(apply.getByTestId("quote-interest-note")).toContainText("Paying early");
+  await apply.getByRole("button", { name: "Apply" }).click();
+  await confirmDialog(page, "Apply for $1,000.00?", "Apply");
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAsAdmin(admin, request);
+  await go(admin, "Admin");
+  const pending = admin
+    .getByRole("region", { name: "Pending loans", exact: true })
+    .getByTestId("pending-loan")
+    .filter({ hasText: purpose });
+  await expect(pending.getByTestId("loan-applicant")).toContainText("@example.com");
+  await pending.getByRole("button", { name: "Approve" }).click();
+  await confirmDialog(admin, "Approve $1,000.00?", "Approve and disburse");
+  await expect(pending).toHaveCount(0);
+  return { page, admin, errors };
+}
+
+test("servicing: advance a month in the admin clock panel, and the loan page shows the interest and the autopay repayment, live", async ({
+  browser,
+  request,
+}, testInfo) => {
+  const purpose = `Bike ${Date.now()}`;
+  const { page, admin, errors } = await customerWithLoan(browser, request, purpose);
+
+  await go(page, "Loans");
+  await page.getByRole("region", { name: "My loans", exact: true }).getByRole("link", { name: purpose }).click();
+  await expect(page.getByTestId("loan-status")).toHaveText("Approved");
+  await expect(page.getByTestId("loan-interest-charged")).toHaveText("$0.00");
+  await expect(page.getByTestId("loan-next-due")).toContainText("$86.99 on ");
+  await expect(page.getByTestId("autopay-switch")).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByTestId("schedule-row").first()).toHaveAttribute("data-status", "UPCOMING");
+
+  // The admin's clock panel, in the other browser.
+  const clock = admin.getByRole("region", { name: "Clock", exact: true });
+  await expect(clock.getByTestId("clock-now")).toBeVisible();
+  await clock.getByRole("button", { name: "Advance a month" }).click();
+  await expect(clock.getByRole("button", { name: "Advance a month" })).toBeEnabled({ timeout: 30_000 });
+
+  // The customer's page, untouched: the autopay debit arrives through the live feed.
+  await expect(page.getByTestId("repayment-row").first()).toContainText("$86.99", { timeout: 20_000 });
+  await expect(page.getByTestId("repayment-status").first()).toHaveText("Successful");
+  await expect(page.getByTestId("loan-interest-charged")).toHaveText("$6.67", { timeout: 20_000 });
+  await expect(page.getByTestId("loan-remaining")).toHaveText("$919.68");
+  await expect(page.getByTestId("schedule-row").first()).toHaveAttribute("data-status", "PAID");
+  await expect(page.getByTestId("loan-payoff")).toContainText("$919.68");
+
+  // Keyboard: the autopay switch is reachable and toggles with Space.
+  const toggle = page.getByTestId("autopay-switch");
+  await toggle.focus();
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await page.keyboard.press("Space");
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+
+  await noSeriousAxeViolations(page);
+  await page.screenshot({ path: testInfo.outputPath("loan-detail.png"), fullPage: true });
+
+  // The admin's loan list: filters by status and standing, applicants by email, decisions.
+  const loans = admin.getByRole("region", { name: "Loans", exact: true });
+  await loans.getByLabel("Standing").selectOption("CURRENT");
+  await expect(loans.getByTestId("admin-loan").filter({ hasText: purpose })).toBeVisible();
+  await loans.getByLabel("Standing").selectOption("LATE");
+  await expect(loans.getByTestId("admin-loan").filter({ hasText: purpose })).toHaveCount(0);
+  await expect(admin.getByRole("region", { name: "Decision history", exact: true }).getByTestId("loan-decision").first()).toContainText(
+    "Approved",
+  );
+  await noSeriousAxeViolations(admin);
+  await admin.screenshot({ path: testInfo.outputPath("admin.png"), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("a rejected loan shows its reason and no schedule @phone", async ({ browser, request }, testInfo) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signUp(page, unique("rejected"));
+  await go(page, "Wallet");
+  await page.getByRole("button", { name: "Create my wallet" }).click();
+  await go(page, "Loans");
+  const purpose = `Boat ${Date.now()}`;
+  const apply = page.getByRole("region", { name: "Apply for a micro-loan", exact: true });
+  await apply.getByLabel("Amount").fill("300");
+  await apply.getByLabel("Term").fill("6");
+  await apply.getByLabel("Purpose (optional)").fill(purpose);
+  await apply.getByRole("button", { name: "Apply" }).click();
+  await confirmDialog(page, "Apply for $300.00?", "Apply");
+
+  const admin = await (await browser.newContext()).newPage();
+  await signInAsAdmin(admin, request);
+  await go(admin, "Admin");
+  const pending = admin
+    .getByRole("region", { name: "Pending loans", exact: true })
+    .getByTestId("pending-loan")
+    .filter({ hasText: purpose });
+  await pending.getByRole("button", { name: "Reject" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Reject the $300.00 application?" });
+  await dialog.getByLabel("Reason (optional)").fill("Income could not be verified");
+  await dialog.getByRole("button", { name: "Reject loan" }).click();
+  await expect(pending).toHaveCount(0);
+
+  await page.getByRole("region", { name: "My loans", exact: true }).getByRole("link", { name: purpose }).click();
+  await expect(page.getByTestId("loan-rejection")).toContainText("Income could not be verified");
+  await expect(page.getByTestId("loan-remaining")).toHaveText("$0.00");
+  await expect(page.getByText("No schedule: this loan was not approved")).toBeVisible();
+  await noSeriousAxeViolations(page);
+  await page.screenshot({ path: testInfo.outputPath("loan-rejected.png"), fullPage: true });
+});
