@@ -9,7 +9,7 @@
 // 127.0.0.1:8790 only and stops every process it started.
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,7 +35,11 @@ const persist = join(tmp, "state");
 const envFile = join(tmp, ".dev.vars");
 writeFileSync(
   envFile,
-  `JWT_SECRET=${randomBytes(32).toString("hex")}\nFUNDING_WEBHOOK_SECRET=whsec_${randomBytes(32).toString("base64")}\n`,
+  `JWT_SECRET=${randomBytes(32).toString("hex")}\nFUNDING_WEBHOOK_SECRET=whsec_${randomBytes(32).toString("base64")}\n` +
+    `STATEMENT_SIGNING_KEY='${JSON.stringify({
+      private_key: generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"),
+      created_at: new Date().toISOString(),
+    })}'\n`,
 );
 
 /** @type {import("node:child_process").ChildProcess | undefined} */
