@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { type APIRequestContext, type Browser, expect, type Page, type TestInfo, test } from "@playwright/test";
+import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+import { checkScreen } from "./support/check-screen";
 
 /**
  * Authorize now, capture later, and refunds, through the UI: a payment authorized from the payment
@@ -9,7 +9,6 @@ import { type APIRequestContext, type Browser, expect, type Page, type TestInfo,
  */
 
 const PASSWORD = "Pebble-Lantern-Orchard-58";
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 async function ok<T>(response: Awaited<ReturnType<APIRequestContext["get"]>>, status = 200): Promise<T> {
   expect(response.status(), await response.text()).toBe(status);
@@ -35,34 +34,6 @@ async function customerBrowser(browser: Browser, request: APIRequestContext, dep
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
   expect((await page.request.post("/v1/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
   return { page, errors };
-}
-
-/** No serious or critical axe violations and no horizontal overflow, in light and dark; a screenshot of each. */
-async function checkScreen(page: Page, testInfo: TestInfo, name: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator("html")).toHaveClass(colorScheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b).*$/);
-    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-    await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
-    await page.evaluate(() => {
-      for (const button of document.querySelectorAll<HTMLButtonElement>('[data-toast-type] button[aria-label="Dismiss"]')) button.click();
-    });
-    await expect(page.locator("[data-toast-type]")).toHaveCount(0, { timeout: 10_000 });
-    const label = `holds-${name}${colorScheme === "dark" ? "-dark" : ""}-${width}px`;
-    const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-    const severe = results.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `[${v.impact}] ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    const scrollWidth = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, window.innerWidth));
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const path = testInfo.outputPath(`${label}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(label, { path, contentType: "image/png" });
-    expect.soft(severe, `axe on ${label}`).toEqual([]);
-    expect.soft(scrollWidth, `horizontal overflow on ${label}`).toBeLessThanOrEqual(width);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 async function confirmDialog(page: Page, title: string, button: string, body?: string) {
@@ -103,14 +74,14 @@ test("@phone an authorization is held under the balance, captured for less, then
   await expect(hold).toHaveCount(1);
   await expect(hold).toContainText("Hotel Lisboa");
   await expect(hold).toContainText("$50.00");
-  await checkScreen(page, testInfo, "wallet-with-hold");
+  await checkScreen(page, testInfo, "holds", "wallet-with-hold");
 
   // Its details: capture $30.00 of the $50.00; the rest is released.
   await hold.getByRole("link", { name: /Capture or cancel/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Payment" })).toBeVisible();
   await expect(page.getByTestId("payment-status")).toHaveAttribute("data-status", "AUTHORIZED");
   await expect(page.getByTestId("payment-authorized")).toHaveText("$50.00");
-  await checkScreen(page, testInfo, "authorized");
+  await checkScreen(page, testInfo, "holds", "authorized");
   const capture = page.getByRole("region", { name: "Capture or cancel" });
   await capture.getByLabel("Amount to capture (optional)").fill("50.01");
   await capture.getByRole("button", { name: "Capture", exact: true }).click();
@@ -135,7 +106,7 @@ test("@phone an authorization is held under the balance, captured for less, then
   await refund.getByLabel("Amount to refund (optional)").fill("20.01");
   await refund.getByRole("button", { name: "Refund", exact: true }).click();
   await expect(refund.getByText("You can refund at most $20.00, what is left of the payment")).toBeVisible();
-  await checkScreen(page, testInfo, "refund-refused");
+  await checkScreen(page, testInfo, "holds", "refund-refused");
 
   // A blank amount refunds what is left.
   await refund.getByLabel("Amount to refund (optional)").fill("");
@@ -144,7 +115,7 @@ test("@phone an authorization is held under the balance, captured for less, then
   await expect(page.getByTestId("payment-refunded")).toHaveText("$30.00");
   await expect(page.getByTestId("fully-refunded")).toBeVisible();
   await expect(page.getByRole("region", { name: "Refund" })).toHaveCount(0);
-  await checkScreen(page, testInfo, "refunded");
+  await checkScreen(page, testInfo, "holds", "refunded");
 
   // Back in the wallet: $200 − $30 + $30 refunded, nothing on hold.
   await page.goto("/wallet");
@@ -175,7 +146,7 @@ test("an authorization is canceled with the keyboard, and the hold is released",
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("payment-status")).toHaveAttribute("data-status", "CANCELED");
   await expect(page.getByRole("region", { name: "Capture or cancel" })).toHaveCount(0);
-  await checkScreen(page, testInfo, "canceled");
+  await checkScreen(page, testInfo, "holds", "canceled");
 
   await page.goto("/wallet");
   await expect(page.getByTestId("balance")).toHaveText("$80.00");

@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { type APIRequestContext, type Browser, expect, type Page, type TestInfo, test } from "@playwright/test";
+import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+import { checkScreen } from "./support/check-screen";
 
 /**
  * Money between people through the UI: one person sends to another by email while the other has
@@ -9,7 +9,6 @@ import { type APIRequestContext, type Browser, expect, type Page, type TestInfo,
  */
 
 const PASSWORD = "Copper-Kettle-Meadow-31";
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 type Customer = { email: string; name: string; auth: { authorization: string }; walletId: string };
 
@@ -77,35 +76,6 @@ const toasts = (page: Page) => page.evaluate(() => (window as unknown as { __toa
 
 async function expectToast(page: Page, text: string) {
   await expect.poll(() => toasts(page), { message: `toast "${text}"` }).toContain(text);
-}
-
-/** No serious or critical axe violations and no horizontal overflow, in light and dark; a screenshot of each. */
-async function checkScreen(page: Page, testInfo: TestInfo, name: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator("html")).toHaveClass(colorScheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b).*$/);
-    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-    await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
-    // Toasts fade in and out (text at a few per cent opacity, to axe): closed before the check.
-    await page.evaluate(() => {
-      for (const button of document.querySelectorAll<HTMLButtonElement>('[data-toast-type] button[aria-label="Dismiss"]')) button.click();
-    });
-    await expect(page.locator("[data-toast-type]")).toHaveCount(0, { timeout: 10_000 });
-    const label = `transfers-${name}${colorScheme === "dark" ? "-dark" : ""}-${width}px`;
-    const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-    const severe = results.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `[${v.impact}] ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    const scrollWidth = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, window.innerWidth));
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const path = testInfo.outputPath(`${label}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(label, { path, contentType: "image/png" });
-    expect.soft(severe, `axe on ${label}`).toEqual([]);
-    expect.soft(scrollWidth, `horizontal overflow on ${label}`).toBeLessThanOrEqual(width);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 const sendForm = (page: Page) => page.getByRole("region", { name: "Send money" });
@@ -190,8 +160,8 @@ test("@phone money sent by email arrives live in the other person's open wallet,
   await expect(received).toContainText("Lunch on Friday");
   await expect(b.page.locator("body")).not.toContainText(ada.email);
 
-  await checkScreen(a.page, testInfo, "sent");
-  await checkScreen(b.page, testInfo, "received");
+  await checkScreen(a.page, testInfo, "transfers", "sent");
+  await checkScreen(b.page, testInfo, "transfers", "received");
   expect(a.errors, "console errors of the sender").toEqual([]);
   expect(b.errors, "console errors of the recipient").toEqual([]);
 });
@@ -234,7 +204,7 @@ test("money moves between one's own wallets, with the keyboard alone", async ({ 
   await expect(latest).toContainText("$20.00 to Savings");
   await expect(latest.getByTestId("transfer-status")).toHaveAttribute("data-status", "COMPLETED");
   await expect(form).toContainText("You can send up to $30.00");
-  await checkScreen(a.page, testInfo, "own-wallets");
+  await checkScreen(a.page, testInfo, "transfers", "own-wallets");
 
   // The other wallet has it, as a transfer received from "Main".
   await a.page.getByLabel("Wallet", { exact: true }).selectOption({ label: "Savings · $20.00" });
@@ -265,13 +235,13 @@ test("@phone refusals appear beside their field: not enough money, nobody with t
   await expect(amount).toHaveAttribute("aria-invalid", "true");
   await expect(form).toContainText("Amount can have at most two decimals");
   await expect(a.page.getByRole("dialog")).toHaveCount(0);
-  await checkScreen(a.page, testInfo, "invalid");
+  await checkScreen(a.page, testInfo, "transfers", "invalid");
 
   // More than the wallet holds: the confirmation warns, and the API's refusal lands on the amount.
   await fillTransferToEmail(a.page, bea.email, "10.00");
   const dialog = a.page.getByRole("dialog", { name: "Send $10.00?" });
   await expect(dialog).toContainText("more than this wallet can spend");
-  await checkScreen(a.page, testInfo, "confirm");
+  await checkScreen(a.page, testInfo, "transfers", "confirm");
   const refused = a.page.waitForResponse((r) => r.url().endsWith("/v1/transfers") && r.request().method() === "POST");
   await dialog.getByRole("button", { name: "Send", exact: true }).click();
   const response = await refused;
@@ -284,7 +254,7 @@ test("@phone refusals appear beside their field: not enough money, nobody with t
   await expect(amount).toBeFocused();
   await expect(a.page.getByTestId("latest-transfer")).toHaveCount(0);
   await expect(a.page.locator("[data-toast-type=error]")).toHaveCount(0);
-  await checkScreen(a.page, testInfo, "insufficient-funds");
+  await checkScreen(a.page, testInfo, "transfers", "insufficient-funds");
 
   // Nobody has a wallet under this email.
   await fillTransferToEmail(a.page, `nobody-${Date.now()}@example.com`, "1.00");

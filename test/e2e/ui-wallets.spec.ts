@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { type APIRequestContext, expect, type Page, type TestInfo, test } from "@playwright/test";
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { checkScreen } from "./support/check-screen";
 
 /**
  * Several wallets, and a history that can be searched and narrowed to dates: the wallet picker
@@ -8,7 +8,6 @@ import { type APIRequestContext, expect, type Page, type TestInfo, test } from "
  */
 
 const PASSWORD = "Correct-horse-battery-42!";
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // The API takes merchants of up to 100 characters and descriptions of up to 200.
 const LONG_MERCHANT = `Very Long Merchant Name ${"Trading Company ".repeat(12)}`.slice(0, 100).trim();
 const LONG_DESCRIPTION = `A deposit described at length: ${"the quick brown fox jumps over the lazy dog ".repeat(6)}`.slice(0, 200).trim();
@@ -45,36 +44,6 @@ async function signIn(page: Page, email: string) {
   expect((await page.request.post("/v1/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
 }
 
-/** No serious or critical axe violations and no horizontal overflow, in light and dark; a screenshot of each. */
-async function checkScreen(page: Page, testInfo: TestInfo, name: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator("html")).toHaveClass(colorScheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b).*$/);
-    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-    await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
-    // Toasts fade in and out (text at a few per cent opacity, to axe): closed before the check.
-    await page.evaluate(() => {
-      for (const button of document.querySelectorAll<HTMLButtonElement>('[data-toast-type] button[aria-label="Dismiss"]')) button.click();
-    });
-    await expect(page.locator("[data-toast-type]")).toHaveCount(0, { timeout: 10_000 });
-    const label = `wallets-${name}${colorScheme === "dark" ? "-dark" : ""}-${width}px`;
-    const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-    const severe = results.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `[${v.impact}] ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    const scrollWidth = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, window.innerWidth));
-    // From the top, so the sticky header sits where it belongs in the full-page picture.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const path = testInfo.outputPath(`${label}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(label, { path, contentType: "image/png" });
-    expect.soft(severe, `axe on ${label}`).toEqual([]);
-    expect.soft(scrollWidth, `horizontal overflow on ${label}`).toBeLessThanOrEqual(width);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
-
 const picker = (page: Page) => page.getByLabel("Wallet", { exact: true });
 
 async function deposit(page: Page, amount: string) {
@@ -99,7 +68,7 @@ test.describe("several wallets @phone", () => {
     const create = page.getByRole("dialog", { name: "New wallet" });
     await expect(create.getByLabel("Name (optional)")).toBeFocused();
     await create.getByLabel("Name (optional)").fill("Holidays");
-    await checkScreen(page, testInfo, "new-wallet-dialog");
+    await checkScreen(page, testInfo, "wallets", "new-wallet-dialog");
     await create.getByRole("button", { name: "Create wallet" }).click();
     await expect(create).toBeHidden();
     await expect(picker(page).locator("option:checked")).toHaveText("Holidays · $0.00");
@@ -113,7 +82,7 @@ test.describe("several wallets @phone", () => {
     await rename.getByRole("button", { name: "Save name" }).click();
     await expect(rename.getByText("Name is required")).toBeVisible();
     await expect(rename.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
-    await checkScreen(page, testInfo, "rename-dialog");
+    await checkScreen(page, testInfo, "wallets", "rename-dialog");
     await rename.getByLabel("Name", { exact: true }).fill("Holiday fund");
     await rename.getByLabel("Name", { exact: true }).press("Enter");
     await expect(rename).toBeHidden();
@@ -139,7 +108,7 @@ test.describe("several wallets @phone", () => {
     await expect(picker(page).locator("option:checked")).toHaveText("Holiday fund · $25.00");
     await page.goto("/");
     await expect(page.getByTestId("balance")).toHaveText("$25.00");
-    await checkScreen(page, testInfo, "dashboard-two-wallets");
+    await checkScreen(page, testInfo, "wallets", "dashboard-two-wallets");
 
     // The API agrees.
     const { wallets } = await ok<{ wallets: { name: string; balance: string }[] }>(
@@ -187,13 +156,13 @@ test.describe("history search and dates @phone", () => {
     await page.getByLabel("From", { exact: true }).fill(today);
     await page.getByLabel("To", { exact: true }).fill(today);
     await expect(titles).toHaveText(["Payment to Corner Cafe"]);
-    await checkScreen(page, testInfo, "history-filtered");
+    await checkScreen(page, testInfo, "wallets", "history-filtered");
 
     await page.getByLabel("From", { exact: true }).fill("2020-01-01");
     await page.getByLabel("To", { exact: true }).fill("2020-01-31");
     await expect(page.getByText("No matching transactions")).toBeVisible();
     await expect(titles).toHaveCount(0);
-    await checkScreen(page, testInfo, "history-no-matches");
+    await checkScreen(page, testInfo, "wallets", "history-no-matches");
 
     // An end before the start is refused on the field.
     await page.getByLabel("From", { exact: true }).fill("2020-02-01");
@@ -218,7 +187,7 @@ test.describe("history search and dates @phone", () => {
       const title = page.getByTestId("transaction-title").first();
       await expect(title).toHaveAttribute("title", `Payment to ${LONG_MERCHANT}`);
       await expect(page.getByTitle(LONG_DESCRIPTION)).toBeVisible();
-      await checkScreen(page, testInfo, name);
+      await checkScreen(page, testInfo, "wallets", name);
     }
   });
 });
@@ -239,13 +208,13 @@ test.describe("360 px", () => {
     await page.goto("/wallet");
     await page.getByLabel("Search", { exact: true }).fill("merchant");
     await expect(page.getByTestId("transaction-title")).toHaveCount(1);
-    await checkScreen(page, testInfo, "history-filtered");
+    await checkScreen(page, testInfo, "wallets", "history-filtered");
     await page.getByRole("button", { name: "New wallet" }).click();
-    await checkScreen(page, testInfo, "new-wallet-dialog");
+    await checkScreen(page, testInfo, "wallets", "new-wallet-dialog");
     await page.keyboard.press("Escape");
     await expect(page.getByRole("dialog")).toBeHidden();
     await expect(page.getByRole("button", { name: "New wallet" })).toBeFocused();
     await page.getByRole("button", { name: /^Rename wallet/ }).click();
-    await checkScreen(page, testInfo, "rename-dialog");
+    await checkScreen(page, testInfo, "wallets", "rename-dialog");
   });
 });
