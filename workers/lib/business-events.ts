@@ -72,6 +72,10 @@ export function notificationText(type: string, data: Record<string, unknown>): {
       return { title: "Loan rejected", body: str(data.rejection_reason, "Your loan application was rejected") };
     case "loan.disbursed":
       return { title: "Loan paid out", body: `${amount} is in your wallet` };
+    case "loan.installment_due":
+      return { title: "Installment due", body: `${str(data.next_payment_due, "An installment")} is due on your loan` };
+    case "loan.late_fee_charged":
+      return { title: "Late fee charged", body: `A late fee was added to your loan: ${str(data.fees_due, "see the loan")} in fees due` };
     case "loan.repayment_succeeded":
       return { title: "Repayment received", body: `${amount} repaid` };
     case "loan.repayment_failed":

@@ -26,11 +26,15 @@ import {
   type ServicingStep,
 } from "../domain/loan-servicing";
 import { formatCents, parseCents } from "../domain/money";
+import { recordBusinessEvents } from "../lib/business-events";
 import { clockNow } from "../lib/clock";
+import { createDb } from "../lib/db";
 import type { DueWork, DueWorkResult } from "../lib/due-work";
 import { makeEvent } from "../lib/events";
 import { newId, resourceIdFor } from "../lib/ids";
 import { flushOutbox, outboxInsertIfChanged } from "../lib/outbox";
+import { presentLoan } from "./loans.presenters";
+import { findLoan } from "./loans.queries";
 
 type LoanRecord = {
   loan_id: string;
@@ -171,8 +175,10 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
   const guard = "WHERE loan_id = ? AND version = ? AND status = 'APPROVED'";
   let statements: D1PreparedStatement[];
   let outboxId: string | null = null;
+  let installmentNumber = 0;
   if (step.kind === "due") {
     const { books: after, installment } = chargeDueDate(books, terms);
+    installmentNumber = installment.k;
     const delinquency = delinquencyOf(after, stepTime, rules);
     const remaining = remainingOf(after);
     const autopayAmount =
@@ -260,6 +266,19 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
   if (first?.meta.changes !== 1) return "stale";
   servicingFaults.afterStep?.(loanId, step);
   if (outboxId) await flushOutbox(env, [outboxId]);
+  if (step.kind === "due" || step.kind === "late-fee") {
+    // The customer's feed and webhooks hear of it (keyed per installment, so once).
+    const viewed = await findLoan(createDb(db), loanId);
+    if (viewed)
+      await recordBusinessEvents(env, [
+        {
+          type: step.kind === "due" ? "loan.installment_due" : "loan.late_fee_charged",
+          userId: viewed.userId,
+          businessId: `${loanId}:${step.kind === "due" ? installmentNumber : step.k}`,
+          data: presentLoan(viewed, now),
+        },
+      ]);
+  }
   return "applied";
 }
 

@@ -28,9 +28,8 @@ export function useLoan(loanId: string) {
   return useQuery({
     queryKey: queryKeys.loan(loanId),
     queryFn: async () => (await body(api.GET("/v1/loan/{loan_id}", { params: { path: { loan_id: loanId } } }))).loan,
-    // Interest is charged by the clock, not by anything this screen does: an open loan is re-read now
-    // and then (autopay debits arrive sooner, through the wallet's live socket).
-    refetchInterval: (query) => (query.state.data?.status === "APPROVED" ? 15_000 : false),
+    // Interest and fees are charged by the clock, not by this screen: their business events
+    // (loan.installment_due, loan.late_fee_charged) arrive on the user live feed, which re-reads loans.
   });
 }
 
