@@ -60,6 +60,18 @@ export function notificationText(type: string, data: Record<string, unknown>): {
       return { title: "Payment successful", body: `${amount} to ${str(data.merchant, "a merchant")}` };
     case "payment.failed":
       return { title: "Payment failed", body: `${amount} to ${str(data.merchant, "a merchant")}: ${str(data.failure_reason, "declined")}` };
+    case "payment.authorized":
+      return { title: "Payment authorized", body: `${amount} on hold for ${str(data.merchant, "a merchant")}` };
+    case "payment.canceled":
+      return {
+        title: data.failure_reason === "EXPIRED" ? "Authorization expired" : "Authorization canceled",
+        body: `${amount} for ${str(data.merchant, "a merchant")} is available again`,
+      };
+    case "payment.refunded":
+      return {
+        title: "Refund received",
+        body: `${str(data.merchant, "A merchant")} has refunded $${str(data.refunded_amount, "0.00")} so far`,
+      };
     case "transfer.sent":
       return { title: "Transfer sent", body: `${amount} to ${str(data.recipient_name, "another wallet")}` };
     case "transfer.received":

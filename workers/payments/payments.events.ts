@@ -43,17 +43,35 @@ const cents = (amount: string) => {
   return parsed.cents;
 };
 
+/**
+ * The business event of a payment now in `status`: read after the guarded transition, so a
+ * redelivery after a crash between the two still records it, and keyed, so only once.
+ */
+async function recordPaymentEvent(
+  env: Env,
+  paymentId: string,
+  type: "payment.authorized" | "payment.succeeded" | "payment.canceled" | "payment.refunded",
+  status: string,
+  businessId = paymentId,
+): Promise<void> {
+  const row = await createDb(env.DB).select().from(payments).where(eq(payments.paymentId, paymentId)).get();
+  if (row?.status === status) await recordBusinessEvents(env, [{ type, userId: row.userId, businessId, data: presentPayment(row) }]);
+}
+
 /** Manual capture: D1 follows each decision of the ledger once (guarded transitions in payments.queries.ts). */
 async function onAuthorized(env: Env, event: EventOf<"PAYMENT_AUTHORIZED">): Promise<void> {
   await queries.markAuthorized(createDb(env.DB), event.payload.payment_id);
+  await recordPaymentEvent(env, event.payload.payment_id, "payment.authorized", "AUTHORIZED");
 }
 
 async function onCaptured(env: Env, event: EventOf<"PAYMENT_CAPTURED">): Promise<void> {
   await queries.markCaptured(createDb(env.DB), event.payload.payment_id, cents(event.payload.captured_amount));
+  await recordPaymentEvent(env, event.payload.payment_id, "payment.succeeded", "SUCCESSFUL");
 }
 
 async function onCanceled(env: Env, event: EventOf<"PAYMENT_CANCELED">): Promise<void> {
   await queries.markCanceled(createDb(env.DB), event.payload.payment_id, event.payload.reason);
+  await recordPaymentEvent(env, event.payload.payment_id, "payment.canceled", "CANCELED");
 }
 
 /** A refund the ledger made, mirrored once by refund id (the request usually got there first). */
@@ -72,6 +90,8 @@ async function onRefunded(env: Env, event: EventOf<"PAYMENT_REFUNDED">): Promise
     },
     cents(p.refunded_amount),
   );
+  // One event per refund (a payment may be refunded in several parts).
+  await recordPaymentEvent(env, p.payment_id, "payment.refunded", "SUCCESSFUL", p.refund_id);
 }
 
 export const paymentEvents: ServiceEvents = {

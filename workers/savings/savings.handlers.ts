@@ -1,5 +1,6 @@
 import { formatCents } from "../domain/money";
 import type { AppRouteHandler } from "../lib/app";
+import { recordBusinessEvents } from "../lib/business-events";
 import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { transferIdFor } from "../lib/idempotency";
@@ -73,6 +74,10 @@ export const addToGoal: AppRouteHandler<typeof routes.addToGoal> = async (c) => 
     "Savings goal",
   );
   const goal = await queries.mirrorPocket(db, row, outcome.pocket, "ACTIVE");
+  // Reaching the target is a business event, once per goal (a replayed or later add records nothing more).
+  if (goal.currentCents >= goal.targetCents) {
+    await recordBusinessEvents(c.env, [{ type: "goal.reached", userId: user.user_id, businessId: goal.goalId, data: presentGoal(goal) }]);
+  }
   return c.json({ goal: presentGoal(goal), wallet: presentWallet(outcome.wallet) }, 200);
 };
 
