@@ -142,6 +142,8 @@ test("a rejected loan shows its reason and no schedule @phone", async ({ browser
   await signUp(page, unique("rejected"));
   await go(page, "Wallet");
   await page.getByRole("button", { name: "Create my wallet" }).click();
+  // The wallet exists before the loans screen is opened (it offers the application only then).
+  await expect(page.getByTestId("balance")).toHaveText("$0.00");
   await go(page, "Loans");
   const purpose = `Boat ${Date.now()}`;
   const apply = page.getByRole("region", { name: "Apply for a micro-loan", exact: true });

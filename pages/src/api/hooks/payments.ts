@@ -39,7 +39,11 @@ export function useCreatePayment() {
     request: async (payment: PaymentRequest, key: string) =>
       (await body(api.POST("/v1/payment", { body: payment, ...idempotent(key) }))).payment,
     onSuccess: (payment) => {
-      client.setQueryData(queryKeys.payment(payment.transaction_id), payment);
+      // The saga can finish before this answer arrives: a state the user feed already pushed
+      // (AUTHORIZED, SUCCESSFUL, FAILED) is newer than the PENDING answered here, so it stays.
+      client.setQueryData<Payment>(queryKeys.payment(payment.transaction_id), (pushed) =>
+        pushed && pushed.status !== "PENDING" ? pushed : payment,
+      );
       void client.invalidateQueries({ queryKey: queryKeys.paymentPages(payment.wallet_id) });
     },
     meta: { notice: "Payment sent; waiting for the wallet", failure: "Payment failed" },
