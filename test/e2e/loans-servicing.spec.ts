@@ -29,8 +29,13 @@ async function signInAsAdmin(page: Page, request: APIRequestContext) {
   await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
 }
 
-const go = (page: Page, screen: string) =>
-  page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: screen, exact: true }).click();
+/** Opens a screen from the main navigation (behind the Menu button at phone widths). */
+async function go(page: Page, screen: string) {
+  const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: screen, exact: true });
+  const menu = page.getByRole("button", { name: "Menu" });
+  if (!(await link.isVisible()) && (await menu.isVisible())) await menu.click();
+  await link.click();
+}
 
 async function confirmDialog(page: Page, title: string | RegExp, button: string) {
   const dialog = page.getByRole("dialog", { name: title });
