@@ -72,8 +72,10 @@ describe("deploy and setup scripts (--dry-run)", { timeout: 120_000 }, () => {
       const queues = [
         `loan-events-${want.suffix}`,
         `payment-events-${want.suffix}`,
+        `webhook-deliveries-${want.suffix}`,
         `loan-events-${want.suffix}-dlq`,
         `payment-events-${want.suffix}-dlq`,
+        `webhook-deliveries-${want.suffix}-dlq`,
       ];
       assert.deepEqual(cmds, [
         "npx wrangler d1 list --json",
