@@ -5,7 +5,7 @@ import toast from "react-hot-toast";
 import { Link } from "react-router";
 import { z } from "zod";
 import { parseCents } from "../../../workers/domain/money";
-import { useCreatePayment, usePayment, usePaymentPages } from "../api/hooks/payments";
+import { type PaymentRequest, useCreatePayment, usePayment, usePaymentPages } from "../api/hooks/payments";
 import type { Payment, Wallet } from "../api/types";
 import { Button, buttonClass } from "../components/button";
 import { Card, PageHeader } from "../components/card";
@@ -44,13 +44,9 @@ function useSettledToast(payment: Payment | undefined) {
   }, [payment]);
 }
 
-/** The payment just made, followed live until it is SUCCESSFUL or FAILED. */
-function LatestPayment({ paymentId }: { paymentId: string }) {
-  const payment = usePayment(paymentId);
-  useSettledToast(payment.data);
-  if (payment.isPending) return <LoadingBlock rows={1} />;
-  if (!payment.data) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
-  const p = payment.data;
+type Shown = Pick<Payment, "amount" | "merchant" | "status" | "failure_reason"> & { transaction_id?: string };
+
+function PaymentCard({ p }: { p: Shown }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-slate-50 p-4" data-testid="latest-payment">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -63,7 +59,7 @@ function LatestPayment({ paymentId }: { paymentId: string }) {
         {OUTCOME[p.status]}
         {p.status === "FAILED" && failureReasonText(p.failure_reason) ? ` (${failureReasonText(p.failure_reason)})` : ""}
       </p>
-      {p.status !== "PENDING" && (
+      {p.status !== "PENDING" && p.transaction_id && (
         <Link to={`/payments/${p.transaction_id}`} className={`${buttonClass("secondary", "sm")} mt-3`}>
           {p.status === "AUTHORIZED" ? "Capture or cancel" : "Details"}
         </Link>
@@ -72,7 +68,29 @@ function LatestPayment({ paymentId }: { paymentId: string }) {
   );
 }
 
-function PayForm({ wallet, onPaid }: { wallet: Wallet; onPaid: (payment: Payment) => void }) {
+/** The payment just made, followed live until it is SUCCESSFUL or FAILED. */
+function LatestPayment({ paymentId }: { paymentId: string }) {
+  const payment = usePayment(paymentId);
+  useSettledToast(payment.data);
+  if (payment.isPending) return <LoadingBlock rows={1} />;
+  if (!payment.data) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
+  return <PaymentCard p={payment.data} />;
+}
+
+/** What the latest-payment card shows: nothing yet, a payment on its way to the API, or a payment the API answered. */
+type Latest = null | { sending: PaymentRequest } | { paymentId: string };
+
+function PayForm({
+  wallet,
+  onSending,
+  onPaid,
+  onRefused,
+}: {
+  wallet: Wallet;
+  onSending: (payment: PaymentRequest) => void;
+  onPaid: (payment: Payment) => void;
+  onRefused: () => void;
+}) {
   const confirm = useConfirm();
   const pay = useCreatePayment();
   const form = useForm({
@@ -97,16 +115,20 @@ function PayForm({ wallet, onPaid }: { wallet: Wallet; onPaid: (payment: Payment
       confirmLabel: authorize_only ? "Authorize" : "Pay",
     });
     if (!ok) return;
-    pay.mutate(
-      { wallet_id: wallet.wallet_id, ...values, ...(authorize_only ? { capture: "manual" as const } : {}) },
-      {
-        onSuccess: (payment) => {
-          form.reset();
-          onPaid(payment);
-        },
-        onError: (error) => applyApiFieldErrors(error, form.setError, ["merchant", "amount", "description"]),
+    const request: PaymentRequest = { wallet_id: wallet.wallet_id, ...values, ...(authorize_only ? { capture: "manual" } : {}) };
+    // The card shows the payment as pending from the moment it is sent: the saga can settle it before
+    // the API's answer arrives, and the user should still see it go from pending to its outcome.
+    onSending(request);
+    pay.mutate(request, {
+      onSuccess: (payment) => {
+        form.reset();
+        onPaid(payment);
       },
-    );
+      onError: (error) => {
+        onRefused();
+        applyApiFieldErrors(error, form.setError, ["merchant", "amount", "description"]);
+      },
+    });
   });
 
   return (
@@ -175,15 +197,29 @@ function PaymentHistory({ wallet }: { wallet: Wallet }) {
 }
 
 function PaymentsView({ wallet }: { wallet: Wallet }) {
-  const [latest, setLatest] = useState<string | null>(null);
+  const [latest, setLatest] = useState<Latest>(null);
+  const answered = useRef<string | null>(null);
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <Card title="Pay a merchant" description={`Spendable balance: ${formatMoney(wallet.available_balance)}`}>
-        <PayForm wallet={wallet} onPaid={(payment) => setLatest(payment.transaction_id)} />
+        <PayForm
+          wallet={wallet}
+          onSending={(payment) => setLatest({ sending: payment })}
+          onPaid={(payment) => {
+            answered.current = payment.transaction_id;
+            setLatest({ paymentId: payment.transaction_id });
+          }}
+          // Refused by the API itself (a field error, a network failure): the card goes back to the last real payment.
+          onRefused={() => setLatest(answered.current ? { paymentId: answered.current } : null)}
+        />
         {latest && (
           <div className="mt-5">
             <h3 className="mb-2 text-sm font-semibold text-slate-900">Latest payment</h3>
-            <LatestPayment paymentId={latest} />
+            {"sending" in latest ? (
+              <PaymentCard p={{ ...latest.sending, status: "PENDING", failure_reason: null }} />
+            ) : (
+              <LatestPayment paymentId={latest.paymentId} />
+            )}
           </div>
         )}
       </Card>
