@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, liveUrl } from "./live";
+import { liveUrl } from "./live";
+import { backoffDelay } from "./socket";
 
 describe("liveUrl", () => {
   it("uses the page's origin with ws/wss", () => {

@@ -1,4 +1,4 @@
-import type { LiveStatus } from "../api/live";
+import type { LiveStatus } from "../api/socket";
 
 const LOOK: Record<LiveStatus, { dot: string; text: string; title: string }> = {
   live: { dot: "bg-emerald-500", text: "Live", title: "Balances and statuses update as they happen" },
