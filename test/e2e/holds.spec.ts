@@ -1,4 +1,5 @@
 import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+import { confirmDialog, customer, signIn, watchErrors } from "./support/app";
 import { checkScreen } from "./support/check-screen";
 
 /**
@@ -10,38 +11,15 @@ import { checkScreen } from "./support/check-screen";
 
 const PASSWORD = "Pebble-Lantern-Orchard-58";
 
-async function ok<T>(response: Awaited<ReturnType<APIRequestContext["get"]>>, status = 200): Promise<T> {
-  expect(response.status(), await response.text()).toBe(status);
-  return (await response.json()) as T;
-}
-
 /** A signed-in browser of a new customer whose one wallet holds `deposit` dollars. */
 async function customerBrowser(browser: Browser, request: APIRequestContext, deposit: string) {
   const email = `holds-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  const { token } = await ok<{ token: string }>(
-    await request.post("/v1/auth/signup", { data: { email, password: PASSWORD, name: "Ada Lovelace" } }),
-    201,
-  );
-  const auth = { authorization: `Bearer ${token}` };
-  const { wallet } = await ok<{ wallet: { wallet_id: string } }>(await request.post("/v1/wallet", { headers: auth, data: {} }), 201);
-  await ok(await request.post(`/v1/wallet/${wallet.wallet_id}/credit`, { headers: auth, data: { amount: deposit } }));
+  await customer(request, { email, password: PASSWORD, name: "Ada Lovelace", deposit });
   const context = await browser.newContext();
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  expect((await page.request.post("/v1/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
+  const errors = watchErrors(page);
+  await signIn(page, email, PASSWORD);
   return { page, errors };
-}
-
-async function confirmDialog(page: Page, title: string, button: string, body?: string) {
-  const dialog = page.getByRole("dialog", { name: title });
-  await expect(dialog).toBeVisible();
-  if (body) await expect(dialog).toContainText(body);
-  await dialog.getByRole("button", { name: button, exact: true }).click();
-  await expect(dialog).toBeHidden();
 }
 
 /** Authorizes a payment from the payment form and waits until the wallet holds the money. */

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+import { confirmDialog, go, signInAsAdmin, signUp, unique } from "./support/app";
 
 // Loan servicing through the real UI: apply → approve → the admin advances the clock a month in
 // its panel → the customer's loan page, untouched, shows the interest charged and the autopay
@@ -8,41 +9,6 @@ import { type APIRequestContext, type Browser, expect, type Page, test } from "@
 const PASSWORD = "Quiet-Harbor-7-Lantern";
 // Two browsers, a clock move and the sagas: more than the default minute on a shared machine.
 test.setTimeout(180_000);
-const ADMIN_EMAIL = "admin@example.com";
-const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-
-async function signUp(page: Page, email: string) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
-}
-
-async function signInAsAdmin(page: Page, request: APIRequestContext) {
-  const created = await request.post("/v1/auth/signup", { data: { email: ADMIN_EMAIL, password: PASSWORD } });
-  expect([201, 409]).toContain(created.status());
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(ADMIN_EMAIL);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
-}
-
-/** Opens a screen from the main navigation (behind the Menu button at phone widths). */
-async function go(page: Page, screen: string) {
-  const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: screen, exact: true });
-  const menu = page.getByRole("button", { name: "Menu" });
-  if (!(await link.isVisible()) && (await menu.isVisible())) await menu.click();
-  await link.click();
-}
-
-async function confirmDialog(page: Page, title: string | RegExp, button: string) {
-  const dialog = page.getByRole("dialog", { name: title });
-  await expect(dialog).toBeVisible();
-  await dialog.getByRole("button", { name: button, exact: true }).click();
-  await expect(dialog).toBeHidden();
-}
 
 async function noSeriousAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).exclude("[role=status][aria-live]").analyze();
@@ -55,7 +21,7 @@ async function customerWithLoan(browser: Browser, request: APIRequestContext, pu
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
-  await signUp(page, unique("servicing"));
+  await signUp(page, unique("servicing"), PASSWORD);
   await go(page, "Wallet");
   await page.getByRole("button", { name: "Create my wallet" }).click();
   await expect(page.getByTestId("balance")).toHaveText("$0.00");
@@ -144,7 +110,7 @@ test("servicing: advance a month in the admin clock panel, and the loan page sho
 test("a rejected loan shows its reason and no schedule @phone", async ({ browser, request }, testInfo) => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signUp(page, unique("rejected"));
+  await signUp(page, unique("rejected"), PASSWORD);
   await go(page, "Wallet");
   await page.getByRole("button", { name: "Create my wallet" }).click();
   // The wallet exists before the loans screen is opened (it offers the application only then).

@@ -1,19 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
+import { signUp, unique } from "./support/app";
 
 // The user's live feed in the real UI: a payment's terminal status arrives pushed (nothing polls),
 // and a received transfer shows on the header's bell. The payer signs up through the UI; the money
 // is set up through the API with the page's own session (no Origin header: judged by its cookie).
 
 const PASSWORD = "Quiet-Harbor-7-Lantern";
-const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-
-async function signUp(page: Page, email: string) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
-}
 
 async function fundedWallet(page: Page, amount: string): Promise<string> {
   const created = await page.request.post("/v1/wallet", { data: {} });
@@ -34,7 +26,7 @@ test("a payment's SUCCESSFUL reaches the screen pushed on the user feed, without
     const path = new URL(request.url()).pathname;
     if (request.method() === "GET" && /^\/v1\/payment\//.test(path)) paymentReads.push(path);
   });
-  await signUp(page, unique("pushed"));
+  await signUp(page, unique("pushed"), PASSWORD);
   await fundedWallet(page, "50.00");
   await page.reload();
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payments", exact: true }).click();
@@ -61,7 +53,7 @@ test("a payment's SUCCESSFUL reaches the screen pushed on the user feed, without
 
 test("the bell shows a received transfer", async ({ page, browser }) => {
   const email = unique("recipient");
-  await signUp(page, email);
+  await signUp(page, email, PASSWORD);
   await fundedWallet(page, "0.01");
   await page.reload();
   await expect(page.getByRole("button", { name: "Notifications", exact: true })).toBeVisible();

@@ -2,6 +2,8 @@ import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, type TestInfo, test } from "@playwright/test";
 import jsQR from "jsqr";
 import { Secret, TOTP } from "otpauth";
+import { watchErrors } from "./support/app";
+import { AXE_TAGS } from "./support/check-screen";
 
 /**
  * The account settings screen walked as a person would, at 1280 px (desktop) and 375 px (phone):
@@ -13,18 +15,7 @@ import { Secret, TOTP } from "otpauth";
 
 const PASSWORD = "Correct-horse-battery-42!";
 const NEW_PASSWORD = "Velvet-Otter-Maple-93#";
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const PERIOD_MS = 30_000;
-
-/** Console errors and page errors; steps that expect a refused request clear what it logged. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()} (${message.location().url})`);
-  });
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
 
 async function checkState(page: Page, testInfo: TestInfo, state: string, errors: string[]) {
   await expect(page.getByRole("heading", { level: 1 })).toBeAttached();

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import { AXE_TAGS } from "./support/check-screen";
 
 /**
  * The statement screen: reached from the wallet screen by keyboard, the month's statement with its
@@ -8,7 +9,6 @@ import { expect, type Page, test } from "@playwright/test";
  */
 
 const PASSWORD = "Correct-horse-battery-42!";
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 async function axeClean(page: Page) {
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);

@@ -1,4 +1,5 @@
 import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+import { customer as account, expectSameDocument, markDocument, ok, signIn, watchErrors } from "./support/app";
 import { checkScreen } from "./support/check-screen";
 
 /**
@@ -12,23 +13,16 @@ const PASSWORD = "Copper-Kettle-Meadow-31";
 
 type Customer = { email: string; name: string; auth: { authorization: string }; walletId: string };
 
-async function ok<T>(response: Awaited<ReturnType<APIRequestContext["get"]>>, status = 200): Promise<T> {
-  expect(response.status(), await response.text()).toBe(status);
-  return (await response.json()) as T;
-}
-
 /** A customer made through the API (outside the browsers under test) with one wallet holding `deposit` dollars. */
 async function customer(request: APIRequestContext, name: string, deposit: string): Promise<Customer> {
   const email = `transfers-${name.split(" ")[0]?.toLowerCase()}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  const { token } = await ok<{ token: string }>(await request.post("/v1/auth/signup", { data: { email, password: PASSWORD, name } }), 201);
-  const auth = { authorization: `Bearer ${token}` };
-  const { wallet } = await ok<{ wallet: { wallet_id: string } }>(await request.post("/v1/wallet", { headers: auth, data: {} }), 201);
-  if (deposit !== "0.00") {
-    await ok(
-      await request.post(`/v1/wallet/${wallet.wallet_id}/credit`, { headers: auth, data: { amount: deposit, description: "Salary" } }),
-    );
-  }
-  return { email, name, auth, walletId: wallet.wallet_id };
+  const made = await account(request, {
+    email,
+    password: PASSWORD,
+    name,
+    ...(deposit !== "0.00" ? { deposit, description: "Salary" } : {}),
+  });
+  return { ...made, name };
 }
 
 /** A browser of this person's own (a separate context, so a separate session cookie), with page errors collected. */
@@ -36,22 +30,9 @@ async function browserOf(browser: Browser, who: Customer): Promise<{ page: Page;
   const context = await browser.newContext();
   const page = await context.newPage();
   await logToasts(page);
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  expect((await page.request.post("/v1/auth/login", { data: { email: who.email, password: PASSWORD } })).status()).toBe(200);
+  const errors = watchErrors(page);
+  await signIn(page, who.email, PASSWORD);
   return { page, errors };
-}
-
-/** Marks the document; a reload or a hard navigation loses the mark. */
-async function markDocument(page: Page) {
-  await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
-}
-
-async function expectSameDocument(page: Page) {
-  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 }
 
 /** Logs the text of every toast as it appears, so a test can look after it has faded. */

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { customer as account, adminAuth, type Customer, confirmDialog, ok, signIn } from "./support/app";
 
 /**
  * What a new user tripped over, one test per item: each drives the real UI against the real local
@@ -7,36 +8,12 @@ import { type APIRequestContext, expect, type Page, test } from "@playwright/tes
  */
 
 const PASSWORD = "Correct-horse-battery-42!";
-const ADMIN = { email: "admin@example.com", password: "Quiet-Harbor-7-Lantern" };
-
-type Customer = { email: string; auth: { authorization: string }; walletId: string };
 
 const unique = (label: string) => `day-${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
-async function ok<T>(response: Awaited<ReturnType<APIRequestContext["get"]>>, status = 200): Promise<T> {
-  expect(response.status(), await response.text()).toBe(status);
-  return (await response.json()) as T;
-}
-
 /** A customer made through the API (bearer token), with a wallet holding `deposit` dollars. */
-async function customer(request: APIRequestContext, label: string, deposit?: string): Promise<Customer> {
-  const email = unique(label);
-  const { token } = await ok<{ token: string }>(await request.post("/v1/auth/signup", { data: { email, password: PASSWORD } }), 201);
-  const auth = { authorization: `Bearer ${token}` };
-  const { wallet } = await ok<{ wallet: { wallet_id: string } }>(await request.post("/v1/wallet", { headers: auth, data: {} }), 201);
-  if (deposit) {
-    await ok(
-      await request.post(`/v1/wallet/${wallet.wallet_id}/credit`, { headers: auth, data: { amount: deposit, description: "Salary" } }),
-    );
-  }
-  return { email, auth, walletId: wallet.wallet_id };
-}
-
-async function adminAuth(request: APIRequestContext) {
-  const signup = await request.post("/v1/auth/signup", { data: ADMIN });
-  expect([201, 409]).toContain(signup.status());
-  const { token } = await ok<{ token: string }>(await request.post("/v1/auth/login", { data: ADMIN }));
-  return { authorization: `Bearer ${token}` };
+function customer(request: APIRequestContext, label: string, deposit?: string): Promise<Customer> {
+  return account(request, { email: unique(label), password: PASSWORD, ...(deposit ? { deposit, description: "Salary" } : {}) });
 }
 
 /** An approved, disbursed loan for the customer. */
@@ -50,10 +27,6 @@ async function approvedLoan(request: APIRequestContext, who: Customer, amount: s
     .poll(async () => (await (await request.get(`/v1/loan/${loan.loan_id}`, { headers: who.auth })).json()).loan.disbursed_at)
     .not.toBeNull();
   return loan.loan_id;
-}
-
-async function signIn(page: Page, email: string) {
-  expect((await page.request.post("/v1/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
 }
 
 /** Every request the page makes to the API, as "METHOD /path". */
@@ -73,18 +46,11 @@ function overlaps(a: { x: number; y: number; width: number; height: number }, b:
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
-async function confirmDialog(page: Page, title: string | RegExp, button: string) {
-  const dialog = page.getByRole("dialog", { name: title });
-  await expect(dialog).toBeVisible();
-  await dialog.getByRole("button", { name: button, exact: true }).click();
-  await expect(dialog).toBeHidden();
-}
-
 test.describe("1. debt optimiser", () => {
   test("an error hides the previous plans, speaks in money, and a too-small budget is caught before sending", async ({ page, request }) => {
     const who = await customer(request, "optimiser");
     await approvedLoan(request, who, "1200.00", "Laptop");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     const calls = apiCalls(page);
     await page.goto("/debt-optimiser");
 
@@ -128,7 +94,7 @@ test.describe("2. long merchant names @phone", () => {
     const merchant = `Very${"Long".repeat(23)}Shop`;
     expect(merchant).toHaveLength(100);
     await ok(await request.post("/v1/payment", { headers: who.auth, data: { wallet_id: who.walletId, merchant, amount: "12.00" } }), 202);
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/payments");
     const form = page.getByRole("region", { name: "Pay a merchant", exact: true });
     await form.getByLabel("Merchant", { exact: true }).fill(merchant);
@@ -150,7 +116,7 @@ test.describe("3. toasts", () => {
   test("on a phone they sit at the bottom, clear of the Menu button, and close with a button @phone", async ({ page, request }) => {
     await page.setViewportSize({ width: 375, height: 740 });
     const who = await customer(request, "toast-phone", "100.00");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/wallet");
     const form = page.getByRole("region", { name: "Deposit", exact: true });
     await form.getByLabel("Amount").fill("5");
@@ -186,7 +152,7 @@ test.describe("3. toasts", () => {
 
   test("on a desktop they stay clear of the name and Sign out, and at most three show at once", async ({ page, request }) => {
     const who = await customer(request, "toast-desktop", "100.00");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/wallet");
     const exportCsv = page.getByRole("button", { name: "Export CSV" });
     for (let i = 0; i < 4; i++) {
@@ -217,7 +183,7 @@ test.describe("3. toasts", () => {
 test.describe("4. payment toasts", () => {
   test("a payment warned as likely refused gets no green toast, and its refusal gets a red one", async ({ page, request }) => {
     const who = await customer(request, "refused", "20.00");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/payments");
     const form = page.getByRole("region", { name: "Pay a merchant", exact: true });
     await form.getByLabel("Merchant", { exact: true }).fill("Big Store");
@@ -239,7 +205,7 @@ test.describe("5. repay", () => {
     const who = await customer(request, "repay");
     const loanId = await approvedLoan(request, who, "1200.00", "Bike");
     await ok(await request.post(`/v1/wallet/${who.walletId}/debit`, { headers: who.auth, data: { amount: "1150.00" } }));
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     const calls = apiCalls(page);
     await page.goto(`/loans/${loanId}`);
     const repay = page.getByRole("region", { name: "Repay", exact: true });
@@ -267,7 +233,7 @@ test.describe("6. savings", () => {
       201,
     );
     await ok(await request.post(`/v1/savings-goal/${goal.goal_id}/add`, { headers: who.auth, data: { amount: "50.00" } }));
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/savings");
     const bike = page.getByTestId("goal-card").filter({ has: page.getByRole("heading", { name: "Bike" }) });
     await bike.getByLabel("Add to Bike").fill("500");
@@ -301,7 +267,7 @@ test.describe("6. savings", () => {
       201,
     );
     await ok(await request.post(`/v1/savings-goal/${goal.goal_id}/add`, { headers: who.auth, data: { amount: "120.00" } }));
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/savings");
     const card = page.getByTestId("goal-card");
     await card.getByRole("button", { name: "Edit Trip" }).click();
@@ -328,7 +294,7 @@ test.describe("6. savings", () => {
       }),
       201,
     );
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     const calls = apiCalls(page);
     await page.goto("/savings");
     const sofa = page.getByTestId("goal-card").filter({ has: page.getByRole("heading", { name: "Sofa" }) });
@@ -358,7 +324,7 @@ test.describe("7. charts", () => {
       201,
     );
     await ok(await request.post(`/v1/savings-goal/${goal.goal_id}/add`, { headers: who.auth, data: { amount: "400.00" } }));
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/");
     const balance = page.getByRole("figure", { name: /Balance over time/ });
     await expect(balance.locator(".recharts-surface")).toBeVisible();
@@ -390,7 +356,7 @@ test.describe("7. charts", () => {
 
   test("identical avalanche and snowball plans are named as one line in the legend", async ({ page, request }) => {
     const who = await customer(request, "same-plan");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/debt-optimiser");
     await page.getByLabel("Monthly budget for debt").fill("300");
     await page.getByRole("button", { name: "Remove debt 2" }).click();
@@ -416,7 +382,7 @@ test.describe("8. transactions", () => {
       202,
     );
     await approvedLoan(request, who, "600.00", "New laptop");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/wallet");
     const titles = page.getByTestId("transaction-title");
     await expect(titles.filter({ hasText: "Payment to Blue Bottle Coffee" })).toHaveCount(1);

@@ -1,11 +1,11 @@
-import { type APIRequestContext, type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
+import { confirmDialog, expectSameDocument, go, markDocument, signInAsAdmin, unique } from "./support/app";
 
 // End-to-end user flows through the real UI (Vite + the API under wrangler dev, see playwright.config.ts).
 // Every assertion reads what a person sees; nothing is set up through the API except making sure
 // the shared admin account exists.
 
 const PASSWORD = "Quiet-Harbor-7-Lantern";
-const ADMIN_EMAIL = "admin@example.com";
 
 /** Money-moving POSTs (API.md): each must carry an Idempotency-Key. */
 const MONEY_POST =
@@ -39,8 +39,6 @@ function expectClean(seen: Watch, minMoneyPosts: number) {
   expect(seen.moneyPosts.length).toBeGreaterThanOrEqual(minMoneyPosts);
   for (const post of seen.moneyPosts) expect(post.key, `Idempotency-Key on POST ${post.path}`).toMatch(/^.{1,255}$/);
 }
-
-const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
 /** Logs the text of every toast as it appears (react-hot-toast renders each as a polite status). */
 async function logToasts(page: Page) {
@@ -77,17 +75,6 @@ async function expectToast(page: Page, text: string) {
   await expect(page.getByRole("status").filter({ hasText: text }).first()).toBeVisible();
 }
 
-/** Marks the document; if the page reloads or hard-navigates the mark is gone. */
-async function markDocument(page: Page) {
-  await page.evaluate(() => {
-    (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
-  });
-}
-
-async function expectSameDocument(page: Page) {
-  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
-}
-
 async function signUp(page: Page, email: string) {
   await page.goto("/sign-up");
   await page.getByLabel("Email").fill(email);
@@ -97,40 +84,13 @@ async function signUp(page: Page, email: string) {
   await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
 }
 
-/**
- * Signs the admin in through the UI. The account is shared by every spec of the run, so it is made
- * sure of first through the API (a 409 when it exists is fine), outside the browser under test.
- */
-async function signInAsAdmin(page: Page, request: APIRequestContext) {
-  const created = await request.post("/v1/auth/signup", { data: { email: ADMIN_EMAIL, password: PASSWORD } });
-  expect([201, 409]).toContain(created.status());
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(ADMIN_EMAIL);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Hello" })).toBeVisible();
-}
-
 const mainNav = (page: Page) => page.getByRole("navigation", { name: "Main" });
-
-async function go(page: Page, screen: string) {
-  await mainNav(page).getByRole("link", { name: screen, exact: true }).click();
-}
 
 async function createWallet(page: Page) {
   await go(page, "Wallet");
   await page.getByRole("button", { name: "Create my wallet" }).click();
   await expectToast(page, "Wallet created");
   await expect(page.getByTestId("balance")).toHaveText("$0.00");
-}
-
-/** Confirms the open dialog with its primary button, after checking what it says. */
-async function confirmDialog(page: Page, title: string | RegExp, button: string, body?: string | RegExp): Promise<void> {
-  const dialog = page.getByRole("dialog", { name: title });
-  await expect(dialog).toBeVisible();
-  if (body) await expect(dialog).toContainText(body);
-  await dialog.getByRole("button", { name: button, exact: true }).click();
-  await expect(dialog).toBeHidden();
 }
 
 async function deposit(page: Page, amount: string, expectedBalance: string) {

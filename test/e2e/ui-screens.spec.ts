@@ -1,5 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, expect, type Page, type TestInfo, test } from "@playwright/test";
+import { ADMIN, signIn, watchErrors } from "./support/app";
+import { AXE_TAGS } from "./support/check-screen";
 
 /**
  * Every screen of the UI, seeded with realistic data, at the project's width (desktop 1280 px,
@@ -8,8 +10,6 @@ import { type APIRequestContext, expect, type Page, type TestInfo, test } from "
  */
 
 const PASSWORD = "Quiet-Harbor-7-Lantern";
-const ADMIN = { email: "admin@example.com", password: PASSWORD };
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 type Seed = { email: string; walletId: string; approvedLoanId: string; pendingLoanId: string };
 
@@ -121,24 +121,7 @@ test.beforeAll(async ({ playwright }, testInfo) => {
   await request.dispose();
 });
 
-/**
- * Console errors and uncaught page errors, collected for the whole test. Chromium logs every non-2xx
- * fetch as a console error, so this also proves no screen makes a failing API call (signed out, the
- * UI does not ask for the session without the API's signed_in hint cookie).
- */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()} (${message.location().url})`);
-  });
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
-
 /** The cookie session, from the login endpoint (page.request shares the browser's cookie jar). */
-async function signIn(page: Page, email: string) {
-  expect((await page.request.post("/v1/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
-}
 
 /** Loaded: a heading, nothing busy, no skeleton placeholders and no "Loading…" announcements left. */
 async function settled(page: Page) {
@@ -282,7 +265,7 @@ test.describe("signed-in screens @phone", () => {
   let errors: string[];
   test.beforeEach(async ({ page }) => {
     errors = watchErrors(page);
-    await signIn(page, seeded.email);
+    await signIn(page, seeded.email, PASSWORD);
   });
 
   test("dashboard", async ({ page }, testInfo) => {
@@ -367,7 +350,7 @@ test.describe("empty states @phone", () => {
 test.describe("admin screen @phone", () => {
   test("admin", async ({ page }, testInfo) => {
     const errors = watchErrors(page);
-    await signIn(page, ADMIN.email);
+    await signIn(page, ADMIN.email, PASSWORD);
     await page.goto("/admin");
     await expect(page.getByTestId("pending-loan").first()).toBeVisible();
     await expect(page.getByTestId("reconciliation-status")).toBeVisible();
@@ -386,7 +369,7 @@ test.describe("360 px", () => {
       await page.goto(`/${screen}`);
       await checkScreen(page, testInfo, screen, errors, 360);
     }
-    await signIn(page, seeded.email);
+    await signIn(page, seeded.email, PASSWORD);
     for (const [screen, path] of [
       ["dashboard", "/"],
       ["wallet", "/wallet"],

@@ -1,4 +1,5 @@
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { customer as account, type Customer, ok, signIn } from "./support/app";
 import { checkScreen } from "./support/check-screen";
 
 /**
@@ -12,21 +13,10 @@ const PASSWORD = "Correct-horse-battery-42!";
 const LONG_MERCHANT = `Very Long Merchant Name ${"Trading Company ".repeat(12)}`.slice(0, 100).trim();
 const LONG_DESCRIPTION = `A deposit described at length: ${"the quick brown fox jumps over the lazy dog ".repeat(6)}`.slice(0, 200).trim();
 
-type Customer = { email: string; auth: { authorization: string }; walletId: string };
-
-async function ok<T>(response: Awaited<ReturnType<APIRequestContext["get"]>>, status = 200): Promise<T> {
-  expect(response.status(), await response.text()).toBe(status);
-  return (await response.json()) as T;
-}
-
 /** A customer made through the API, with one wallet ("Main") holding `deposit` dollars. */
-async function customer(request: APIRequestContext, label: string, deposit: string, description = "Salary"): Promise<Customer> {
+function customer(request: APIRequestContext, label: string, deposit: string, description = "Salary"): Promise<Customer> {
   const email = `wallets-${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  const { token } = await ok<{ token: string }>(await request.post("/v1/auth/signup", { data: { email, password: PASSWORD } }), 201);
-  const auth = { authorization: `Bearer ${token}` };
-  const { wallet } = await ok<{ wallet: { wallet_id: string } }>(await request.post("/v1/wallet", { headers: auth, data: {} }), 201);
-  await ok(await request.post(`/v1/wallet/${wallet.wallet_id}/credit`, { headers: auth, data: { amount: deposit, description } }));
-  return { email, auth, walletId: wallet.wallet_id };
+  return account(request, { email, password: PASSWORD, deposit, description });
 }
 
 /** A payment, waited for until the wallet has settled it. */
@@ -38,10 +28,6 @@ async function pay(request: APIRequestContext, who: Customer, merchant: string, 
   await expect
     .poll(async () => (await (await request.get(`/v1/payment/${payment.transaction_id}`, { headers: who.auth })).json()).payment.status)
     .toBe("SUCCESSFUL");
-}
-
-async function signIn(page: Page, email: string) {
-  expect((await page.request.post("/v1/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
 }
 
 const picker = (page: Page) => page.getByLabel("Wallet", { exact: true });
@@ -58,7 +44,7 @@ test.describe("several wallets @phone", () => {
   test("create a second wallet, rename it, deposit into each and switch between them", async ({ page }, testInfo) => {
     test.setTimeout(120_000);
     const who = await customer(page.request, "switch", "100.00");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/wallet");
     await expect(picker(page)).toHaveValue(who.walletId);
     await expect(page.getByTestId("balance")).toHaveText("$100.00");
@@ -123,7 +109,7 @@ test.describe("several wallets @phone", () => {
   test("at 10 wallets, New wallet is unavailable and says why", async ({ page }) => {
     const who = await customer(page.request, "limit", "1.00");
     for (let i = 2; i <= 10; i++) await ok(await page.request.post("/v1/wallet", { headers: who.auth, data: { name: `Pot ${i}` } }), 201);
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/payments");
     await expect(picker(page).locator("option")).toHaveCount(10);
     await expect(page.getByRole("button", { name: "New wallet" })).toBeDisabled();
@@ -137,7 +123,7 @@ test.describe("history search and dates @phone", () => {
     const who = await customer(page.request, "search", "200.00");
     await pay(page.request, who, "Corner Cafe", "4.50");
     await pay(page.request, who, "City Electric", "60.00");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/wallet");
 
     const titles = page.getByTestId("transaction-title");
@@ -178,7 +164,7 @@ test.describe("history search and dates @phone", () => {
   }, testInfo) => {
     const who = await customer(page.request, "long", "50.00", LONG_DESCRIPTION);
     await pay(page.request, who, LONG_MERCHANT, "1.00");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     for (const [name, path] of [
       ["long-merchant-wallet", "/wallet"],
       ["long-merchant-dashboard", "/"],
@@ -204,7 +190,7 @@ test.describe("360 px", () => {
       201,
     );
     await pay(page.request, who, LONG_MERCHANT, "1.00");
-    await signIn(page, who.email);
+    await signIn(page, who.email, PASSWORD);
     await page.goto("/wallet");
     await page.getByLabel("Search", { exact: true }).fill("merchant");
     await expect(page.getByTestId("transaction-title")).toHaveCount(1);
