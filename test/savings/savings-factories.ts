@@ -1,13 +1,9 @@
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
+import { parseCents } from "../../workers/domain/money";
 import { api, client, type TestUser } from "../helpers/api";
 
 export const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
-
-export const cents = (money: string) => {
-  const [whole, frac = "0"] = money.split(".");
-  return Number(whole) * 100 + Number(frac.padEnd(2, "0"));
-};
 
 export async function createGoal(
   user: TestUser,
@@ -30,8 +26,8 @@ export async function books(user: TestUser, walletId: string) {
   const res = await client(user.token).wallet[":wallet_id"].$get({ param: { wallet_id: walletId } });
   if (res.status !== 200) throw new Error(`GET wallet answered ${res.status}`);
   const { wallet } = await res.json();
-  expect(cents(wallet.balance)).toBe(audit.balance);
-  expect(cents(wallet.savings_balance)).toBe(audit.pockets);
+  expect(parseCents(wallet.balance)).toBe(audit.balance);
+  expect(parseCents(wallet.savings_balance)).toBe(audit.pockets);
   expect(audit.balance).toBe(audit.entriesNet);
   expect(audit.pockets).toBe(audit.pocketsFromEntries);
   return audit;

@@ -2,8 +2,9 @@ import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { WalletLedger } from "../../durable-objects/wallet-ledger";
+import { parseCents } from "../../workers/domain/money";
 import { api, centsToString, createWallet, signup } from "../helpers/api";
-import { books, cents, createGoal, ledger } from "./savings-factories";
+import { books, createGoal, ledger } from "./savings-factories";
 
 describe("savings goals", () => {
   it("50 concurrent adds that together exceed the wallet never overdraw it", async () => {
@@ -151,7 +152,7 @@ describe("savings goals", () => {
             } else if (o.kind === "delete") {
               expect(res.status).toBe(model.state[g] === "DELETED" ? 404 : 200);
               if (res.status === 200) {
-                expect(cents(res.body.returned_amount)).toBe(model.pockets[g]);
+                expect(parseCents(res.body.returned_amount)).toBe(model.pockets[g]);
                 model.wallet += model.pockets[g]!;
                 model.pockets[g] = 0;
                 model.state[g] = "DELETED";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, hashInput, sha256Hex } from "../../workers/domain/ledger-hash";
+import { formatCents, parseCents } from "../../workers/domain/money";
 import { loadSigningKey, type PublishedKey, type Statement, signStatement, verifyStatement } from "../../workers/domain/statement";
 import { api } from "../helpers/api";
 import { userWithWallet } from "../helpers/wallet";
@@ -183,9 +184,9 @@ describe("statements: each tampering fails with its reason", () => {
     let balance = 10_000;
     for (const tx of forged.transactions) {
       if (tx.description === "Groceries") tx.amount = "12.01";
-      const cents = Math.round(Number(tx.amount) * 100);
+      const cents = parseCents(tx.amount);
       balance += tx.direction === "CREDIT" ? cents : -cents;
-      tx.balance_after = `${Math.floor(balance / 100)}.${String(balance % 100).padStart(2, "0")}`;
+      tx.balance_after = formatCents(balance);
       tx.hash = await sha256Hex(hashInput(previous, tx as never));
       previous = tx.hash;
     }
