@@ -152,9 +152,9 @@ describe("the test clock and loan servicing", () => {
     expect(await loanRepaymentDebits(user, walletId)).toHaveLength(12);
     expect((await getLoan(user, loan.loan_id)).total_interest_charged).toBe("43.86");
     // Each due date is one business event on the user's feed, never repeated by later moves.
-    const dueEvents = (await api("/events?type=loan.installment_due&limit=100", { token: user.token })).body.events;
-    expect(dueEvents).toHaveLength(12);
-    expect(dueEvents.every((e: { data: { loan_id: string } }) => e.data.loan_id === loan.loan_id)).toBe(true);
+    const dueEvents = async () => (await api("/events?type=loan.installment_due&limit=100", { token: user.token })).body.events;
+    await expect.poll(async () => (await dueEvents()).length).toBe(12);
+    expect((await dueEvents()).every((e: { data: { loan_id: string } }) => e.data.loan_id === loan.loan_id)).toBe(true);
   });
 
   it("a missed installment: autopay fails for lack of funds, a 10.00 late fee after the grace period, LATE; paying clears it", async () => {
@@ -179,10 +179,11 @@ describe("the test clock and loan servicing", () => {
     // A duplicate run charges the fee no second time.
     await runDueWorkOnce(env, await clockNow(env), DUE_WORK);
     expect((await getLoan(user, loan.loan_id)).total_fees_charged).toBe("10.00");
-    const feeEvents = (await api("/events?type=loan.late_fee_charged", { token: user.token })).body.events;
-    expect(feeEvents).toEqual([
-      expect.objectContaining({ type: "loan.late_fee_charged", data: expect.objectContaining({ fees_due: "10.00" }) }),
-    ]);
+    // Recorded from the step's outbox row, a queue hop after the commit.
+    const feeEvents = async () => (await api("/events?type=loan.late_fee_charged", { token: user.token })).body.events;
+    await expect
+      .poll(feeEvents)
+      .toEqual([expect.objectContaining({ type: "loan.late_fee_charged", data: expect.objectContaining({ fees_due: "10.00" }) })]);
 
     // Pay the installment by hand: fee, then interest, then principal.
     const admin = await signupAdmin();
@@ -222,6 +223,14 @@ describe("the test clock and loan servicing", () => {
     expect(repayments).toHaveLength(1);
     expect(repayments[0]).toMatchObject({ status: "SUCCESSFUL", source: "AUTOPAY" });
     expect(await loanRepaymentDebits(user, walletId)).toHaveLength(1);
+    // The run died before it could tell the customer: the step's outbox row does, once.
+    const dueEvents = async () =>
+      (
+        (await api("/events?type=loan.installment_due&limit=100", { token: user.token })).body.events as { data: { loan_id: string } }[]
+      ).filter((e) => e.data.loan_id === loan.loan_id).length;
+    await expect.poll(dueEvents).toBe(1);
+    await sweepOutbox(env, 0);
+    expect(await dueEvents()).toBe(1);
   });
 
   it("a rejected loan owes nothing, has no schedule and keeps its reason", async () => {

@@ -96,6 +96,17 @@ export const EVENTS = {
     queue: "loan-events",
     payload: z.object({ repayment_id: Id, loan_id: Id, wallet_id: Id, failure_reason: z.string() }),
   },
+  // Saga 7: a servicing step that owes the customer a business event (an installment fell due, a late
+  // fee was charged) writes this in the step's own batch, so a crash after the commit loses no event.
+  LOAN_SERVICED: {
+    queue: "loan-events",
+    payload: z.object({
+      loan_id: Id,
+      wallet_id: Id,
+      step: z.enum(["INSTALLMENT_DUE", "LATE_FEE"]),
+      installment: z.number().int().min(1),
+    }),
+  },
   // Transfers ride the payment-events queue: money between wallets is a payment between people.
   TRANSFER_REQUESTED: { queue: "payment-events", payload: TransferFacts },
   TRANSFER_COMPLETED: { queue: "payment-events", payload: TransferFacts.extend({ completed_at: z.string() }) },

@@ -83,6 +83,24 @@ async function failRepayment(env: Env, repaymentId: string, failureReason: strin
   ]);
 }
 
+/**
+ * LOAN_SERVICED → the customer's `loan.installment_due` or `loan.late_fee_charged`, once per
+ * installment (the business id), with the loan as it reads when the event is recorded.
+ */
+export async function onLoanServiced(env: Env, event: EventOf<"LOAN_SERVICED">): Promise<void> {
+  const { loan_id: loanId, step, installment } = event.payload;
+  const loan = await findLoan(createDb(env.DB), loanId);
+  if (!loan) return;
+  await recordBusinessEvents(env, [
+    {
+      type: step === "INSTALLMENT_DUE" ? "loan.installment_due" : "loan.late_fee_charged",
+      userId: loan.userId,
+      businessId: `${loanId}:${installment}`,
+      data: presentLoan(loan, await clockNow(env)),
+    },
+  ]);
+}
+
 /** A LOAN_APPROVED that dead-lettered: the loan stays APPROVED, flagged until an admin replays it. */
 async function flagDisbursementFailure(env: Env, event: EventOf<"LOAN_APPROVED">): Promise<AppEvent[]> {
   const error = "disbursement dead-lettered; replay it from the admin page";
@@ -96,6 +114,7 @@ async function flagDisbursementFailure(env: Env, event: EventOf<"LOAN_APPROVED">
 export const loanEvents: ServiceEvents = {
   subscribers: {
     LOAN_DISBURSED: [{ name: "loans.disbursed", handle: onLoanDisbursed }],
+    LOAN_SERVICED: [{ name: "loans.serviced", handle: onLoanServiced }],
     LOAN_REPAYMENT_SUCCESSFUL: [{ name: "loans.repayment-outcome", handle: onRepaymentOutcome }],
     LOAN_REPAYMENT_FAILED: [{ name: "loans.repayment-outcome", handle: onRepaymentOutcome }],
   },

@@ -8,7 +8,9 @@
  * changes nothing and is recomputed, and a step that committed is never applied again: a run that
  * crashes half-way, a duplicate run and a concurrent cron all end in the same books. An installment
  * is a row keyed by (loan, installment), its autopay repayment id is derived from the same pair, and
- * its late fee is charged only while the row has none.
+ * its late fee is charged only while the row has none. The customer's business event for a step
+ * (loan.installment_due, loan.late_fee_charged) is an outbox row of the step's batch (LOAN_SERVICED),
+ * so it is recorded once even when the run dies right after the commit.
  */
 import {
   applyRepayment,
@@ -26,15 +28,11 @@ import {
   type ServicingStep,
 } from "../domain/loan-servicing";
 import { formatCents, parseCents } from "../domain/money";
-import { recordBusinessEvents } from "../lib/business-events";
 import { clockNow } from "../lib/clock";
-import { createDb } from "../lib/db";
 import type { DueWork, DueWorkResult } from "../lib/due-work";
 import { makeEvent } from "../lib/events";
 import { newId, resourceIdFor } from "../lib/ids";
 import { flushOutbox, outboxInsertIfChanged } from "../lib/outbox";
-import { presentLoan } from "./loans.presenters";
-import { findLoan } from "./loans.queries";
 
 type LoanRecord = {
   loan_id: string;
@@ -174,11 +172,20 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
   const stepTime = step.at;
   const guard = "WHERE loan_id = ? AND version = ? AND status = 'APPROVED'";
   let statements: D1PreparedStatement[];
-  let outboxId: string | null = null;
-  let installmentNumber = 0;
+  const outboxIds: string[] = [];
+  /** The step's business event, recorded by the loans service from the outbox (loans.events.ts). */
+  const notice = (kind: "INSTALLMENT_DUE" | "LATE_FEE", installment: number) => {
+    const id = `loan-serviced:${loanId}:${kind}:${installment}`;
+    outboxIds.push(id);
+    const event = makeEvent(
+      "LOAN_SERVICED",
+      { loan_id: loanId, wallet_id: loan.wallet_id, step: kind, installment },
+      { correlationId: loanId, requestId: newId() },
+    );
+    return outboxInsertIfChanged(db, id, event);
+  };
   if (step.kind === "due") {
     const { books: after, installment } = chargeDueDate(books, terms);
-    installmentNumber = installment.k;
     const delinquency = delinquencyOf(after, stepTime, rules);
     const remaining = remainingOf(after);
     const autopayAmount =
@@ -218,7 +225,8 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
         { repayment_id: repaymentId, loan_id: loanId, wallet_id: loan.wallet_id, amount: formatCents(autopayAmount) },
         { correlationId: repaymentId, requestId: newId() },
       );
-      outboxId = `repayment-requested:${repaymentId}`;
+      const outboxId = `repayment-requested:${repaymentId}`;
+      outboxIds.push(outboxId);
       statements.push(
         db
           .prepare(
@@ -229,6 +237,7 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
         outboxInsertIfChanged(db, outboxId, event),
       );
     }
+    statements.push(notice("INSTALLMENT_DUE", installment.k));
   } else if (step.kind === "late-fee") {
     const after = chargeLateFee(books, step.k, rules);
     const delinquency = delinquencyOf(after, stepTime, rules);
@@ -253,6 +262,7 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
           "UPDATE loan_installments SET late_fee_cents = ? WHERE loan_id = ? AND installment = ? AND late_fee_cents = 0 AND changes() = 1",
         )
         .bind(rules.lateFee, loanId, step.k),
+      notice("LATE_FEE", step.k),
     ];
   } else {
     const delinquency = delinquencyOf(books, stepTime, rules);
@@ -265,20 +275,8 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
   const [first] = await db.batch(statements);
   if (first?.meta.changes !== 1) return "stale";
   servicingFaults.afterStep?.(loanId, step);
-  if (outboxId) await flushOutbox(env, [outboxId]);
-  if (step.kind === "due" || step.kind === "late-fee") {
-    // The customer's feed and webhooks hear of it (keyed per installment, so once).
-    const viewed = await findLoan(createDb(db), loanId);
-    if (viewed)
-      await recordBusinessEvents(env, [
-        {
-          type: step.kind === "due" ? "loan.installment_due" : "loan.late_fee_charged",
-          userId: viewed.userId,
-          businessId: `${loanId}:${step.kind === "due" ? installmentNumber : step.k}`,
-          data: presentLoan(viewed, now),
-        },
-      ]);
-  }
+  // Unsent here (a crash), the outbox sweep sends them: the autopay request and the customer's event.
+  await flushOutbox(env, outboxIds);
   return "applied";
 }
 
