@@ -14,6 +14,8 @@ export default defineConfig(async () => {
             JWT_SECRET: "test-secret-that-is-long-enough-for-hs256",
             // Standard Webhooks form (whsec_ + base64 of the key); test/funding signs with it.
             FUNDING_WEBHOOK_SECRET: "whsec_dGVzdC1mdW5kaW5nLXdlYmhvb2stc2VjcmV0LTMyYnl0ZXM=",
+            // 32 bytes, base64: the AES-256 key webhook secrets are sealed with.
+            WEBHOOK_ENCRYPTION_KEY: "dGVzdC13ZWJob29rLWVuY3J5cHRpb24ta2V5LTMyYnk=",
             // test/statements: the current signing key, and the public half of a retired one whose private
             // half test/statements/keys.ts holds (statements it signed must keep verifying).
             STATEMENT_SIGNING_KEY:

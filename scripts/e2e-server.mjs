@@ -29,6 +29,8 @@ const children = [
       "--var",
       "FUNDING_WEBHOOK_SECRET:whsec_ZTJlLWZ1bmRpbmctd2ViaG9vay1zZWNyZXQtMzJiLg==",
       "--var",
+      "WEBHOOK_ENCRYPTION_KEY:ZTJlLXdlYmhvb2stZW5jcnlwdGlvbi1rZXktMzJieXQ=",
+      "--var",
       'STATEMENT_SIGNING_KEY:{"private_key":"MC4CAQAwBQYDK2VwBCIEIE8BiaH59W9e4FxJgovOuzf7x206fSwSY4FRxPDOt+km","created_at":"2026-03-01T00:00:00.000Z"}',
       "--show-interactive-dev-session=false",
     ],

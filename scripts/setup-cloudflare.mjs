@@ -26,7 +26,9 @@ const secretSource = (/** @type {string} */ name) =>
     : name === "STATEMENT_SIGNING_KEY"
       ? // An Ed25519 key as README: Statements describes it: {"private_key": base64 PKCS#8, "created_at"}.
         `echo "{\\"private_key\\":\\"$(openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)\\",\\"created_at\\":\\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\\"}"`
-      : "openssl rand -hex 32";
+      : name === "WEBHOOK_ENCRYPTION_KEY"
+        ? "openssl rand -base64 32"
+        : "openssl rand -hex 32";
 
 const parseJsonArray = (json) => {
   const start = json.indexOf("[");

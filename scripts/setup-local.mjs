@@ -13,6 +13,8 @@ const SECRETS = {
     const privateKey = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
     return `'${JSON.stringify({ private_key: privateKey, created_at: new Date().toISOString() })}'`;
   },
+  // The AES-256 key webhook signing secrets are sealed with at rest (README: Integrations).
+  WEBHOOK_ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
 };
 
 if (!existsSync(".dev.vars")) writeFileSync(".dev.vars", "# Local secrets for wrangler dev (never commit).\n");

@@ -2,6 +2,7 @@ import { app } from "./app";
 import { DUE_WORK } from "./due-work";
 import { handleQueue } from "./events";
 import { handleWebhookBatch, isWebhookQueue } from "./integrations/webhook-consumer";
+import { sealLegacyWebhookSecrets } from "./integrations/webhook-secrets";
 import { sweepBusinessEvents } from "./lib/business-events";
 import { clockNow } from "./lib/clock";
 import { runDueWorkOnce } from "./lib/due-work";
@@ -23,6 +24,8 @@ export default {
     ctx.waitUntil(runSagaSweep(env));
     // Business events past retention, and webhook deliveries whose queue message was lost.
     ctx.waitUntil(sweepBusinessEvents(env));
+    // Webhook secrets a row written before sealing existed still holds in the clear.
+    ctx.waitUntil(sealLegacyWebhookSecrets(env));
     // Loan servicing, hold expiry and every other date rule, by the clock (README: Scheduled work).
     ctx.waitUntil(clockNow(env).then((now) => runDueWorkOnce(env, now, DUE_WORK)));
   },

@@ -12,6 +12,8 @@ import { modulesOf, stoppables, workDir } from "./workspace";
 /** Strong enough for the signup's password strength check. */
 const BENCH_PASSWORD = "Quiet-Harbor-7-Lantern";
 const JWT_SECRET = "bench-secret-bench-secret-bench-secret";
+/** 32 bytes, base64: the integrations scenario creates webhook endpoints, whose secrets are sealed. */
+const WEBHOOK_ENCRYPTION_KEY = "YmVuY2gtd2ViaG9vay1lbmNyeXB0aW9uLWtleS0zMmI=";
 
 // The miniflare wrangler ships (its version matches the options wrangler produces and the workerd it runs).
 const requireFromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler"));
@@ -45,7 +47,7 @@ export class Server {
         name: label,
         modulesRoot: opts.bundle,
         modules: modulesOf(opts.bundle),
-        bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), JWT_SECRET },
+        bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), JWT_SECRET, WEBHOOK_ENCRYPTION_KEY },
         host: "127.0.0.1",
         port: 0,
         resourcePersistencePath: persist,

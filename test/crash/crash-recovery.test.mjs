@@ -36,6 +36,7 @@ const envFile = join(tmp, ".dev.vars");
 writeFileSync(
   envFile,
   `JWT_SECRET=${randomBytes(32).toString("hex")}\nFUNDING_WEBHOOK_SECRET=whsec_${randomBytes(32).toString("base64")}\n` +
+    `WEBHOOK_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}\n` +
     `STATEMENT_SIGNING_KEY='${JSON.stringify({
       private_key: generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"),
       created_at: new Date().toISOString(),

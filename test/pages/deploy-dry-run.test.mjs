@@ -87,6 +87,7 @@ describe("deploy and setup scripts (--dry-run)", { timeout: 120_000 }, () => {
       for (const c of cmds) printedWranglerCommands.add(c);
       assert.match(out, new RegExp(`npx wrangler secret put JWT_SECRET --env ${env}`));
       assert.ok(out.includes(`echo "whsec_$(openssl rand -base64 32)" | npx wrangler secret put FUNDING_WEBHOOK_SECRET --env ${env}`));
+      assert.ok(out.includes(`openssl rand -base64 32 | npx wrangler secret put WEBHOOK_ENCRYPTION_KEY --env ${env}`));
       assert.match(out, /database_id = /);
     });
   }

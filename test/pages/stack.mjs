@@ -90,6 +90,7 @@ export async function startPagesStack() {
     // environment when there is no .dev.vars (as in CI).
     JWT_SECRET: process.env.JWT_SECRET ?? "pages-proxy-test-secret-pages-proxy-test",
     FUNDING_WEBHOOK_SECRET: process.env.FUNDING_WEBHOOK_SECRET ?? "whsec_cGFnZXMtcHJveHktdGVzdC13ZWJob29rLXNlY3JldA==",
+    WEBHOOK_ENCRYPTION_KEY: process.env.WEBHOOK_ENCRYPTION_KEY ?? "cGFnZXMtcHJveHktdGVzdC13ZWJob29rLWtleS0zMmI=",
     STATEMENT_SIGNING_KEY:
       process.env.STATEMENT_SIGNING_KEY ??
       '{"private_key":"MC4CAQAwBQYDK2VwBCIEIE8BiaH59W9e4FxJgovOuzf7x206fSwSY4FRxPDOt+km","created_at":"2026-03-01T00:00:00.000Z"}',

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor, newId, nowIso } from "../lib/ids";
 import { seqBefore, seqCursor } from "../lib/pagination";
 import type * as routes from "./integrations.routes";
 import { allowLocalWebhooks, webhookUrlProblem } from "./ssrf";
+import { sealWebhookSecret } from "./webhook-secrets";
 
 type EventRow = { seq: number; event_id: string; type: string; data: string; created_at: string };
 type NotificationRow = {
@@ -113,7 +114,15 @@ export const createWebhook: AppRouteHandler<typeof routes.createWebhook> = async
   await c.env.DB.prepare(
     "INSERT INTO webhook_endpoints (webhook_id, user_id, url, events, description, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
   )
-    .bind(row.webhook_id, c.get("user").user_id, row.url, row.events, row.description, secret, row.created_at)
+    .bind(
+      row.webhook_id,
+      c.get("user").user_id,
+      row.url,
+      row.events,
+      row.description,
+      await sealWebhookSecret(c.env, row.webhook_id, secret),
+      row.created_at,
+    )
     .run();
   return c.json({ webhook: presentWebhook(row), secret }, 201);
 };

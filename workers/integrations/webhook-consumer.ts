@@ -8,6 +8,7 @@
 import { Webhook } from "standardwebhooks";
 import { clockNow } from "../lib/clock";
 import { allowLocalWebhooks, webhookUrlProblem } from "./ssrf";
+import { openWebhookSecret } from "./webhook-secrets";
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 /** A queue message may be delayed at most 12 hours. */
@@ -27,6 +28,7 @@ export const isWebhookQueue = (queue: string) => queue.startsWith("webhook-deliv
 
 type DeliveryRow = {
   delivery_id: string;
+  webhook_id: string;
   event_id: string;
   status: string;
   attempt: number;
@@ -75,7 +77,7 @@ async function finish(env: Env, deliveryId: string, outcome: { status: "FAILED";
 /** One attempt; resolves to the seconds until the next one, or null when the delivery is settled. */
 export async function attemptDelivery(env: Env, deliveryId: string): Promise<number | null> {
   const row = await env.DB.prepare(
-    `SELECT d.delivery_id, d.event_id, d.status, d.attempt, d.attempts_left, w.url, w.secret, w.deleted_at, e.type, e.data, e.created_at AS event_created_at
+    `SELECT d.delivery_id, d.webhook_id, d.event_id, d.status, d.attempt, d.attempts_left, w.url, w.secret, w.deleted_at, e.type, e.data, e.created_at AS event_created_at
      FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.webhook_id = d.webhook_id LEFT JOIN business_events e ON e.event_id = d.event_id
      WHERE d.delivery_id = ?1`,
   )
@@ -97,7 +99,7 @@ export async function attemptDelivery(env: Env, deliveryId: string): Promise<num
   }
   const body = JSON.stringify({ event_id: row.event_id, type: row.type, created_at: row.event_created_at, data: JSON.parse(row.data) });
   const sentAt = new Date();
-  const signature = signWebhook(row.secret, row.event_id, sentAt, body);
+  const signature = signWebhook(await openWebhookSecret(env, row.webhook_id, row.secret), row.event_id, sentAt, body);
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
