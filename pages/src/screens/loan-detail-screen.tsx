@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { useForm } from "react-hook-form";
 import toast from "react-hot-toast";
 import { Link, useParams } from "react-router";
@@ -162,44 +162,48 @@ function pastDue(rows: readonly ScheduleRow[] | undefined): Cents {
     .reduce((sum, row) => sum + parseCents(row.payment) - parseCents(row.paid), 0);
 }
 
+/** One term of a loan's facts: a label and its value (figures in tabular digits). */
+function Fact({
+  term,
+  testId,
+  wide,
+  className = "",
+  children,
+}: {
+  term: string;
+  testId?: string;
+  wide?: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={wide ? "col-span-2" : undefined}>
+      <dt className="text-slate-600">{term}</dt>
+      <dd className={`font-semibold tabular-nums ${className}`} data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
 function Servicing({ loan, schedule }: { loan: Loan; schedule: readonly ScheduleRow[] | undefined }) {
   const late = pastDue(schedule);
   return (
     <dl className="grid grid-cols-2 gap-4 text-sm" data-testid="loan-servicing">
-      <div>
-        <dt className="text-slate-600">Next due</dt>
-        <dd className="font-semibold tabular-nums" data-testid="loan-next-due">
-          {loan.next_due_date && loan.next_payment_due ? `${formatMoney(loan.next_payment_due)} on ${loan.next_due_date}` : "—"}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-slate-600">Past due</dt>
-        <dd className={`font-semibold tabular-nums ${late > 0 ? "text-red-800" : ""}`} data-testid="loan-past-due">
-          {late > 0 ? `${formatMoney(formatCents(late))} · ${loan.days_past_due} days` : "Nothing"}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-slate-600">Interest charged so far</dt>
-        <dd className="font-semibold tabular-nums" data-testid="loan-interest-charged">
-          {formatMoney(loan.total_interest_charged)}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-slate-600">Fees charged so far</dt>
-        <dd className="font-semibold tabular-nums" data-testid="loan-fees-charged">
-          {formatMoney(loan.total_fees_charged)}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-slate-600">Principal owed</dt>
-        <dd className="font-semibold tabular-nums">{formatMoney(loan.outstanding_principal)}</dd>
-      </div>
-      <div>
-        <dt className="text-slate-600">Interest and fees owed</dt>
-        <dd className="font-semibold tabular-nums">
-          {formatMoney(formatCents(parseCents(loan.interest_due) + parseCents(loan.fees_due)))}
-        </dd>
-      </div>
+      <Fact term="Next due" testId="loan-next-due">
+        {loan.next_due_date && loan.next_payment_due ? `${formatMoney(loan.next_payment_due)} on ${loan.next_due_date}` : "—"}
+      </Fact>
+      <Fact term="Past due" testId="loan-past-due" className={late > 0 ? "text-red-800" : ""}>
+        {late > 0 ? `${formatMoney(formatCents(late))} · ${loan.days_past_due} days` : "Nothing"}
+      </Fact>
+      <Fact term="Interest charged so far" testId="loan-interest-charged">
+        {formatMoney(loan.total_interest_charged)}
+      </Fact>
+      <Fact term="Fees charged so far" testId="loan-fees-charged">
+        {formatMoney(loan.total_fees_charged)}
+      </Fact>
+      <Fact term="Principal owed">{formatMoney(loan.outstanding_principal)}</Fact>
+      <Fact term="Interest and fees owed">{formatMoney(formatCents(parseCents(loan.interest_due) + parseCents(loan.fees_due)))}</Fact>
       <div className="col-span-2">
         <dt className="text-slate-600">Standing</dt>
         <dd className="mt-0.5">
@@ -279,43 +283,19 @@ function LoanView({ loan }: { loan: Loan }) {
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <Card title="Summary" actions={<StatusBadge status={loan.status} testId="loan-status" />}>
         <dl className="grid grid-cols-2 gap-4 text-sm">
-          <div>
-            <dt className="text-slate-600">Borrowed</dt>
-            <dd className="font-semibold tabular-nums">{formatMoney(loan.amount)}</dd>
-          </div>
-          <div>
-            <dt className="text-slate-600">Still owed</dt>
-            <dd className="font-semibold tabular-nums" data-testid="loan-remaining">
-              {formatMoney(loan.remaining_balance)}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-slate-600">Rate</dt>
-            <dd className="font-semibold">{formatPercent(loan.interest_rate)} a year</dd>
-          </div>
-          <div>
-            <dt className="text-slate-600">Monthly payment</dt>
-            <dd className="font-semibold tabular-nums">{formatMoney(loan.minimum_payment)}</dd>
-          </div>
-          <div>
-            <dt className="text-slate-600">Term</dt>
-            <dd className="font-semibold">{loan.loan_term_months} months</dd>
-          </div>
-          <div>
-            <dt className="text-slate-600">Applied</dt>
-            <dd className="font-semibold">{formatDate(loan.created_at)}</dd>
-          </div>
-          {loan.disbursed_at && (
-            <div>
-              <dt className="text-slate-600">Paid into wallet</dt>
-              <dd className="font-semibold">{formatDate(loan.disbursed_at)}</dd>
-            </div>
-          )}
+          <Fact term="Borrowed">{formatMoney(loan.amount)}</Fact>
+          <Fact term="Still owed" testId="loan-remaining">
+            {formatMoney(loan.remaining_balance)}
+          </Fact>
+          <Fact term="Rate">{formatPercent(loan.interest_rate)} a year</Fact>
+          <Fact term="Monthly payment">{formatMoney(loan.minimum_payment)}</Fact>
+          <Fact term="Term">{loan.loan_term_months} months</Fact>
+          <Fact term="Applied">{formatDate(loan.created_at)}</Fact>
+          {loan.disbursed_at && <Fact term="Paid into wallet">{formatDate(loan.disbursed_at)}</Fact>}
           {loan.purpose && (
-            <div className="col-span-2">
-              <dt className="text-slate-600">Purpose</dt>
-              <dd className="font-semibold">{loan.purpose}</dd>
-            </div>
+            <Fact term="Purpose" wide>
+              {loan.purpose}
+            </Fact>
           )}
         </dl>
         {loan.status === "PENDING" && <p className="mt-4 text-sm text-slate-600">Waiting for an admin to review your application.</p>}
