@@ -14,6 +14,7 @@ export const USAGE = `usage: npm run bench -- [scenario…] [--quick] [--driver=
   --compare        another checkout of this repository; its full credit route joins the interleaved credit rows
   --saga-rate      the saga scenario's first rate in payments/s (default 50, the budget's; another rate is
                    reported but not judged: it compares trees on a machine too slow for 50/s)
+  --integrations-rate  the integrations scenario's rate in payments/s (default 50; another rate is reported, not judged)
   --help           print this and exit`;
 
 export type Options = {
@@ -27,6 +28,8 @@ export type Options = {
   compare: string | undefined;
   /** The saga scenario's first offered rate (payments per second). */
   sagaRate: number;
+  /** The integrations scenario's offered rate (payments per second). */
+  integrationsRate: number;
 };
 
 /** The command line, or "help" when it asks for the usage. Throws on an unknown flag, scenario or driver. */
@@ -41,6 +44,7 @@ export function parseOptions(argv: string[]): Options | "help" {
       transactions: { type: "string" },
       compare: { type: "string" },
       "saga-rate": { type: "string" },
+      "integrations-rate": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -64,5 +68,6 @@ export function parseOptions(argv: string[]): Options | "help" {
     transactions: count(values.transactions, values.quick ? 10_000 : 100_000),
     compare: values.compare,
     sagaRate: count(values["saga-rate"], 50),
+    integrationsRate: count(values["integrations-rate"], 50),
   };
 }
