@@ -5,6 +5,8 @@
  * everything but `signature`. Pure: only the Web Crypto API every runtime has (Workers, Node,
  * browsers), so the Worker, the offline command (scripts/verify-statement.ts) and tests share it.
  */
+
+import { fromBase64, toBase64 } from "./base64";
 import { canonicalJson, GENESIS_HASH, type HashedTransaction, hashInput, type Json, sha256Hex } from "./ledger-hash";
 import { formatCents, isMoneyString, parseCents } from "./money";
 
@@ -116,20 +118,6 @@ export function signingInput(statement: UnsignedStatement | Statement): string {
 }
 
 // ---------------------------------------------------------------- keys
-
-const toBase64 = (bytes: ArrayBuffer | Uint8Array) => {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let text = "";
-  for (const byte of view) text += String.fromCharCode(byte);
-  return btoa(text);
-};
-
-const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
-};
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

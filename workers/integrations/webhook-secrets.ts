@@ -6,11 +6,10 @@
  * A row written before sealing existed holds the `whsec_` secret itself: it is still read, and the
  * cron seals it (`sealLegacyWebhookSecrets`).
  */
+import { fromBase64, toBase64 } from "../domain/base64";
+
 const SEALED = "v1.";
 const IV_BYTES = 12;
-
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-const toBase64 = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
 
 const keys = new Map<string, Promise<CryptoKey>>();
 

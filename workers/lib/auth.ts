@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
+import { fromBase64, toBase64 } from "../domain/base64";
 import { API_KEY_PREFIX, authenticateApiKey, scopesFor } from "./api-keys";
 import type { AppEnv, AuthUser } from "./app";
 import { AppError, forbidden } from "./errors";
@@ -23,9 +24,6 @@ export const SESSION_CACHE_MS = 2_000;
 const LAST_SEEN_EVERY_MS = 60_000;
 const SESSION_CACHE_MAX = 10_000;
 
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const unb64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-
 async function pbkdf2(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
@@ -36,7 +34,7 @@ async function pbkdf2(password: string, salt: Uint8Array, iterations: number): P
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const hash = await pbkdf2(password, salt, PBKDF2_ITERATIONS);
-  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${b64(salt)}$${b64(hash)}`;
+  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
 /** A hash to check against when the email is unknown, so both failures take the same time. */
@@ -45,8 +43,8 @@ const DUMMY_HASH = `pbkdf2-sha256$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA==$
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
   const [scheme, iterations, salt, hash] = (stored ?? DUMMY_HASH).split("$");
   if (scheme !== "pbkdf2-sha256" || !iterations || !salt || !hash) return false;
-  const expected = unb64(hash);
-  const actual = await pbkdf2(password, unb64(salt), Number(iterations));
+  const expected = fromBase64(hash);
+  const actual = await pbkdf2(password, fromBase64(salt), Number(iterations));
   const equal = expected.byteLength === actual.byteLength && crypto.subtle.timingSafeEqual(expected, actual);
   return stored !== undefined && equal;
 }
