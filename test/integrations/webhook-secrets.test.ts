@@ -1,25 +1,10 @@
 import { env } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
-import { afterEach, describe, expect, it } from "vitest";
-import { webhookTransport } from "../../workers/integrations/webhook-consumer";
+import { describe, expect, it } from "vitest";
 import { openWebhookSecret, sealLegacyWebhookSecrets, sealWebhookSecret } from "../../workers/integrations/webhook-secrets";
 import { api } from "../helpers/api";
 import { userWithWallet } from "../helpers/wallet";
-
-const realFetch = webhookTransport.fetch;
-afterEach(() => {
-  webhookTransport.fetch = realFetch;
-});
-
-type Received = { headers: Record<string, string>; body: string };
-function receiver(): Received[] {
-  const received: Received[] = [];
-  webhookTransport.fetch = async (request) => {
-    received.push({ headers: Object.fromEntries(request.headers), body: await request.text() });
-    return new Response(null, { status: 200 });
-  };
-  return received;
-}
+import { receiver } from "./receiver";
 
 const storedSecret = async (webhookId: string) =>
   (await env.DB.prepare("SELECT secret FROM webhook_endpoints WHERE webhook_id = ?").bind(webhookId).first<{ secret: string }>())?.secret;

@@ -1,30 +1,11 @@
 import { env } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { webhookUrlProblem } from "../../workers/integrations/ssrf";
 import { signWebhook, webhookTransport } from "../../workers/integrations/webhook-consumer";
 import { api } from "../helpers/api";
 import { userWithWallet } from "../helpers/wallet";
-
-/**
- * The receiver is a local function behind the consumer's transport seam: the test runner's workerd has
- * no outbound fetch mock (vitest-pool-workers 1.5 dropped fetchMock), and the consumer runs in this
- * isolate, so replacing `webhookTransport.fetch` intercepts each real delivery of the real queue.
- */
-type Received = { headers: Record<string, string>; body: string };
-const realFetch = webhookTransport.fetch;
-afterEach(() => {
-  webhookTransport.fetch = realFetch;
-});
-
-function receiver(answers: number[]): Received[] {
-  const received: Received[] = [];
-  webhookTransport.fetch = async (request) => {
-    received.push({ headers: Object.fromEntries(request.headers), body: await request.text() });
-    return new Response(null, { status: answers[received.length - 1] ?? 200 });
-  };
-  return received;
-}
+import { receiver } from "./receiver";
 
 describe("webhook signatures", () => {
   it("match the Standard Webhooks specification's published test vector", () => {
