@@ -77,8 +77,8 @@ function LatestPayment({ paymentId }: { paymentId: string }) {
   return <PaymentCard p={payment.data} />;
 }
 
-/** What the latest-payment card shows: nothing yet, a payment on its way to the API, or a payment the API answered. */
-type Latest = null | { sending: PaymentRequest } | { paymentId: string };
+/** The latest-payment card: the last payment the API answered, and one on its way to the API (shown instead). */
+type Latest = { paymentId: string | null; sending: PaymentRequest | null };
 
 function PayForm({
   wallet,
@@ -197,28 +197,24 @@ function PaymentHistory({ wallet }: { wallet: Wallet }) {
 }
 
 function PaymentsView({ wallet }: { wallet: Wallet }) {
-  const [latest, setLatest] = useState<Latest>(null);
-  const answered = useRef<string | null>(null);
+  const [latest, setLatest] = useState<Latest>({ paymentId: null, sending: null });
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <Card title="Pay a merchant" description={`Spendable balance: ${formatMoney(wallet.available_balance)}`}>
         <PayForm
           wallet={wallet}
-          onSending={(payment) => setLatest({ sending: payment })}
-          onPaid={(payment) => {
-            answered.current = payment.transaction_id;
-            setLatest({ paymentId: payment.transaction_id });
-          }}
+          onSending={(payment) => setLatest((shown) => ({ ...shown, sending: payment }))}
+          onPaid={(payment) => setLatest({ paymentId: payment.transaction_id, sending: null })}
           // Refused by the API itself (a field error, a network failure): the card goes back to the last real payment.
-          onRefused={() => setLatest(answered.current ? { paymentId: answered.current } : null)}
+          onRefused={() => setLatest((shown) => ({ ...shown, sending: null }))}
         />
-        {latest && (
+        {(latest.sending || latest.paymentId) && (
           <div className="mt-5">
             <h3 className="mb-2 text-sm font-semibold text-slate-900">Latest payment</h3>
-            {"sending" in latest ? (
+            {latest.sending ? (
               <PaymentCard p={{ ...latest.sending, status: "PENDING", failure_reason: null }} />
             ) : (
-              <LatestPayment paymentId={latest.paymentId} />
+              latest.paymentId && <LatestPayment paymentId={latest.paymentId} />
             )}
           </div>
         )}
