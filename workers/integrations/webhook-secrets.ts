@@ -50,12 +50,23 @@ export async function openWebhookSecret(env: Env, webhookId: string, stored: str
   return new TextDecoder().decode(opened);
 }
 
+/**
+ * Set once a scan in this isolate found nothing in the clear: every endpoint made since is sealed when
+ * written, so the minute cron stops scanning (a row an old version wrote mid-deploy is still read, and
+ * sealed by the next isolate).
+ */
+let allSealed = false;
+
 /** Cron work: seals the secrets rows written before sealing existed still hold in the clear. */
 export async function sealLegacyWebhookSecrets(env: Env, limit = 100): Promise<number> {
+  if (allSealed) return 0;
   const { results } = await env.DB.prepare("SELECT webhook_id, secret FROM webhook_endpoints WHERE secret NOT LIKE 'v1.%' LIMIT ?1")
     .bind(limit)
     .all<{ webhook_id: string; secret: string }>();
-  if (results.length === 0) return 0;
+  if (results.length === 0) {
+    allSealed = true;
+    return 0;
+  }
   const updates = await Promise.all(
     results.map(async ({ webhook_id, secret }) =>
       env.DB.prepare("UPDATE webhook_endpoints SET secret = ?1 WHERE webhook_id = ?2 AND secret = ?3").bind(
