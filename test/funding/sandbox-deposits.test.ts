@@ -113,7 +113,7 @@ describe("sandbox deposits (POST /v1/wallet/{id}/credit)", () => {
     const user = await signup();
     const walletId = await createWallet(user);
     // The first attempt reached the ledger, then its reply (and the stored key) was lost.
-    const transferId = await transferIdFor(user.user_id, "dep-lost", `credit:${walletId}`);
+    const transferId = transferIdFor(user.user_id, "dep-lost", `credit:${walletId}`);
     const ran = await env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId)).credit({
       transferId,
       owner: user.user_id,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LEASE_MS, RETENTION_MS } from "../../durable-objects/idempotency-store";
 import type { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { transferIdFor } from "../../workers/lib/idempotency";
-import { sha256Hex } from "../../workers/lib/ids";
+import { resourceIdFor, sha256Hex } from "../../workers/lib/ids";
 import { presentTransaction, presentWallet } from "../../workers/lib/ledger";
 import { api, createWallet, signup, type TestUser } from "../helpers/api";
 import { balanceOf, ledger, userWithWallet } from "../helpers/wallet";
@@ -14,7 +14,7 @@ const fingerprint = (path: string, body: unknown) => sha256Hex(`POST /v1${path}\
 /** What a first request's handler did on the ledger before its response reached the client. */
 const firstRequestMoved = async (user: TestUser, walletId: string, key: string, kind: "credit" | "debit", amount: number) =>
   ledger(walletId)[kind]({
-    transferId: await transferIdFor(user.user_id, key, `${kind}:${walletId}`),
+    transferId: transferIdFor(user.user_id, key, `${kind}:${walletId}`),
     owner: user.user_id,
     amount,
     type: kind === "credit" ? "DEPOSIT" : "WITHDRAWAL",
@@ -34,10 +34,37 @@ async function keyedMove(kind: "credit" | "debit", body: { amount: string; descr
     send: () => api(path, { token: user.token, headers: { "idempotency-key": key }, body }),
     /** The store's begin for this key and body, as the first request calls it. */
     begin: async (now?: number, effectStoresOutcome?: boolean) =>
-      storeOf(user).begin(key, await fingerprint(path, body), now, effectStoresOutcome),
+      storeOf(user).begin(key, fingerprint(path, body), now, effectStoresOutcome),
     moved: (amount: number) => firstRequestMoved(user, walletId, key, kind, amount),
   };
 }
+
+/** The derivations as the first release computed them (Web Crypto, byte by byte): stored ids depend on them. */
+async function webCryptoHex(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+const hexOf = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+describe("ids derived from an Idempotency-Key", () => {
+  it("are the ones earlier releases derived, so a retry after an upgrade names the same resource and transfer", async () => {
+    for (const [kind, user, key] of [
+      ["payment", crypto.randomUUID(), crypto.randomUUID()],
+      ["wallet", crypto.randomUUID(), "k"],
+      ["autopay", crypto.randomUUID(), "12"],
+      ["refund", crypto.randomUUID(), "ключ-🔑-255".padEnd(255, "x")],
+    ] as const) {
+      const digest = await webCryptoHex(`${kind}\n${user}\n${key}`);
+      digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x40;
+      digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80;
+      const hex = hexOf(digest.slice(0, 16));
+      expect(resourceIdFor(kind, user, key)).toBe(
+        `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
+      );
+      expect(transferIdFor(user, key, `credit:${kind}`)).toBe(`idem-${hexOf(await webCryptoHex(`${user}\ncredit:${kind}\n${key}`))}`);
+      expect(sha256Hex(key)).toBe(hexOf(await webCryptoHex(key)));
+    }
+  });
+});
 
 describe("Idempotency-Key", () => {
   it("same key and body ×5 → one effect and identical responses", async () => {
@@ -90,7 +117,7 @@ describe("Idempotency-Key", () => {
     const path = `/wallet/${walletId}/credit`;
     const body = JSON.stringify({ amount: "5.00" });
     // Hold the key as a first request would while it runs.
-    expect(await storeOf(user).begin(key, await sha256Hex(`POST /v1${path}\n${body}`))).toEqual({ state: "new" });
+    expect(await storeOf(user).begin(key, sha256Hex(`POST /v1${path}\n${body}`))).toEqual({ state: "new" });
     const res = await api(path, {
       token: user.token,
       headers: { "idempotency-key": key, "content-type": "application/json" },

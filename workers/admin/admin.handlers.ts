@@ -58,7 +58,7 @@ export const adjustWallet: AppRouteHandler<typeof routes.adjustWallet> = async (
   const { direction, amount, reason } = c.req.valid("json");
   const admin = c.get("user");
   const ledger = ledgerFor(c.env, walletId);
-  const transferId = await transferIdFor(admin.user_id, c.get("idempotencyKey"), `adjust:${walletId}`);
+  const transferId = transferIdFor(admin.user_id, c.get("idempotencyKey"), `adjust:${walletId}`);
   let outcome: Awaited<ReturnType<typeof ledger.credit>> & { ok: true };
   if (isReplay(c)) {
     // The stored outcome is read as the wallet's owner: the ledger scopes that read to one.

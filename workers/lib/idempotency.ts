@@ -41,7 +41,7 @@ function idempotencyMiddleware(effectStoresOutcome: boolean) {
     }
     const user = c.get("user");
     const body = await c.req.text();
-    const fingerprint = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
+    const fingerprint = sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
     const store = c.env.IDEMPOTENCY.get(c.env.IDEMPOTENCY.idFromName(user.user_id));
     const begun = await store.begin(key, fingerprint, Date.now(), effectStoresOutcome);
     switch (begun.state) {
@@ -101,7 +101,7 @@ export function replayOutcome<T extends { ok: boolean }>(outcome: T | null): Ext
 export const isReplay = (c: Context<AppEnv>) => c.get("idempotencyReplay") === true;
 
 /** The transfer id of a money move: derived from the user's Idempotency-Key when there is one. */
-export async function transferIdFor(userId: string, idempotencyKey: string | undefined, scope: string): Promise<string> {
+export function transferIdFor(userId: string, idempotencyKey: string | undefined, scope: string): string {
   if (idempotencyKey === undefined) return crypto.randomUUID();
-  return `idem-${await sha256Hex(`${userId}\n${scope}\n${idempotencyKey}`)}`;
+  return `idem-${sha256Hex(`${userId}\n${scope}\n${idempotencyKey}`)}`;
 }

@@ -30,7 +30,7 @@ export const applyForLoan: AppRouteHandler<typeof routes.applyForLoan> = async (
   const db = createDb(c.env.DB);
   await assertWalletOwner(db, user.user_id, body.wallet_id);
   const key = c.get("idempotencyKey");
-  const loanId = await resourceIdFor("loan", user.user_id, key);
+  const loanId = resourceIdFor("loan", user.user_id, key);
   const rateBp = interestRateBp(body.loan_term_months);
   const now = nowIso();
   const stored = await queries.createLoan(db, {
@@ -123,7 +123,7 @@ export const repayLoan: AppRouteHandler<typeof routes.repayLoan> = async (c) => 
   const borrower: Viewer = { user_id: user.user_id, role: "customer" };
   const loan = await visibleLoan(db, borrower, loan_id);
   const key = c.get("idempotencyKey");
-  const repaymentId = await resourceIdFor(`repay:${loan_id}`, user.user_id, key);
+  const repaymentId = resourceIdFor(`repay:${loan_id}`, user.user_id, key);
   const now = nowIso();
   const event = makeEvent(
     "LOAN_REPAYMENT_REQUESTED",

@@ -219,7 +219,7 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
         .bind(loanId, installment.k, installment.dueDate, installment.principalBefore, installment.interest, installment.amountDue, stamp),
     ];
     if (autopayAmount > 0) {
-      const repaymentId = await autopayRepaymentId(loanId, installment.k);
+      const repaymentId = autopayRepaymentId(loanId, installment.k);
       const event = makeEvent(
         "LOAN_REPAYMENT_REQUESTED",
         { repayment_id: repaymentId, loan_id: loanId, wallet_id: loan.wallet_id, amount: formatCents(autopayAmount) },

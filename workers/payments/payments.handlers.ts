@@ -20,7 +20,7 @@ export const createPayment: AppRouteHandler<typeof routes.createPayment> = async
   const db = createDb(c.env.DB);
   await assertWalletOwner(db, user.user_id, body.wallet_id);
   // A retried request (same Idempotency-Key) maps to the same payment id, so it cannot pay twice.
-  const paymentId = await resourceIdFor("payment", user.user_id, c.get("idempotencyKey"));
+  const paymentId = resourceIdFor("payment", user.user_id, c.get("idempotencyKey"));
   const now = nowIso();
   const manual = body.capture === "manual";
   const expiresAt = manual ? new Date((await clockNow(c.env)).getTime() + authorizationTtlMs(c.env)).toISOString() : null;
@@ -160,7 +160,7 @@ export const refundPayment: AppRouteHandler<typeof routes.refundPayment> = async
   const db = createDb(c.env.DB);
   const row = await ownPayment(db, user.user_id, c.req.valid("param").transaction_id);
   if (row.status !== "SUCCESSFUL") throw invalidState(`The payment is ${row.status}, not SUCCESSFUL`);
-  const refundId = await resourceIdFor("refund", user.user_id, c.get("idempotencyKey"));
+  const refundId = resourceIdFor("refund", user.user_id, c.get("idempotencyKey"));
   const context = { correlationId: row.paymentId, requestId: c.get("requestId") };
   const now = nowIso();
   const reason = body?.reason ?? null;

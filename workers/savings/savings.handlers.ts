@@ -26,7 +26,7 @@ export const createGoal: AppRouteHandler<typeof routes.createGoal> = async (c) =
   const now = nowIso();
   const key = c.get("idempotencyKey");
   const row: queries.GoalRow = {
-    goalId: await resourceIdFor("goal", user.user_id, key),
+    goalId: resourceIdFor("goal", user.user_id, key),
     walletId: body.wallet_id,
     userId: user.user_id,
     goalName: body.goal_name,
@@ -62,7 +62,7 @@ export const addToGoal: AppRouteHandler<typeof routes.addToGoal> = async (c) => 
   const { amount } = c.req.valid("json");
   const outcome = unwrap(
     await ledgerFor(c.env, row.walletId).pocketAdd({
-      transferId: await transferIdFor(user.user_id, c.get("idempotencyKey"), `goal-add:${row.goalId}`),
+      transferId: transferIdFor(user.user_id, c.get("idempotencyKey"), `goal-add:${row.goalId}`),
       owner: user.user_id,
       goalId: row.goalId,
       goalName: row.goalName,
@@ -89,7 +89,7 @@ export const redeemGoal: AppRouteHandler<typeof routes.redeemGoal> = async (c) =
   const outcome = unwrap(
     await ledgerFor(c.env, row.walletId).pocketRelease({
       // Not a fixed id: a refused redeem (below target) must not be replayed once the target is reached.
-      transferId: await transferIdFor(user.user_id, c.get("idempotencyKey"), `goal-redeem:${row.goalId}`),
+      transferId: transferIdFor(user.user_id, c.get("idempotencyKey"), `goal-redeem:${row.goalId}`),
       owner: user.user_id,
       goalId: row.goalId,
       goalName: row.goalName,

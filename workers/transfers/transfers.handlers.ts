@@ -51,7 +51,7 @@ export const createTransfer: AppRouteHandler<typeof routes.createTransfer> = asy
         personName(recipient.name),
       ]);
 
-  const transferId = await resourceIdFor("transfer", user.user_id, c.get("idempotencyKey"));
+  const transferId = resourceIdFor("transfer", user.user_id, c.get("idempotencyKey"));
   const now = nowIso();
   const facts: queries.TransferFacts = {
     transfer_id: transferId,

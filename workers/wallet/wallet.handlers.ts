@@ -82,7 +82,7 @@ async function move(
   const walletId = walletIdFrom(walletParam);
   const user = c.get("user");
   const ledger = ledgerFor(c.env, walletId);
-  const transferId = await transferIdFor(user.user_id, c.get("idempotencyKey"), `${kind}:${walletId}`);
+  const transferId = transferIdFor(user.user_id, c.get("idempotencyKey"), `${kind}:${walletId}`);
   const now = nowIso();
   const run = () =>
     ledger[kind]({
@@ -107,7 +107,7 @@ async function move(
 export const createWallet: AppRouteHandler<typeof routes.createWallet> = async (c) => {
   const user = c.get("user");
   const key = c.get("idempotencyKey");
-  const walletId = await resourceIdFor("wallet", user.user_id, key);
+  const walletId = resourceIdFor("wallet", user.user_id, key);
   const now = nowIso();
   const db = createDb(c.env.DB);
   const claimed = await queries.claimWalletSlot(db, walletId, user.user_id, now);
