@@ -11,7 +11,7 @@ import { docsRouter, openApiDocument } from "./docs";
 import { fundingRouter } from "./funding";
 import { integrationsRouter } from "./integrations";
 import { type AppEnv, jsonResponse, validationHook } from "./lib/app";
-import { crossSiteGuard } from "./lib/auth";
+import { allowedOrigins, crossSiteGuard } from "./lib/auth";
 import { AppError, errorBody } from "./lib/errors";
 import { clientRequestId } from "./lib/events";
 import { jsonBodies } from "./lib/json-body";
@@ -94,12 +94,7 @@ app.use(secureHeaders());
 app.use(
   "/v1/*",
   cors({
-    origin: (origin, c) => {
-      const allowed = String(c.env.CORS_ORIGINS ?? "")
-        .split(",")
-        .map((o) => o.trim());
-      return allowed.includes(origin) ? origin : null;
-    },
+    origin: (origin, c) => (allowedOrigins(c.env).includes(origin) ? origin : null),
     credentials: true,
     allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
     allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key"],

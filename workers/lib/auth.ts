@@ -172,11 +172,21 @@ function inBackground(c: Context<AppEnv>, work: Promise<unknown>): void {
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export const allowedOrigins = (env: Env) =>
-  String(env.CORS_ORIGINS ?? "")
-    .split(",")
-    .map((o) => o.trim())
-    .filter(Boolean);
+let origins: { setting: string; list: readonly string[] } | undefined;
+/** CORS_ORIGINS as a list, parsed once per isolate (and again only if the setting differs). */
+export function allowedOrigins(env: Env): readonly string[] {
+  const setting = String(env.CORS_ORIGINS ?? "");
+  if (origins?.setting !== setting) {
+    origins = {
+      setting,
+      list: setting
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    };
+  }
+  return origins.list;
+}
 
 /**
  * Whether a cookie-authenticated browser request may act (API.md "Browser requests"): its Origin is the
