@@ -224,7 +224,7 @@ export class WalletLedger extends DurableObject<Env> {
     return this.runTransfer(
       { transferId: request.transferId, fingerprint: moveFingerprint(request, direction), now: request.now, events: request.events },
       request.owner,
-      () => applyMove(this.sql, request, direction, this.fault),
+      (wallet) => applyMove(this.sql, request, direction, this.fault, wallet),
     );
   }
 
@@ -453,9 +453,13 @@ export class WalletLedger extends DurableObject<Env> {
    * Runs one keyed transfer in its own transaction (see transfers.ts), then tells live sockets and
    * starts the outbox drain: both after the commit, never inside it.
    */
-  private runTransfer<T extends LedgerOutcome>(transfer: KeyedTransfer, owner: string | null, body: () => T): T {
-    if (!this.ownedWallet(owner)) return { ok: false, code: "NOT_FOUND" } as T;
-    const { outcome, wroteOutbox } = this.ctx.storage.transactionSync(() => runKeyedTransfer(this.sql, transfer, this.fault, body));
+  private runTransfer<T extends LedgerOutcome>(transfer: KeyedTransfer, owner: string | null, body: (wallet: WalletRow) => T): T {
+    // Read once: nothing can run in this object between this synchronous read and the transaction.
+    const wallet = this.ownedWallet(owner);
+    if (!wallet) return { ok: false, code: "NOT_FOUND" } as T;
+    const { outcome, wroteOutbox } = this.ctx.storage.transactionSync(() =>
+      runKeyedTransfer(this.sql, transfer, this.fault, () => body(wallet)),
+    );
     this.afterCommit(outcome, wroteOutbox);
     return outcome;
   }

@@ -104,9 +104,14 @@ export function moveFingerprint(request: MoveRequest, direction: "CREDIT" | "DEB
 }
 
 /** The body of a credit or debit: checks funds, writes the balance and its entry. */
-export function applyMove(sql: SqlStorage, request: MoveRequest, direction: "CREDIT" | "DEBIT", fault: FaultPoint): MoveOutcome {
+export function applyMove(
+  sql: SqlStorage,
+  request: MoveRequest,
+  direction: "CREDIT" | "DEBIT",
+  fault: FaultPoint,
+  wallet: WalletRow = requireWallet(sql),
+): MoveOutcome {
   if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new Error("amount must be positive cents");
-  const wallet = requireWallet(sql);
   const balanceAfter = direction === "CREDIT" ? wallet.balance + request.amount : wallet.balance - request.amount;
   // Spending reads the available balance: money reserved by holds cannot be spent twice.
   if (balanceAfter - wallet.held < 0) {
