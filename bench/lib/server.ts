@@ -37,7 +37,10 @@ export class Server {
     readonly driver: Driver,
   ) {}
 
-  static async start(label: string, opts: { config: string; bundle: string; driver: Driver; d1?: boolean }): Promise<Server> {
+  static async start(
+    label: string,
+    opts: { config: string; bundle: string; driver: Driver; d1?: boolean; inspectorPort?: number },
+  ): Promise<Server> {
     const persist = mkdtempSync(join(workDir(), `state-${label}-`));
     const { workerOptions } = unstable_getMiniflareWorkerOptions(opts.config, "");
     const holder: { server?: Server } = {};
@@ -55,6 +58,7 @@ export class Server {
         telemetry: { enabled: false },
         log: new Log(LogLevel.WARN),
         handleStructuredLogs: (entry: { level: string; message: string }) => holder.server?.onLog(entry),
+        ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
       }),
     );
     const before = workerdChildren();

@@ -1,0 +1,145 @@
+/**
+ * A V8 CPU profile of the API Worker under one closed-loop load (the credit scenario's requests),
+ * taken through workerd's inspector: where the CPU of a request goes, by function, self and total.
+ *
+ *   npx tsx bench/profile.ts [credit|credit-keyed|health|wallet] [--seconds=5] [--top=40]
+ */
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { closedLoop } from "./lib/load";
+import { Server } from "./lib/server";
+import { build, cleanup } from "./lib/workspace";
+
+const args = process.argv.slice(2);
+const what = args.find((a) => !a.startsWith("--")) ?? "credit";
+const flag = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const seconds = flag("seconds", 5);
+const top = flag("top", 40);
+const INSPECTOR = 9329;
+
+type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
+type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+
+async function inspector(): Promise<(method: string, params?: object) => Promise<any>> {
+  const list = (await (await fetch(`http://127.0.0.1:${INSPECTOR}/json/list`)).json()) as { webSocketDebuggerUrl: string; title: string }[];
+  const target = list.find((t) => t.title.includes("profile")) ?? list[0];
+  if (!target) throw new Error("no inspector target");
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let next = 1;
+  const waiting = new Map<number, (value: any) => void>();
+  ws.onmessage = (event) => {
+    const message = JSON.parse(String(event.data));
+    if (message.id) waiting.get(message.id)?.(message.result);
+  };
+  return (method, params = {}) =>
+    new Promise((resolve) => {
+      const id = next++;
+      waiting.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+}
+
+function report(profile: Profile): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<number, number>();
+  for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const label = (n: Node) => {
+    const file = n.callFrame.url.split("/").pop() ?? "";
+    return `${n.callFrame.functionName || "(anonymous)"} ${file}:${n.callFrame.lineNumber + 1}`;
+  };
+  const selfBy = new Map<string, number>();
+  const totalBy = new Map<string, number>();
+  let all = 0;
+  for (const [id, us] of self) {
+    const node = byId.get(id)!;
+    all += us;
+    selfBy.set(label(node), (selfBy.get(label(node)) ?? 0) + us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const l = label(byId.get(at)!);
+      if (seen.has(l)) continue;
+      seen.add(l);
+      totalBy.set(l, (totalBy.get(l) ?? 0) + us);
+    }
+  }
+  const idle = selfBy.get("(idle) :0") ?? 0;
+  const busy = all - idle;
+  const rows = (m: Map<string, number>) =>
+    [...m.entries()]
+      .filter(([l]) => l !== "(idle) :0" && l !== "(root) :0")
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([l, us]) => `${((us / busy) * 100).toFixed(1).padStart(5)}%  ${l}`)
+      .join("\n");
+  return `busy ${(busy / 1000).toFixed(0)} ms of ${(all / 1000).toFixed(0)} ms sampled\n\nSELF\n${rows(selfBy)}\n\nTOTAL\n${rows(totalBy)}\n`;
+}
+
+async function main() {
+  const bundle = build("bench", "wrangler.toml", "bench/scale-entry.ts");
+  const server = await Server.start("profile", {
+    config: "wrangler.toml",
+    bundle,
+    driver: "http",
+    d1: true,
+    ...(args.includes("--cpu") ? {} : { inspectorPort: INSPECTOR }),
+  });
+  try {
+    const { token } = await server.signup("bench-profile@example.com");
+    const wallet = await server.wallet(token);
+    const ops: Record<string, () => Promise<boolean>> = {
+      credit: async () => (await server.hit(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1.00" } })) === 200,
+      "credit-keyed": async () =>
+        (await server.hit(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1.00" }, key: randomUUID() })) === 200,
+      health: async () => (await server.hit("/v1/health")) === 200,
+      wallet: async () => (await server.hit(`/v1/wallet/${wallet}`, { token })) === 200,
+    };
+    const op = ops[what];
+    if (!op) throw new Error(`unknown: ${what}`);
+    await closedLoop(2, op, server); // warm
+    if (args.includes("--cpu")) {
+      // CPU per request only, without the profiler's overhead, in rounds beside the bare credits.
+      const baseline = await Server.start("profile-baseline", {
+        config: "bench/baseline/wrangler.toml",
+        bundle: build("baseline", "bench/baseline/wrangler.toml"),
+        driver: "http",
+      });
+      const bare = async () => (await baseline.hit("/credit/hot", { body: { amount: 100 } })) === 200;
+      const keyed = async () => (await baseline.hit("/keyed-credit/hot", { body: { amount: 100 }, key: randomUUID() })) === 200;
+      await closedLoop(1, bare, baseline);
+      await closedLoop(1, keyed, baseline);
+      await server.measureIdle();
+      await baseline.measureIdle();
+      const rows: number[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const b = (await closedLoop(seconds, bare, baseline)).server_cpu_ms;
+        const k = (await closedLoop(seconds, keyed, baseline)).server_cpu_ms;
+        const a = (await closedLoop(seconds, op, server)).server_cpu_ms;
+        rows.push([b, k, a]);
+        console.log(
+          `bare ${b}  two-object ${k}  ${what} ${a}  → ${Math.round((b / a) * 100)}% of bare, ${Math.round((k / a) * 100)}% of two-object`,
+        );
+      }
+      await baseline.stop();
+      return;
+    }
+    const send = await inspector();
+    await send("Profiler.enable");
+    await send("Profiler.setSamplingInterval", { interval: 50 });
+    await send("Profiler.start");
+    const { latencies: _, ...stats } = await closedLoop(seconds, op, server);
+    const { profile } = await send("Profiler.stop");
+    writeFileSync(`/tmp/profile-${what}.cpuprofile`, JSON.stringify(profile));
+    console.log(`${what}: ${JSON.stringify(stats)}\n${report(profile)}`);
+  } finally {
+    await server.stop();
+    await cleanup();
+  }
+}
+
+await main();
