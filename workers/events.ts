@@ -21,9 +21,12 @@ export const SERVICES: readonly ServiceEvents[] = [walletEvents, paymentEvents, 
 
 const subscribersOf = <T extends EventType>(type: T): Subscriber<T>[] => SERVICES.flatMap((service) => service.subscribers[type] ?? []);
 
-/** Test seam: called before and after each subscriber; throwing simulates a consumer crash there. */
+/**
+ * Test seam: called (and awaited) before and after each subscriber; throwing simulates a consumer
+ * crash there, waiting holds the subscriber at that point.
+ */
 export const consumerFaults: {
-  inject?: (point: "before" | "after", subscriber: string, event: Pick<AppEvent, "event_id" | "type">) => void;
+  inject?: (point: "before" | "after", subscriber: string, event: Pick<AppEvent, "event_id" | "type">) => void | Promise<void>;
 } = {};
 
 /**
@@ -48,27 +51,33 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
 /**
  * Processes each message on its own: ack on success, retry with backoff on failure. A batch from a
  * queue the code does not know throws before touching a message, so the platform retries it whole.
+ * The messages of a batch (at most `max_batch_size`) run concurrently: delivery has no order, and
+ * every subscriber already holds under concurrent duplicates (keyed ledger transfers, guarded
+ * transitions, keyed business events), so one message's round trips do not delay the next one's.
  */
 export async function processBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const { queue, deadLetter } = resolveQueue(batch.queue);
-  for (const message of batch.messages) {
-    try {
-      if (deadLetter) await recordDeadLetter(env, queue, message);
-      else await deliver(env, queue, message);
-      message.ack();
-    } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "message failed",
-          queue: batch.queue,
-          id: message.id,
-          attempts: message.attempts,
-          error: String(error),
-        }),
-      );
-      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
-    }
+  await Promise.all(batch.messages.map((message) => processMessage(env, batch.queue, queue, deadLetter, message)));
+}
+
+/** One message: ack on success, retry with backoff on failure (never throws). */
+async function processMessage(env: Env, batchQueue: string, queue: QueueName, deadLetter: boolean, message: Message<unknown>) {
+  try {
+    if (deadLetter) await recordDeadLetter(env, queue, message);
+    else await deliver(env, queue, message);
+    message.ack();
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "message failed",
+        queue: batchQueue,
+        id: message.id,
+        attempts: message.attempts,
+        error: String(error),
+      }),
+    );
+    message.retry({ delaySeconds: backoffSeconds(message.attempts) });
   }
 }
 
@@ -93,9 +102,9 @@ export async function dispatch<T extends EventType>(env: Env, event: EventOf<T>)
       .where(and(eq(processedEvents.consumer, subscriber.name), eq(processedEvents.eventId, event.event_id)))
       .get();
     if (seen) continue;
-    consumerFaults.inject?.("before", subscriber.name, event);
+    await consumerFaults.inject?.("before", subscriber.name, event);
     await subscriber.handle(env, event);
-    consumerFaults.inject?.("after", subscriber.name, event);
+    await consumerFaults.inject?.("after", subscriber.name, event);
     await db
       .insert(processedEvents)
       .values({ consumer: subscriber.name, eventId: event.event_id, processedAt: nowIso() })
