@@ -2,12 +2,14 @@
  * A V8 CPU profile of the API Worker under one closed-loop load (the credit scenario's requests),
  * taken through workerd's inspector: where the CPU of a request goes, by function, self and total.
  *
- *   npx tsx bench/profile.ts [credit|credit-keyed|health|wallet] [--seconds=5] [--top=40]
+ *   npx tsx bench/profile.ts [credit|credit-keyed|health|wallet|payment] [--seconds=5] [--top=40] [--cpu]
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { closedLoop } from "./lib/load";
+import { processCpuMs } from "./lib/cpu";
+import { closedLoop, openLoop } from "./lib/load";
 import { Server } from "./lib/server";
+import { sleep } from "./lib/util";
 import { build, cleanup } from "./lib/workspace";
 
 const args = process.argv.slice(2);
@@ -98,9 +100,50 @@ async function main() {
         (await server.hit(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1.00" }, key: randomUUID() })) === 200,
       health: async () => (await server.hit("/v1/health")) === 200,
       wallet: async () => (await server.hit(`/v1/wallet/${wallet}`, { token })) === 200,
+      // The payment saga's whole path runs in this isolate: the POST, the queue consumers, the ledger.
+      payment: async () =>
+        (await server.hit("/v1/payment", {
+          token,
+          body: { wallet_id: wallet, merchant: "profile", amount: "0.01" },
+          key: randomUUID(),
+        })) === 202,
     };
+    if (what === "payment") await server.must(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1000000.00" } });
     const op = ops[what];
     if (!op) throw new Error(`unknown: ${what}`);
+    if (what === "payment") {
+      // The saga at a rate it keeps up with (closed-loop POSTs would outrun their consumers), and
+      // its CPU per payment: the POST and every consumer, ledger and D1 step after it, drained.
+      const PAYMENT_RATE = 30;
+      const paymentRound = async () => {
+        const start = processCpuMs(server.pid);
+        const t = performance.now();
+        const stats = await openLoop(PAYMENT_RATE, seconds, () => op());
+        await sleep(3_000);
+        const cpu = processCpuMs(server.pid) - start - server.idleCpuPerMs * (performance.now() - t);
+        return { stats, cpuPerPayment: Math.round((cpu / Math.max(1, stats.n ?? 0)) * 100) / 100 };
+      };
+      await paymentRound(); // warm
+      if (args.includes("--cpu")) {
+        await server.measureIdle();
+        for (let i = 0; i < 3; i++) {
+          const { stats, cpuPerPayment } = await paymentRound();
+          console.log(
+            `payment at ${PAYMENT_RATE}/s: ${cpuPerPayment} ms of workerd CPU per payment (p50 ${stats.p50}, p99 ${stats.p99} ms)`,
+          );
+        }
+        return;
+      }
+      const send = await inspector();
+      await send("Profiler.enable");
+      await send("Profiler.setSamplingInterval", { interval: 50 });
+      await send("Profiler.start");
+      const { stats } = await paymentRound();
+      const { profile } = await send("Profiler.stop");
+      writeFileSync(`/tmp/profile-${what}.cpuprofile`, JSON.stringify(profile));
+      console.log(`${what}: ${JSON.stringify(stats)}\n${report(profile)}`);
+      return;
+    }
     await closedLoop(2, op, server); // warm
     if (args.includes("--cpu")) {
       // CPU per request only, without the profiler's overhead, in rounds beside the bare credits.
