@@ -54,13 +54,13 @@
  *             the chain hash and counterparty against the bare one gives what those cost (µs, %).
  *             Then latency at 100, 250 and 500 requests/s
  *             (the 500/s verdict also quotes the send lag and the bare DO credit's p99 at 500/s).
- *  integrations  commit → user live socket event (p50/p99 at 50 payments/s), webhook delivery latency to a
- *             local receiver, and the saga's latency again while that receiver takes 5 s per delivery
+ *  integrations  ledger commit → user live socket event (p50/p99 at 50 payments/s, from the debit
+ *             entry's created_at), webhook delivery latency to a local receiver, and the saga's
+ *             latency again in an equal window while that receiver takes 5 s per delivery
  *  saga       POST /v1/payment → terminal status at 50/s for 20 s, then rising rates until one
- *             loses a payment. The terminal state is detected without flooding: each wallet's live
- *             WebSocket pushes the PAYMENT_OUT transaction when the ledger commits; only then the
- *             payment is read, and re-read every 5 ms while still PENDING (the D1 status lands one
- *             queue hop later). Resolution: one GET round trip + at most 5 ms.
+ *             loses a payment. Terminal is the payment's business event on the user's live socket
+ *             (what the UI waits for); one GET after it, outside the measured time, confirms D1
+ *             holds that status. Each wallet's live socket gives the ledger commit (PAYMENT_OUT).
  *  scale      two fresh servers side by side, each with the same user, wallet and 250 transactions;
  *             one is then seeded with 10,000 wallets and 100,000 transactions (see
  *             bench/scale-entry.ts for the seeding path and why) and the same calls are timed on
