@@ -1,6 +1,8 @@
 /**
- * A V8 CPU profile of the API Worker under one closed-loop load (the credit scenario's requests),
- * taken through workerd's inspector: where the CPU of a request goes, by function, self and total.
+ * A V8 CPU profile of the API Worker under one load, taken through workerd's inspector: where the
+ * CPU of a request goes, by function, self and total. Closed loop for the credit scenario's
+ * requests; `payment` runs the saga at 30/s, each round drained. `--cpu`: CPU per request (or per
+ * payment) without the profiler, the credits beside the bare floors of bench/baseline.
  *
  *   npx tsx bench/profile.ts [credit|credit-keyed|health|wallet|payment] [--seconds=5] [--top=40] [--cpu]
  */
@@ -82,6 +84,18 @@ function report(profile: Profile): string {
   return `busy ${(busy / 1000).toFixed(0)} ms of ${(all / 1000).toFixed(0)} ms sampled\n\nSELF\n${rows(selfBy)}\n\nTOTAL\n${rows(totalBy)}\n`;
 }
 
+/** Runs `load` under the V8 profiler and prints its stats and where the CPU went. */
+async function profiled(what: string, load: () => Promise<object>): Promise<void> {
+  const send = await inspector();
+  await send("Profiler.enable");
+  await send("Profiler.setSamplingInterval", { interval: 50 });
+  await send("Profiler.start");
+  const stats = await load();
+  const { profile } = await send("Profiler.stop");
+  writeFileSync(`/tmp/profile-${what}.cpuprofile`, JSON.stringify(profile));
+  console.log(`${what}: ${JSON.stringify(stats)}\n${report(profile)}`);
+}
+
 async function main() {
   const bundle = build("bench", "wrangler.toml", "bench/scale-entry.ts");
   const server = await Server.start("profile", {
@@ -108,10 +122,10 @@ async function main() {
           key: randomUUID(),
         })) === 202,
     };
-    if (what === "payment") await server.must(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1000000.00" } });
     const op = ops[what];
     if (!op) throw new Error(`unknown: ${what}`);
     if (what === "payment") {
+      await server.must(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1000000.00" } });
       // The saga at a rate it keeps up with (closed-loop POSTs would outrun their consumers), and
       // its CPU per payment: the POST and every consumer, ledger and D1 step after it, drained.
       const PAYMENT_RATE = 30;
@@ -134,14 +148,7 @@ async function main() {
         }
         return;
       }
-      const send = await inspector();
-      await send("Profiler.enable");
-      await send("Profiler.setSamplingInterval", { interval: 50 });
-      await send("Profiler.start");
-      const { stats } = await paymentRound();
-      const { profile } = await send("Profiler.stop");
-      writeFileSync(`/tmp/profile-${what}.cpuprofile`, JSON.stringify(profile));
-      console.log(`${what}: ${JSON.stringify(stats)}\n${report(profile)}`);
+      await profiled(what, async () => (await paymentRound()).stats);
       return;
     }
     await closedLoop(2, op, server); // warm
@@ -158,12 +165,10 @@ async function main() {
       await closedLoop(1, keyed, baseline);
       await server.measureIdle();
       await baseline.measureIdle();
-      const rows: number[][] = [];
       for (let i = 0; i < 3; i++) {
         const b = (await closedLoop(seconds, bare, baseline)).server_cpu_ms;
         const k = (await closedLoop(seconds, keyed, baseline)).server_cpu_ms;
         const a = (await closedLoop(seconds, op, server)).server_cpu_ms;
-        rows.push([b, k, a]);
         console.log(
           `bare ${b}  two-object ${k}  ${what} ${a}  → ${Math.round((b / a) * 100)}% of bare, ${Math.round((k / a) * 100)}% of two-object`,
         );
@@ -171,14 +176,10 @@ async function main() {
       await baseline.stop();
       return;
     }
-    const send = await inspector();
-    await send("Profiler.enable");
-    await send("Profiler.setSamplingInterval", { interval: 50 });
-    await send("Profiler.start");
-    const { latencies: _, ...stats } = await closedLoop(seconds, op, server);
-    const { profile } = await send("Profiler.stop");
-    writeFileSync(`/tmp/profile-${what}.cpuprofile`, JSON.stringify(profile));
-    console.log(`${what}: ${JSON.stringify(stats)}\n${report(profile)}`);
+    await profiled(what, async () => {
+      const { latencies: _, ...stats } = await closedLoop(seconds, op, server);
+      return stats;
+    });
   } finally {
     await server.stop();
     await cleanup();
