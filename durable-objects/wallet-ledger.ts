@@ -263,7 +263,7 @@ export class WalletLedger extends DurableObject<Env> {
     return this.runTransfer(
       { transferId: request.transferId, fingerprint: pocketAddFingerprint(request), now: request.now, events: undefined },
       request.owner,
-      () => addToPocket(this.sql, request, this.fault),
+      (wallet) => addToPocket(this.sql, request, this.fault, wallet),
     );
   }
 
@@ -275,7 +275,7 @@ export class WalletLedger extends DurableObject<Env> {
     return this.runTransfer(
       { transferId: request.transferId, fingerprint: pocketReleaseFingerprint(request), now: request.now, events: undefined },
       request.owner,
-      () => releasePocket(this.sql, request, this.fault),
+      (wallet) => releasePocket(this.sql, request, this.fault, wallet),
     );
   }
 
@@ -301,7 +301,7 @@ export class WalletLedger extends DurableObject<Env> {
     const outcome = this.runTransfer(
       { transferId: request.transferId, fingerprint: placeHoldFingerprint(request), now: request.now, events: request.events },
       request.owner,
-      () => placeHold(this.sql, request, this.fault),
+      (wallet) => placeHold(this.sql, request, this.fault, wallet),
     );
     if (outcome.ok) this.ctx.waitUntil(this.armHoldAlarm());
     return outcome;
@@ -343,7 +343,7 @@ export class WalletLedger extends DurableObject<Env> {
     return this.runTransfer(
       { transferId: request.transferId, fingerprint: refundFingerprint(request), now: request.now, events: request.events },
       request.owner,
-      () => refund(this.sql, request, this.fault),
+      (wallet) => refund(this.sql, request, this.fault, wallet),
     );
   }
 
@@ -454,7 +454,8 @@ export class WalletLedger extends DurableObject<Env> {
    * starts the outbox drain: both after the commit, never inside it.
    */
   private runTransfer<T extends LedgerOutcome>(transfer: KeyedTransfer, owner: string | null, body: (wallet: WalletRow) => T): T {
-    // Read once: nothing can run in this object between this synchronous read and the transaction.
+    // Read once and handed to the body: nothing can run in this object between this synchronous
+    // read and the transaction, so the row is the one the transaction sees.
     const wallet = this.ownedWallet(owner);
     if (!wallet) return { ok: false, code: "NOT_FOUND" } as T;
     const { outcome, wroteOutbox } = this.ctx.storage.transactionSync(() =>

@@ -73,9 +73,8 @@ export const placeHoldFingerprint = (request: PlaceHoldRequest) =>
   JSON.stringify({ op: "HOLD", reference: request.referenceId, amount: request.amount });
 
 /** The body of a hold placement (run as a keyed transfer): checks the available balance, reserves it. */
-export function placeHold(sql: SqlStorage, request: PlaceHoldRequest, fault: FaultPoint): HoldOutcome {
+export function placeHold(sql: SqlStorage, request: PlaceHoldRequest, fault: FaultPoint, wallet: WalletRow): HoldOutcome {
   if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new Error("amount must be positive cents");
-  const wallet = requireWallet(sql);
   if (wallet.balance - wallet.held < request.amount) {
     throw new Refusal({ ok: false, code: "INSUFFICIENT_FUNDS", wallet: snapshot(sql, wallet) });
   }
@@ -194,8 +193,7 @@ export const refundFingerprint = (request: RefundRequest) =>
  * the payment's PAYMENT_OUT entries add up to, what was refunded is the refunds table's sum; the
  * check and the REFUND credit commit together.
  */
-export function refund(sql: SqlStorage, request: RefundRequest, fault: FaultPoint): RefundOutcome {
-  const wallet = requireWallet(sql);
+export function refund(sql: SqlStorage, request: RefundRequest, fault: FaultPoint, wallet: WalletRow): RefundOutcome {
   const paid = sql
     .exec<{ s: number | null; name: string | null }>(
       "SELECT SUM(amount) AS s, MAX(counterparty_name) AS name FROM entries WHERE type = 'PAYMENT_OUT' AND reference_id = ?",

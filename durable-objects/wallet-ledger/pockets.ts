@@ -1,6 +1,6 @@
 import type { LedgerTransaction, PocketMoveRequest, PocketOutcome, PocketRetargetOutcome, PocketView } from "../wallet-ledger.types";
 import { appendEntry, type FaultPoint, Refusal } from "./transfers";
-import { requireWallet, setBalance, snapshot } from "./wallet";
+import { requireWallet, setBalance, snapshot, type WalletRow } from "./wallet";
 
 export type PocketAddRequest = PocketMoveRequest & { target: number };
 export type PocketReleaseRequest = PocketMoveRequest & { mode: "redeem" | "close"; target: number };
@@ -35,8 +35,7 @@ export const pocketReleaseFingerprint = (request: PocketReleaseRequest) =>
   JSON.stringify({ op: `POCKET_${request.mode.toUpperCase()}`, goal: request.goalId });
 
 /** The body of a pocket add: moves money from the spendable balance into the goal's pocket. */
-export function addToPocket(sql: SqlStorage, request: PocketAddRequest, fault: FaultPoint): PocketOutcome {
-  const wallet = requireWallet(sql);
+export function addToPocket(sql: SqlStorage, request: PocketAddRequest, fault: FaultPoint, wallet: WalletRow): PocketOutcome {
   const pocket = ensurePocket(sql, request.goalId, request.target, request.now);
   if (pocket.status !== "ACTIVE") throw new Refusal({ ok: false, code: "INVALID_STATE", wallet: snapshot(sql, wallet) });
   const amount = request.amount ?? 0;
@@ -74,8 +73,7 @@ export function addToPocket(sql: SqlStorage, request: PocketAddRequest, fault: F
  * The body of a pocket release: empties it back into the spendable balance. `redeem` requires the
  * pocket to have reached its target and leaves it REDEEMED; `close` (goal deletion) works at any amount.
  */
-export function releasePocket(sql: SqlStorage, request: PocketReleaseRequest, fault: FaultPoint): PocketOutcome {
-  const wallet = requireWallet(sql);
+export function releasePocket(sql: SqlStorage, request: PocketReleaseRequest, fault: FaultPoint, wallet: WalletRow): PocketOutcome {
   const pocket = ensurePocket(sql, request.goalId, request.target, request.now);
   if (pocket.status !== "ACTIVE") throw new Refusal({ ok: false, code: "INVALID_STATE", wallet: snapshot(sql, wallet) });
   if (request.mode === "redeem" && pocket.amount < pocket.target) {

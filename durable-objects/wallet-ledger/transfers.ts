@@ -109,7 +109,7 @@ export function applyMove(
   request: MoveRequest,
   direction: "CREDIT" | "DEBIT",
   fault: FaultPoint,
-  wallet: WalletRow = requireWallet(sql),
+  wallet: WalletRow,
 ): MoveOutcome {
   if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new Error("amount must be positive cents");
   const balanceAfter = direction === "CREDIT" ? wallet.balance + request.amount : wallet.balance - request.amount;

@@ -4,7 +4,7 @@ import { migrate, schemaVersion } from "../../durable-objects/schema-migrations"
 import type { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { LEDGER_MIGRATIONS } from "../../durable-objects/wallet-ledger/schema";
 import { applyMove } from "../../durable-objects/wallet-ledger/transfers";
-import { insertWallet } from "../../durable-objects/wallet-ledger/wallet";
+import { insertWallet, requireWallet } from "../../durable-objects/wallet-ledger/wallet";
 import { ledger } from "../helpers/wallet";
 
 const tables = (sql: SqlStorage) =>
@@ -25,12 +25,13 @@ describe("ledger migration 3: holds and refunds reach wallets written by version
       const now = new Date().toISOString();
       state.storage.transactionSync(() => {
         insertWallet(sql, walletId, owner, "USD", "Main", now);
-        applyMove(sql, { transferId: "t-1", owner: null, amount: 10_000, type: "DEPOSIT", now }, "CREDIT", () => {});
+        applyMove(sql, { transferId: "t-1", owner: null, amount: 10_000, type: "DEPOSIT", now }, "CREDIT", () => {}, requireWallet(sql));
         applyMove(
           sql,
           { transferId: "t-2", owner: null, amount: 1_500, type: "PAYMENT_OUT", referenceId: "pay-old", description: "Cafe", now },
           "DEBIT",
           () => {},
+          requireWallet(sql),
         );
       });
       expect(schemaVersion(sql)).toBe(2);
