@@ -14,3 +14,42 @@ export async function pool<T>(items: T[], concurrency: number, fn: (item: T, ind
     }),
   );
 }
+
+/**
+ * Values pushed by id (a socket message) and awaited by id (the request that caused it), whichever
+ * comes first: an early arrival is kept until it is awaited, a late one resolves the wait.
+ */
+export class Arrivals<T> {
+  private readonly early = new Map<string, T>();
+  private readonly waiters = new Map<string, (value: T) => void>();
+
+  arrive(id: string, value: T): void {
+    const waiter = this.waiters.get(id);
+    if (waiter) {
+      this.waiters.delete(id);
+      waiter(value);
+    } else this.early.set(id, value);
+  }
+
+  /** The value for `id`, or undefined if it has not arrived within `timeoutMs`. */
+  wait(id: string, timeoutMs: number): Promise<T | undefined> {
+    const value = this.early.get(id);
+    if (value !== undefined) {
+      this.early.delete(id);
+      return Promise.resolve(value);
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(id);
+          resolve(undefined);
+        },
+        Math.max(0, timeoutMs),
+      );
+      this.waiters.set(id, (arrived) => {
+        clearTimeout(timer);
+        resolve(arrived);
+      });
+    });
+  }
+}

@@ -5,7 +5,7 @@ import type { BenchContext } from "../lib/context";
 import { openLoop } from "../lib/load";
 import { Server } from "../lib/server";
 import { summary } from "../lib/stats";
-import { sleep } from "../lib/util";
+import { Arrivals, sleep } from "../lib/util";
 
 /** How long after its POST a payment's event may take before the POST counts as late (the saga's, not the socket's). */
 const POST_DEADLINE_MS = 10_000;
@@ -56,46 +56,30 @@ export async function integrations({ options, results, bundle }: BenchContext): 
     // Payment id → when its payment.succeeded reached the socket (epoch ms), and from its status commit.
     const onSocket = new Map<string, number>();
     const statusToSocket: number[] = [];
-    const waiting = new Map<string, (at: number) => void>();
-    // Events that arrived before their POST's answer did.
-    const arrived = new Map<string, number>();
+    // Payment id → when its event reached the socket (performance.now()), for the POST that made it.
+    const pushedAt = new Arrivals<number>();
     sockets.push(
       await server.userLive(token, (message) => {
         if (message.type !== "event" || message.event.type !== "payment.succeeded") return;
-        const at = performance.now();
         const id = message.event.data.transaction_id as string;
+        pushedAt.arrive(id, performance.now());
         onSocket.set(id, Date.now());
         statusToSocket.push(Date.now() - Date.parse(message.event.data.updated_at));
-        const waiter = waiting.get(id);
-        if (waiter) {
-          waiting.delete(id);
-          waiter(at);
-        } else arrived.set(id, at);
       }),
     );
     const pay = (trace: number[], accepted: string[]) => async (i: number, scheduled: number) => {
       const walletId = wallets[i % wallets.length] ?? "";
-      const pushed = new Promise<number>((resolve) => {
-        const timer = setTimeout(() => resolve(Number.NaN), POST_DEADLINE_MS);
-        const key = randomUUID();
-        void server.call("/v1/payment", { token, key, body: { wallet_id: walletId, merchant: "bench", amount: "1.00" } }).then((res) => {
-          if (res.status !== 202) return resolve(Number.NaN);
-          const id: string = res.body.payment.transaction_id;
-          accepted.push(id);
-          const early = arrived.get(id);
-          if (early !== undefined) {
-            arrived.delete(id);
-            clearTimeout(timer);
-            return resolve(early);
-          }
-          waiting.set(id, (at) => {
-            clearTimeout(timer);
-            resolve(at);
-          });
-        });
+      const started = performance.now();
+      const res = await server.call("/v1/payment", {
+        token,
+        key: randomUUID(),
+        body: { wallet_id: walletId, merchant: "bench", amount: "1.00" },
       });
-      const at = await pushed;
-      if (!Number.isFinite(at)) return false;
+      if (res.status !== 202) return false;
+      const id: string = res.body.payment.transaction_id;
+      accepted.push(id);
+      const at = await pushedAt.wait(id, started + POST_DEADLINE_MS - performance.now());
+      if (at === undefined) return false;
       trace.push(at - scheduled);
       return true;
     };

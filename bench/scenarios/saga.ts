@@ -3,7 +3,7 @@ import type { BenchContext } from "../lib/context";
 import { type OpenLoopStats, openLoop } from "../lib/load";
 import { Server } from "../lib/server";
 import { summary } from "../lib/stats";
-import { sleep } from "../lib/util";
+import { Arrivals, sleep } from "../lib/util";
 
 /** POST /v1/payment → terminal status at 50/s, then rising rates until one loses a payment. */
 export async function saga({ options, results, bundle }: BenchContext): Promise<void> {
@@ -23,38 +23,29 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
       }
     }
     const token = (walletId: string) => tokenOf.get(walletId) ?? "";
-    // payment id → when the ledger's PAYMENT_OUT arrived on the live feed (or who is waiting for it).
-    const pushed = new Map<string, number>();
-    const waiting = new Map<string, (at: number) => void>();
+    // payment id → when the ledger's PAYMENT_OUT arrived on the wallet's live feed.
+    const committed = new Arrivals<number>();
     for (const id of wallets) {
       sockets.push(
         await server.live(id, token(id), (message) => {
           if (message.type !== "transaction" || message.transaction.type !== "PAYMENT_OUT") return;
-          const at = performance.now();
-          const paymentId = message.transaction.reference_id as string;
-          const waiter = waiting.get(paymentId);
-          if (waiter) {
-            waiting.delete(paymentId);
-            waiter(at);
-          } else pushed.set(paymentId, at);
+          committed.arrive(message.transaction.reference_id as string, performance.now());
         }),
       );
     }
     // payment id → its terminal business event on the user's live socket (what the UI waits for).
-    const terminal = new Map<string, { at: number; status: string; serverMs: number }>();
-    const awaiting = new Map<string, () => void>();
+    const terminal = new Arrivals<{ at: number; status: string; serverMs: number }>();
     for (const userToken of new Set(tokenOf.values())) {
       sockets.push(
         await server.userLive(userToken, (message) => {
           const type = message.type === "event" ? message.event.type : undefined;
           if (type !== "payment.succeeded" && type !== "payment.failed") return;
           const data = message.event.data;
-          terminal.set(data.transaction_id, {
+          terminal.arrive(data.transaction_id, {
             at: performance.now(),
             status: data.status,
             serverMs: Date.parse(data.updated_at) - Date.parse(data.created_at),
           });
-          awaiting.get(data.transaction_id)?.();
         }),
       );
     }
@@ -76,26 +67,10 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
       const id: string = res.body.payment.transaction_id;
       walletOf.set(id, walletId);
       const deadline = scheduled + DEADLINE_MS;
-      let commit = pushed.get(id);
-      pushed.delete(id);
-      commit ??= await new Promise<number>((resolve) => {
-        waiting.set(id, resolve);
-        setTimeout(() => waiting.delete(id) && resolve(Number.NaN), Math.max(0, deadline - performance.now()));
-      });
-      if (Number.isFinite(commit)) trace.commit.push(commit - scheduled);
+      const commit = await committed.wait(id, deadline - performance.now());
+      if (commit !== undefined) trace.commit.push(commit - scheduled);
       // Terminal: its business event on the user socket (pushed after the status commit in D1).
-      if (!terminal.has(id)) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.max(0, deadline - performance.now()));
-          awaiting.set(id, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        awaiting.delete(id);
-      }
-      const done = terminal.get(id);
-      terminal.delete(id);
+      const done = await terminal.wait(id, deadline - performance.now());
       if (!done) {
         late.push(id);
         return false;
