@@ -12,10 +12,10 @@ export async function insertUser(db: Db, row: UserRow): Promise<boolean> {
 }
 
 export const findUserByEmail = (db: Db, email: string): Promise<UserRow | undefined> =>
-  db.query.users.findFirst({ where: eq(users.email, email) });
+  db.select().from(users).where(eq(users.email, email)).get();
 
 export const findUser = (db: Db, userId: string): Promise<UserRow | undefined> =>
-  db.query.users.findFirst({ where: eq(users.userId, userId) });
+  db.select().from(users).where(eq(users.userId, userId)).get();
 
 /**
  * Records `step` as the last TOTP step used, if it is later than any used before with this secret.
