@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { formatCents } from "../../workers/domain/money";
 import { makeEvent } from "../../workers/lib/events";
@@ -5,8 +6,14 @@ import { createPayment, findOwnPayment, listWalletPayments, type PaymentRow } fr
 import { db, NOW, walletRowFor } from "../helpers/db";
 
 async function paymentOf(userId: string): Promise<PaymentRow> {
+  const row = await newPayment(userId);
+  await createPayment(db, row, outboxOf(row));
+  return row;
+}
+
+async function newPayment(userId: string): Promise<PaymentRow> {
   const walletId = await walletRowFor(userId);
-  const row: PaymentRow = {
+  return {
     paymentId: crypto.randomUUID(),
     walletId,
     userId,
@@ -23,14 +30,41 @@ async function paymentOf(userId: string): Promise<PaymentRow> {
     refundedAmountCents: 0,
     authorizationExpiresAt: null,
   };
+}
+
+function outboxOf(row: PaymentRow) {
   const event = makeEvent(
     "PAYMENT_REQUESTED",
-    { payment_id: row.paymentId, wallet_id: walletId, amount: formatCents(row.amountCents) },
+    { payment_id: row.paymentId, wallet_id: row.walletId, amount: formatCents(row.amountCents) },
     { correlationId: row.paymentId, requestId: "test" },
   );
-  await createPayment(db, row, { outboxId: `payment-requested:${row.paymentId}`, event });
-  return row;
+  return { outboxId: `payment-requested:${row.paymentId}`, event };
 }
+
+describe("createPayment", () => {
+  it("answers the payment as first recorded and its outbox row while it is unsent, in one call", async () => {
+    const row = await newPayment(crypto.randomUUID());
+    const first = await createPayment(db, row, outboxOf(row));
+    expect(first.recorded).toEqual(row);
+    expect(first.unsent).toHaveLength(1);
+    expect(first.unsent[0]).toMatchObject({ outbox_id: `payment-requested:${row.paymentId}`, queue: "payment-events" });
+    expect(JSON.parse(String(first.unsent[0]?.body))).toMatchObject({ type: "PAYMENT_REQUESTED", payload: { payment_id: row.paymentId } });
+
+    // A retry of the same payment id (same Idempotency-Key) inserts nothing and answers the first record,
+    // with the outbox row an interrupted first attempt may have left unsent.
+    const retry = await createPayment(db, { ...row, merchant: "Another shop", amountCents: 99 }, outboxOf(row));
+    expect(retry.recorded).toEqual(row);
+    expect(retry.unsent.map((r) => r.outbox_id)).toEqual([`payment-requested:${row.paymentId}`]);
+    const outbox = await env.DB.prepare("SELECT COUNT(*) AS n FROM outbox WHERE outbox_id = ?")
+      .bind(`payment-requested:${row.paymentId}`)
+      .first<{ n: number }>();
+    expect(outbox?.n).toBe(1);
+
+    // Once sent, a retry has nothing left to send.
+    await env.DB.prepare("UPDATE outbox SET sent_at = ? WHERE outbox_id = ?").bind(NOW, `payment-requested:${row.paymentId}`).run();
+    expect((await createPayment(db, row, outboxOf(row))).unsent).toEqual([]);
+  });
+});
 
 describe("payment queries are scoped to the owner", () => {
   const owner = crypto.randomUUID();

@@ -8,7 +8,7 @@ import { nowIso } from "./ids";
 import { type QueueName, sendEvents } from "./queues";
 import { armSagaSweep } from "./saga-sweep";
 
-type OutboxRow = { outbox_id: string; queue: string; body: string };
+export type OutboxRow = { outbox_id: string; queue: string; body: string };
 
 /** Rows younger than this are left to the request that wrote them. */
 const SWEEP_AFTER_MS = 30_000;
@@ -35,18 +35,30 @@ export function outboxInsertTo(db: D1Database, outboxId: string, queue: QueueNam
     .bind(outboxId, queue, body, nowIso());
 }
 
+/**
+ * The given outbox rows that are still unsent. As the last statement of the batch that wrote them,
+ * it reads them in the same round trip (and sees a row an earlier, interrupted attempt left unsent).
+ */
+export function unsentOutbox(db: D1Database, outboxIds: readonly string[]): D1PreparedStatement {
+  const placeholders = outboxIds.map(() => "?").join(",");
+  return db
+    .prepare(`SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND outbox_id IN (${placeholders})`)
+    .bind(...outboxIds);
+}
+
 /** Sends the given outbox rows now (best effort: whatever fails is left for the sweep). */
 export async function flushOutbox(env: Env, outboxIds: string[]): Promise<void> {
   if (outboxIds.length === 0) return;
-  // Every saga starts with an outbox row: make sure the sweep that finishes it will run.
+  // Started first: the arm's round trip overlaps the read.
   const armed = armSagaSweep(env);
-  const placeholders = outboxIds.map(() => "?").join(",");
-  const { results } = await env.DB.prepare(
-    `SELECT outbox_id, queue, body FROM outbox WHERE sent_at IS NULL AND outbox_id IN (${placeholders})`,
-  )
-    .bind(...outboxIds)
-    .all<OutboxRow>();
-  await sendRows(env, results);
+  const { results } = await unsentOutbox(env.DB, outboxIds).all<OutboxRow>();
+  await sendOutboxRows(env, results, armed);
+}
+
+/** Sends outbox rows read by `unsentOutbox` (best effort: whatever fails is left for the sweep). */
+export async function sendOutboxRows(env: Env, rows: OutboxRow[], armed = armSagaSweep(env)): Promise<void> {
+  // Every saga starts with an outbox row: make sure the sweep that finishes it will run.
+  await sendRows(env, rows);
   await armed;
 }
 

@@ -8,7 +8,7 @@ import { invalidState, notFound } from "../lib/errors";
 import { type AppEvent, makeEvent, queueFor } from "../lib/events";
 import { isId, nowIso, resourceIdFor } from "../lib/ids";
 import { ledgerFor, unwrap } from "../lib/ledger";
-import { flushOutbox } from "../lib/outbox";
+import { sendOutboxRows } from "../lib/outbox";
 import { assertWalletOwner } from "../lib/queries";
 import { presentPayment, presentRefund } from "./payments.presenters";
 import * as queries from "./payments.queries";
@@ -53,11 +53,10 @@ export const createPayment: AppRouteHandler<typeof routes.createPayment> = async
     { correlationId: paymentId, requestId: c.get("requestId") },
   );
   const outboxId = `payment-requested:${paymentId}`;
-  await queries.createPayment(db, row, { outboxId, event });
-  c.executionCtx.waitUntil(flushOutbox(c.env, [outboxId]));
+  const { recorded, unsent } = await queries.createPayment(db, row, { outboxId, event });
+  c.executionCtx.waitUntil(sendOutboxRows(c.env, unsent));
   // A retry with the same key answers the payment as first recorded.
-  const recorded = (await queries.findOwnPayment(db, user.user_id, paymentId)) ?? row;
-  return c.json({ payment: presentPayment(recorded) }, 202);
+  return c.json({ payment: presentPayment(recorded ?? row) }, 202);
 };
 
 export const getPayment: AppRouteHandler<typeof routes.getPayment> = async (c) => {

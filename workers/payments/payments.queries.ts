@@ -3,7 +3,7 @@ import type { HoldView } from "../../durable-objects/wallet-ledger.types";
 import { type Db, toStatement } from "../lib/db";
 import type { AppEvent } from "../lib/events";
 import { nowIso } from "../lib/ids";
-import { outboxInsertIfChanged } from "../lib/outbox";
+import { type OutboxRow, outboxInsertIfChanged, unsentOutbox } from "../lib/outbox";
 import { keysetAfter, nextCursor } from "../lib/pagination";
 import { assertWalletOwner } from "../lib/queries";
 import { payments, refunds } from "../lib/schema";
@@ -13,13 +13,22 @@ export type RefundRow = typeof refunds.$inferSelect;
 
 /**
  * Records a PENDING payment and its PAYMENT_REQUESTED outbox row in one batch; a payment id that
- * exists already (an Idempotency-Key retry) inserts neither.
+ * exists already (an Idempotency-Key retry) inserts neither. The same round trip reads the outbox
+ * row back if it is still unsent (also one an interrupted earlier attempt left), and the payment as
+ * first recorded is read again only when this call did not insert it.
  */
-export async function createPayment(db: Db, row: PaymentRow, { outboxId, event }: { outboxId: string; event: AppEvent }) {
-  await db.$client.batch([
+export async function createPayment(
+  db: Db,
+  row: PaymentRow,
+  { outboxId, event }: { outboxId: string; event: AppEvent },
+): Promise<{ recorded: PaymentRow | undefined; unsent: OutboxRow[] }> {
+  const [inserted, , unsent] = await db.$client.batch<OutboxRow>([
     toStatement(db.$client, db.insert(payments).values(row).onConflictDoNothing()),
     outboxInsertIfChanged(db.$client, outboxId, event),
+    unsentOutbox(db.$client, [outboxId]),
   ]);
+  const recorded = inserted?.meta.changes === 1 ? row : await findOwnPayment(db, row.userId, row.paymentId);
+  return { recorded, unsent: unsent?.results ?? [] };
 }
 
 export function findOwnPayment(db: Db, userId: string, paymentId: string): Promise<PaymentRow | undefined> {
