@@ -96,6 +96,12 @@ async function deliver(env: Env, queue: QueueName, message: Message<unknown>): P
 export async function dispatch<T extends EventType>(env: Env, event: EventOf<T>): Promise<void> {
   const db = createDb(env.DB);
   for (const subscriber of subscribersOf<T>(event.type)) {
+    if (subscriber.keyed) {
+      await consumerFaults.inject?.("before", subscriber.name, event);
+      await subscriber.handle(env, event);
+      await consumerFaults.inject?.("after", subscriber.name, event);
+      continue;
+    }
     const seen = await db
       .select({ id: processedEvents.eventId })
       .from(processedEvents)

@@ -172,7 +172,16 @@ export function makeEvent<T extends EventType>(
 }
 
 /** A handler of one event type, named: the name keys its per-event-id dedupe. */
-export type Subscriber<T extends EventType> = { name: string; handle: (env: Env, event: EventOf<T>) => Promise<void> };
+export type Subscriber<T extends EventType> = {
+  name: string;
+  handle: (env: Env, event: EventOf<T>) => Promise<void>;
+  /**
+   * Every effect of the handler is keyed by a business id (a ledger transfer id, a guarded status
+   * transition, a keyed business event), so running it again for the same event changes nothing:
+   * the consumer skips the D1 inbox's read and write for it, two round trips on the saga's path.
+   */
+  keyed?: true;
+};
 
 /**
  * What a service does with events, exported beside the service: its subscribers by event type, and,

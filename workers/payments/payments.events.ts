@@ -96,8 +96,9 @@ async function onRefunded(env: Env, event: EventOf<"PAYMENT_REFUNDED">): Promise
 
 export const paymentEvents: ServiceEvents = {
   subscribers: {
-    PAYMENT_SUCCESSFUL: [{ name: "payments.outcome", handle: onPaymentOutcome }],
-    PAYMENT_FAILED: [{ name: "payments.outcome", handle: onPaymentOutcome }],
+    // The PENDING guard and the keyed business event: a repeat changes nothing.
+    PAYMENT_SUCCESSFUL: [{ name: "payments.outcome", handle: onPaymentOutcome, keyed: true }],
+    PAYMENT_FAILED: [{ name: "payments.outcome", handle: onPaymentOutcome, keyed: true }],
     PAYMENT_AUTHORIZED: [{ name: "payments.authorized", handle: onAuthorized }],
     PAYMENT_CAPTURED: [{ name: "payments.captured", handle: onCaptured }],
     PAYMENT_CANCELED: [{ name: "payments.canceled", handle: onCanceled }],

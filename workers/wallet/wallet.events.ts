@@ -227,10 +227,11 @@ async function abandonRepayment(env: Env, event: EventOf<"LOAN_REPAYMENT_REQUEST
 
 export const walletEvents: ServiceEvents = {
   subscribers: {
-    PAYMENT_REQUESTED: [{ name: "wallet.payment-debit", handle: onPaymentRequested }],
-    LOAN_APPROVED: [{ name: "wallet.loan-credit", handle: onLoanApproved }],
-    LOAN_REPAYMENT_REQUESTED: [{ name: "wallet.repayment-debit", handle: onRepaymentRequested }],
-    TRANSFER_REQUESTED: [{ name: "wallet.transfer-credit", handle: onTransferRequested }],
+    // Keyed ledger transfers: a repeat replays the stored outcome and moves no money.
+    PAYMENT_REQUESTED: [{ name: "wallet.payment-debit", handle: onPaymentRequested, keyed: true }],
+    LOAN_APPROVED: [{ name: "wallet.loan-credit", handle: onLoanApproved, keyed: true }],
+    LOAN_REPAYMENT_REQUESTED: [{ name: "wallet.repayment-debit", handle: onRepaymentRequested, keyed: true }],
+    TRANSFER_REQUESTED: [{ name: "wallet.transfer-credit", handle: onTransferRequested, keyed: true }],
   },
   // A dead-lettered LOAN_APPROVED is left for an admin's replay: the credit is still owed.
   deadLetters: { PAYMENT_REQUESTED: abandonPayment, LOAN_REPAYMENT_REQUESTED: abandonRepayment, TRANSFER_REQUESTED: settleTransfer },
