@@ -3,12 +3,17 @@
  * CPU of a request goes, by function, self and total. Closed loop for the credit scenario's
  * requests; `payment` runs the saga at 30/s, each round drained. `--cpu`: CPU per request (or per
  * payment) without the profiler, the credits beside the bare floors of bench/baseline.
+ * `--in-isolate`: what one request costs inside the Worker's isolate (each case handled many times in
+ * a row by the Worker's own fetch handler, bench/lib/in-isolate.ts), the bare floors beside it, and
+ * the credit route's ledger call alone: no HTTP server or load generator shares the measured time.
  *
  *   npx tsx bench/profile.ts [credit|credit-keyed|health|wallet|payment] [--seconds=5] [--top=40] [--cpu]
+ *   npx tsx bench/profile.ts --in-isolate [--rounds=7] [--calls=300]
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { processCpuMs } from "./lib/cpu";
+import type { LoopSpec } from "./lib/in-isolate";
 import { closedLoop, openLoop } from "./lib/load";
 import { Server } from "./lib/server";
 import { sleep } from "./lib/util";
@@ -19,6 +24,8 @@ const what = args.find((a) => !a.startsWith("--")) ?? "credit";
 const flag = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const seconds = flag("seconds", 5);
 const top = flag("top", 40);
+const rounds = flag("rounds", 7);
+const calls = flag("calls", 300);
 const INSPECTOR = 9329;
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
@@ -96,6 +103,73 @@ async function profiled(what: string, load: () => Promise<object>): Promise<void
   console.log(`${what}: ${JSON.stringify(stats)}\n${report(profile)}`);
 }
 
+/** `--in-isolate`: µs per request of each case, median over rounds (see the module comment). */
+async function inIsolate(server: Server, token: string, userId: string, wallet: string): Promise<void> {
+  const baseline = await Server.start("profile-baseline", {
+    config: "bench/baseline/wrangler.toml",
+    bundle: build("baseline", "bench/baseline/wrangler.toml"),
+    driver: "http",
+  });
+  try {
+    const auth = { authorization: `Bearer ${token}` };
+    const credit = { method: "POST", path: `/v1/wallet/${wallet}/credit`, headers: auth, body: { amount: "1.00" } };
+    const cases: { name: string; server: Server; path: string; spec?: LoopSpec }[] = [
+      {
+        name: "bare DO credit (bench/baseline)",
+        server: baseline,
+        path: "/__loop",
+        spec: { method: "POST", path: "/credit/hot", body: { amount: 100 } },
+      },
+      {
+        name: "bare two-object credit",
+        server: baseline,
+        path: "/__loop",
+        spec: { method: "POST", path: "/keyed-credit/hot", body: { amount: 100 }, freshKey: true },
+      },
+      { name: "GET /v1/health", server, path: "/__bench/loop", spec: { method: "GET", path: "/v1/health" } },
+      { name: "GET /v1/wallet/{id}", server, path: "/__bench/loop", spec: { method: "GET", path: `/v1/wallet/${wallet}`, headers: auth } },
+      { name: "the credit route's ledger call alone", server, path: `/__bench/ledger-credit?wallet=${wallet}&user=${userId}` },
+      { name: "credit without Idempotency-Key", server, path: "/__bench/loop", spec: credit },
+      { name: "credit with Idempotency-Key", server, path: "/__bench/loop", spec: { ...credit, freshKey: true } },
+    ];
+    const perCall = new Map<string, number[]>();
+    for (let round = 0; round <= rounds; round++) {
+      // Round 0 warms up and checks that every case answers as it should.
+      const n = round === 0 ? 20 : calls;
+      for (const c of cases) {
+        const url = `${c.path}${c.path.includes("?") ? "&" : "?"}n=${n}`;
+        const t = performance.now();
+        const res = await c.server.fetch(url, { method: "POST", body: JSON.stringify(c.spec ?? {}) });
+        const answer = await res.text();
+        const us = ((performance.now() - t) / n) * 1000;
+        if (round === 0) {
+          if (res.status !== 200 || /"[^2]\d\d"/.test(answer)) throw new Error(`${c.name}: ${res.status} ${answer}`);
+          continue;
+        }
+        perCall.set(c.name, [...(perCall.get(c.name) ?? []), us]);
+      }
+    }
+    const median = (name: string) => {
+      const sorted = [...(perCall.get(name) ?? [])].sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    };
+    for (const c of cases) {
+      const sorted = [...(perCall.get(c.name) ?? [])].sort((a, b) => a - b);
+      console.log(
+        `${c.name.padEnd(40)} ${median(c.name).toFixed(0).padStart(5)} µs  (${sorted[0]?.toFixed(0)}–${sorted.at(-1)?.toFixed(0)})`,
+      );
+    }
+    const share = (floor: string, route: string) => `${Math.round((median(floor) / median(route)) * 100)}%`;
+    console.log(
+      `credit without key: ${share("bare DO credit (bench/baseline)", "credit without Idempotency-Key")} of the bare credit; ` +
+        `with a key: ${share("bare two-object credit", "credit with Idempotency-Key")} of the bare two-object credit ` +
+        `(in the isolate, no HTTP; median of ${rounds} rounds of ${calls} calls)`,
+    );
+  } finally {
+    await baseline.stop();
+  }
+}
+
 async function main() {
   const bundle = build("bench", "wrangler.toml", "bench/scale-entry.ts");
   const server = await Server.start("profile", {
@@ -103,11 +177,12 @@ async function main() {
     bundle,
     driver: "http",
     d1: true,
-    ...(args.includes("--cpu") ? {} : { inspectorPort: INSPECTOR }),
+    ...(args.includes("--cpu") || args.includes("--in-isolate") ? {} : { inspectorPort: INSPECTOR }),
   });
   try {
-    const { token } = await server.signup("bench-profile@example.com");
+    const { token, userId } = await server.signup("bench-profile@example.com");
     const wallet = await server.wallet(token);
+    if (args.includes("--in-isolate")) return await inIsolate(server, token, userId, wallet);
     const ops: Record<string, () => Promise<boolean>> = {
       credit: async () => (await server.hit(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1.00" } })) === 200,
       "credit-keyed": async () =>

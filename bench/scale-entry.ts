@@ -11,6 +11,10 @@
  * record and outcome JSON as a `POST /credit`), and each wallet still gets its D1 index row, but
  * without HTTP, auth and idempotency in front. The measured calls go through `api.fetch` as usual.
  *
+ * `POST /__bench/loop?n=N` handles one request N times in this isolate, and `POST
+ * /__bench/ledger-credit?n=N&wallet=…&user=…` makes N of the credit route's ledger calls alone
+ * (bench/lib/in-isolate.ts; `bench/profile.ts --in-isolate`).
+ *
  * `POST /__bench/session` gives a user without a signup (whose PBKDF2 would cost a minute for the
  * credit scenario's 1,000 users): the user row is written straight to D1 and the session and its
  * token come from the Worker's own `startSession`, so they are exactly what a signup issues.
@@ -19,6 +23,7 @@
 import { startSession } from "../workers/auth/sessions";
 import api from "../workers/index";
 import { ledgerFor } from "../workers/lib/ledger";
+import { type LoopSpec, loopOver } from "./lib/in-isolate";
 import type { SeedRequest } from "./seed-request";
 
 // Every Durable Object class the Worker exports, so wrangler.toml's bindings resolve here too.
@@ -61,6 +66,25 @@ async function seed(env: Env, body: SeedRequest): Promise<Response> {
   return Response.json({ opened: body.open.length, credited: written });
 }
 
+/** The credit route's ledger call, as the route makes it (a fresh stub and transfer id each time), alone. */
+async function ledgerCredits(env: Env, query: URLSearchParams): Promise<Response> {
+  const walletId = query.get("wallet") ?? "";
+  const owner = query.get("user") ?? "";
+  for (let i = 0; i < Number(query.get("n")); i++) {
+    const outcome = await ledgerFor(env, walletId).credit({
+      transferId: crypto.randomUUID(),
+      owner,
+      amount: 100,
+      type: "DEPOSIT",
+      description: null,
+      counterparty: { account: "funding", name: "Deposit" },
+      now: new Date().toISOString(),
+    });
+    if (!outcome.ok) return new Response(outcome.code, { status: 500 });
+  }
+  return Response.json({ ok: true });
+}
+
 async function session(env: Env, userId: string): Promise<Response> {
   await env.DB.prepare("INSERT OR IGNORE INTO users (user_id, email, password_hash, created_at) VALUES (?, ?, 'minted', ?)")
     .bind(userId, `${userId}@bench.invalid`, new Date().toISOString())
@@ -73,7 +97,13 @@ export default {
   ...api,
   async fetch(request, env, ctx) {
     if (request.method === "POST") {
-      const path = new URL(request.url).pathname;
+      const url = new URL(request.url);
+      const path = url.pathname;
+      if (path === "/__bench/loop") {
+        const spec = (await request.json()) as LoopSpec;
+        return loopOver(async (r) => api.fetch(r, env, ctx), Number(url.searchParams.get("n")), spec);
+      }
+      if (path === "/__bench/ledger-credit") return ledgerCredits(env, url.searchParams);
       if (path === "/__bench/seed") return seed(env, (await request.json()) as SeedRequest);
       if (path === "/__bench/session") return session(env, ((await request.json()) as { user_id: string }).user_id);
     }

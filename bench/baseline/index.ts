@@ -14,11 +14,14 @@
  *   the previous hash and the entry's canonical JSON, as durable-objects/wallet-ledger/wallet.ts
  *   `chainHash` computes it), and moves the wallet's head hash. Its difference from `/credit` in the
  *   same run is what hash + counterparty cost; it is not the ceiling.
+ * - `POST /__loop?n=N` with a request as JSON: that request handled N times in this isolate
+ *   (bench/lib/in-isolate.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import { createHash } from "node:crypto";
 import { GENESIS_HASH, hashInput } from "../../workers/domain/ledger-hash";
 import { formatCents } from "../../workers/domain/money";
+import { type LoopSpec, loopOver } from "../lib/in-isolate";
 
 type Env = {
   BARE_LEDGER: DurableObjectNamespace<BareLedger>;
@@ -162,8 +165,8 @@ export class ChainedLedger extends DurableObject<Env> {
 
 const nameAfter = (pathname: string, prefix: string) => (pathname.startsWith(prefix) ? pathname.slice(prefix.length) : undefined);
 
-export default {
-  async fetch(request, env) {
+const handler = {
+  async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
     if (request.method === "POST") {
       const bare = nameAfter(url.pathname, "/credit/");
@@ -190,5 +193,16 @@ export default {
       }
     }
     return new Response("ok");
+  },
+};
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (request.method === "POST" && url.pathname === "/__loop") {
+      const spec = (await request.json()) as LoopSpec;
+      return loopOver((r) => handler.fetch(r, env), Number(url.searchParams.get("n")), spec);
+    }
+    return handler.fetch(request, env);
   },
 } satisfies ExportedHandler<Env>;
