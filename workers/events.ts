@@ -92,29 +92,29 @@ async function deliver(env: Env, queue: QueueName, message: Message<unknown>): P
   await dispatch(env, parsed.data);
 }
 
-/** Runs every subscriber of one event once per event id. */
+/**
+ * Runs every subscriber of one event once per event id: through the D1 inbox (`processed_events`),
+ * except a `keyed` subscriber, whose effects are already once per business id.
+ */
 export async function dispatch<T extends EventType>(env: Env, event: EventOf<T>): Promise<void> {
   const db = createDb(env.DB);
-  for (const subscriber of subscribersOf<T>(event.type)) {
-    if (subscriber.keyed) {
-      await consumerFaults.inject?.("before", subscriber.name, event);
-      await subscriber.handle(env, event);
-      await consumerFaults.inject?.("after", subscriber.name, event);
-      continue;
-    }
-    const seen = await db
+  const seen = (consumer: string) =>
+    db
       .select({ id: processedEvents.eventId })
       .from(processedEvents)
-      .where(and(eq(processedEvents.consumer, subscriber.name), eq(processedEvents.eventId, event.event_id)))
+      .where(and(eq(processedEvents.consumer, consumer), eq(processedEvents.eventId, event.event_id)))
       .get();
-    if (seen) continue;
+  for (const subscriber of subscribersOf<T>(event.type)) {
+    if (!subscriber.keyed && (await seen(subscriber.name))) continue;
     await consumerFaults.inject?.("before", subscriber.name, event);
     await subscriber.handle(env, event);
     await consumerFaults.inject?.("after", subscriber.name, event);
-    await db
-      .insert(processedEvents)
-      .values({ consumer: subscriber.name, eventId: event.event_id, processedAt: nowIso() })
-      .onConflictDoNothing();
+    if (!subscriber.keyed) {
+      await db
+        .insert(processedEvents)
+        .values({ consumer: subscriber.name, eventId: event.event_id, processedAt: nowIso() })
+        .onConflictDoNothing();
+    }
   }
 }
 

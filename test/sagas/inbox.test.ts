@@ -85,13 +85,12 @@ describe("the consumer's D1 inbox", () => {
     expect(await inboxRows(event.event_id)).toEqual([{ consumer: "payments.authorized" }]);
   });
 
-  it("is skipped only where the subscriber says so: the saga's ledger steps and the payment outcome", () => {
+  it("is skipped only where the subscriber says so: the ledger steps of payments, repayments and transfers, and the payment outcome", () => {
     const keyed = SERVICES.flatMap((service) => Object.values(service.subscribers).flat())
       .filter((subscriber) => subscriber?.keyed)
       .map((subscriber) => subscriber!.name);
     expect([...new Set(keyed)].sort()).toEqual([
       "payments.outcome",
-      "wallet.loan-credit",
       "wallet.payment-debit",
       "wallet.repayment-debit",
       "wallet.transfer-credit",

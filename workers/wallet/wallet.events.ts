@@ -227,9 +227,11 @@ async function abandonRepayment(env: Env, event: EventOf<"LOAN_REPAYMENT_REQUEST
 
 export const walletEvents: ServiceEvents = {
   subscribers: {
-    // Keyed ledger transfers: a repeat replays the stored outcome and moves no money.
+    // Keyed ledger transfers: a repeat replays the stored outcome and moves no money. The sagas that
+    // run at volume skip the inbox; a loan's disbursement (once per approval) keeps it, so a repeat
+    // is not even replayed.
     PAYMENT_REQUESTED: [{ name: "wallet.payment-debit", handle: onPaymentRequested, keyed: true }],
-    LOAN_APPROVED: [{ name: "wallet.loan-credit", handle: onLoanApproved, keyed: true }],
+    LOAN_APPROVED: [{ name: "wallet.loan-credit", handle: onLoanApproved }],
     LOAN_REPAYMENT_REQUESTED: [{ name: "wallet.repayment-debit", handle: onRepaymentRequested, keyed: true }],
     TRANSFER_REQUESTED: [{ name: "wallet.transfer-credit", handle: onTransferRequested, keyed: true }],
   },
