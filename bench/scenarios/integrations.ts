@@ -21,7 +21,9 @@ const DRAIN_MS = 60_000;
  * the same from the payment's status commit in D1, POST → event (the saga's own latency, judged by
  * the saga scenario), the commit → webhook delivery to a local receiver (http://127.0.0.1, admitted
  * by WEBHOOKS_ALLOW_LOCAL), and POST → event again in an equal window while the receiver takes 5 s
- * per delivery (a slow receiver must leave the saga's latency unchanged).
+ * per delivery (a slow receiver must leave the saga's latency unchanged), then once more with the
+ * fast receiver: the windows run one after another on a growing store, so the slow window is
+ * compared with the fast ones before and after it.
  */
 export async function integrations({ options, results, bundle }: BenchContext): Promise<void> {
   const server = await Server.start("integrations", { config: "wrangler.toml", bundle: bundle("api"), driver: options.driver, d1: true });
@@ -190,6 +192,13 @@ export async function integrations({ options, results, bundle }: BenchContext): 
     const slowStats = await openLoop(rate, seconds, pay(slow, slowAccepted));
     await drain(slowAccepted);
     const slowSummary = summary(slow);
+    // And the fast receiver again: what the window's place in the run adds, without a slow receiver.
+    receiverDelayMs = 0;
+    const after: number[] = [];
+    const afterAccepted: string[] = [];
+    const afterStats = await openLoop(rate, seconds, pay(after, afterAccepted));
+    await drain(afterAccepted);
+    const afterSummary = summary(after);
     results.rows.push({
       scenario: "integrations",
       case: "POST → payment.succeeded on the user socket, 5 s webhook receiver",
@@ -198,7 +207,9 @@ export async function integrations({ options, results, bundle }: BenchContext): 
       lost: slowStats.lost,
       p50: slowSummary.p50,
       p99: slowSummary.p99,
-      note: `the same window with a fast receiver: p50/p99 ${post.p50}/${post.p99} ms, lost ${stats.lost}`,
+      note:
+        `equal windows with a fast receiver, before: p50/p99 ${post.p50}/${post.p99} ms, lost ${stats.lost}; ` +
+        `after: p50/p99 ${afterSummary.p50}/${afterSummary.p99} ms, lost ${afterStats.lost}`,
     });
   } finally {
     for (const s of sockets) s.close();
