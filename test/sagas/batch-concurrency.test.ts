@@ -1,10 +1,10 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { consumerFaults, processBatch, queueTap } from "../../workers/events";
+import { consumerFaults, queueTap } from "../../workers/events";
 import { ledgerFor } from "../../workers/lib/ledger";
 import { api, createWallet, signup } from "../helpers/api";
+import { type Captured, deliverBatch, taken as takenFrom } from "../helpers/consumer";
 
-type Captured = { queue: string; body: any };
 const captured: Captured[] = [];
 
 afterEach(() => {
@@ -13,22 +13,7 @@ afterEach(() => {
   captured.length = 0;
 });
 
-/** The captured events of `type` (of one payment, with `paymentId`), once there are `count` of them. */
-async function taken(type: string, count: number, paymentId?: string): Promise<Captured[]> {
-  const matches = (c: Captured) => c.body?.type === type && (paymentId === undefined || c.body.payload?.payment_id === paymentId);
-  await expect.poll(() => captured.filter(matches).length, { timeout: 5000 }).toBeGreaterThanOrEqual(count);
-  return captured.filter(matches);
-}
-
-/** One batch of `bodies` from `queue` through the consumer: the ids it acked and those it retried. */
-async function deliverBatch(queue: string, bodies: unknown[]) {
-  const messages = bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }));
-  const batch = createMessageBatch(queue, messages);
-  const ctx = createExecutionContext();
-  await processBatch(batch, env);
-  const result = await getQueueResult(batch, ctx);
-  return { ids: messages.map((m) => m.id), acked: result.explicitAcks, retried: result.retryMessages.map((m) => m.msgId) };
-}
+const taken = (type: string, count: number, paymentId?: string) => takenFrom(captured, type, count, paymentId);
 
 describe("a batch's messages", () => {
   it("run concurrently: each subscriber starts before the one ahead of it in the batch has finished", async () => {

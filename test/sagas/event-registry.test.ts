@@ -9,6 +9,7 @@ import { EVENT_TYPES, EVENTS, makeEvent } from "../../workers/lib/events";
 import { ledgerFor } from "../../workers/lib/ledger";
 import { isQueueName, resolveQueue, sendEvents } from "../../workers/lib/queues";
 import { api, createWallet, signup, signupAdmin } from "../helpers/api";
+import { deliver } from "../helpers/consumer";
 
 const sources = import.meta.glob<string>(["../../workers/**/*.ts", "../../durable-objects/**/*.ts"], {
   query: "?raw",
@@ -33,15 +34,6 @@ async function take(type: string, where: (body: any) => boolean = () => true): P
   const matches = (c: Captured) => c.body?.type === type && where(c.body);
   await expect.poll(() => captured.some(matches), { timeout: 5000 }).toBe(true);
   return captured.splice(captured.findIndex(matches), 1)[0]!;
-}
-
-/** Delivers one message through the consumer and says whether it was acked. */
-async function deliver(queue: string, body: unknown): Promise<boolean> {
-  const id = crypto.randomUUID();
-  const batch = createMessageBatch(queue, [{ id, timestamp: new Date(), attempts: 1, body }]);
-  const ctx = createExecutionContext();
-  await processBatch(batch, env);
-  return (await getQueueResult(batch, ctx)).explicitAcks.includes(id);
 }
 
 describe("event registry", () => {

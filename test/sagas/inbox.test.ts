@@ -1,11 +1,11 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { consumerFaults, processBatch, queueTap, SERVICES } from "../../workers/events";
+import { consumerFaults, queueTap, SERVICES } from "../../workers/events";
 import { makeEvent } from "../../workers/lib/events";
 import { ledgerFor } from "../../workers/lib/ledger";
 import { api, createWallet, signup } from "../helpers/api";
+import { type Captured, deliver, taken } from "../helpers/consumer";
 
-type Captured = { queue: string; body: any };
 const captured: Captured[] = [];
 
 afterEach(() => {
@@ -13,20 +13,6 @@ afterEach(() => {
   consumerFaults.inject = undefined;
   captured.length = 0;
 });
-
-async function taken(type: string, count: number, paymentId: string): Promise<Captured[]> {
-  const matches = (c: Captured) => c.body?.type === type && c.body.payload?.payment_id === paymentId;
-  await expect.poll(() => captured.filter(matches).length, { timeout: 5000 }).toBeGreaterThanOrEqual(count);
-  return captured.filter(matches);
-}
-
-async function deliver(queue: string, body: unknown): Promise<boolean> {
-  const id = crypto.randomUUID();
-  const batch = createMessageBatch(queue, [{ id, timestamp: new Date(), attempts: 1, body }]);
-  const ctx = createExecutionContext();
-  await processBatch(batch, env);
-  return (await getQueueResult(batch, ctx)).explicitAcks.includes(id);
-}
 
 const inboxRows = async (eventId: string) =>
   (await env.DB.prepare("SELECT consumer FROM processed_events WHERE event_id = ?").bind(eventId).all<{ consumer: string }>()).results;
@@ -47,11 +33,11 @@ describe("the consumer's D1 inbox", () => {
     queueTap.capture = (queue, body) => captured.push({ queue, body });
     const res = await api("/payment", { token: user.token, body: { wallet_id: walletId, merchant: "Twice", amount: "7.00" } });
     const paymentId: string = res.body.payment.transaction_id;
-    const [requested] = await taken("PAYMENT_REQUESTED", 1, paymentId);
+    const [requested] = await taken(captured, "PAYMENT_REQUESTED", 1, paymentId);
     const runs = countRuns();
 
     expect(await deliver(requested!.queue, requested!.body)).toBe(true);
-    const [outcome] = await taken("PAYMENT_SUCCESSFUL", 1, paymentId);
+    const [outcome] = await taken(captured, "PAYMENT_SUCCESSFUL", 1, paymentId);
     expect(await deliver(outcome!.queue, outcome!.body)).toBe(true);
     expect((await api(`/payment/${paymentId}`, { token: user.token })).body.payment.status).toBe("SUCCESSFUL");
 
@@ -59,7 +45,7 @@ describe("the consumer's D1 inbox", () => {
     expect(await deliver(requested!.queue, requested!.body)).toBe(true);
     expect(await deliver(outcome!.queue, outcome!.body)).toBe(true);
     // The replayed debit re-emits its outcome (the first copy may have been lost): applied once too.
-    const outcomes = await taken("PAYMENT_SUCCESSFUL", 2, paymentId);
+    const outcomes = await taken(captured, "PAYMENT_SUCCESSFUL", 2, paymentId);
     expect(await deliver(outcomes[1]!.queue, outcomes[1]!.body)).toBe(true);
 
     expect(runs.get("wallet.payment-debit")).toBe(2);
