@@ -8,7 +8,7 @@ import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { makeEvent } from "../lib/events";
 import { isId, nowIso, resourceIdFor } from "../lib/ids";
-import { flushOutbox } from "../lib/outbox";
+import { flushOutbox, sendOutboxRows } from "../lib/outbox";
 import { assertWalletOwner } from "../lib/queries";
 import { presentLoan, presentRepayment, presentScheduleRow } from "./loans.presenters";
 import type { LoanView, RepaymentRow, Viewer } from "./loans.queries";
@@ -147,7 +147,8 @@ export const repayLoan: AppRouteHandler<typeof routes.repayLoan> = async (c) => 
     interestPaidCents: 0,
     principalPaidCents: 0,
   };
-  if (!(await queries.reserveRepayment(db, repayment, { outboxId, event }))) {
+  const { reserved, unsent } = await queries.reserveRepayment(db, repayment, { outboxId, event });
+  if (!reserved) {
     const existing = await queries.findOwnRepayment(db, user.user_id, repaymentId);
     if (existing) return c.json({ repayment: presentRepayment(existing) }, 202);
     const fresh = await queries.findVisibleLoan(db, borrower, loan_id);
@@ -158,7 +159,7 @@ export const repayLoan: AppRouteHandler<typeof routes.repayLoan> = async (c) => 
       `At most ${formatCents(fresh.remainingBalanceCents - fresh.pendingRepaymentCents)} can be repaid (pending repayments included)`,
     );
   }
-  c.executionCtx.waitUntil(flushOutbox(c.env, [outboxId]));
+  c.executionCtx.waitUntil(sendOutboxRows(c.env, unsent));
   return c.json({ repayment: presentRepayment(repayment) }, 202);
 };
 

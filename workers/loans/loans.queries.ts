@@ -3,7 +3,7 @@ import type { AuthUser } from "../lib/app";
 import { auditStatementIfChanged } from "../lib/audit-log";
 import type { Db } from "../lib/db";
 import type { AppEvent } from "../lib/events";
-import { outboxInsertIfChanged } from "../lib/outbox";
+import { type OutboxRow, outboxInsertIfChanged, unsentOutbox } from "../lib/outbox";
 import { keysetAfter, nextCursor } from "../lib/pagination";
 import { assertWalletOwner } from "../lib/queries";
 import { loans, repayments } from "../lib/schema";
@@ -111,12 +111,17 @@ export async function rejectPendingLoan(db: Db, loanId: string, adminUserId: str
 /**
  * Reserves a PENDING repayment against the loan, records it and its LOAN_REPAYMENT_REQUESTED outbox
  * row in one batch. The loan row's CHECK and guard make concurrent repays unable to exceed what is
- * owed. False when nothing was reserved: the repayment exists already, the loan is not APPROVED,
- * or the amount exceeds what is left.
+ * owed. `reserved` is false when nothing was reserved: the repayment exists already, the loan is not
+ * APPROVED, or the amount exceeds what is left. `unsent`: its outbox row, read back in the same batch
+ * while it is unsent, for the request to send.
  */
-export async function reserveRepayment(db: Db, repayment: RepaymentRow, { outboxId, event }: Outbox): Promise<boolean> {
+export async function reserveRepayment(
+  db: Db,
+  repayment: RepaymentRow,
+  { outboxId, event }: Outbox,
+): Promise<{ reserved: boolean; unsent: OutboxRow[] }> {
   const { repaymentId, loanId, walletId, userId, amountCents, createdAt, updatedAt } = repayment;
-  const [reserve] = await db.$client.batch([
+  const [reserve, , , unsent] = await db.$client.batch<OutboxRow>([
     db.$client
       .prepare(
         `UPDATE loans SET pending_repayment_cents = pending_repayment_cents + ?1, version = version + 1, updated_at = ?2
@@ -131,8 +136,9 @@ export async function reserveRepayment(db: Db, repayment: RepaymentRow, { outbox
       )
       .bind(repaymentId, loanId, walletId, userId, amountCents, createdAt, updatedAt),
     outboxInsertIfChanged(db.$client, outboxId, event),
+    unsentOutbox(db.$client, [outboxId]),
   ]);
-  return reserve?.meta.changes === 1;
+  return { reserved: reserve?.meta.changes === 1, unsent: unsent?.results ?? [] };
 }
 
 export function findOwnRepayment(db: Db, userId: string, repaymentId: string): Promise<RepaymentRow | undefined> {
