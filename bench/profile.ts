@@ -16,6 +16,7 @@ import { processCpuMs } from "./lib/cpu";
 import type { LoopSpec } from "./lib/in-isolate";
 import { closedLoop, openLoop } from "./lib/load";
 import { Server } from "./lib/server";
+import { pct } from "./lib/stats";
 import { sleep } from "./lib/util";
 import { build, cleanup } from "./lib/workspace";
 
@@ -149,12 +150,10 @@ async function inIsolate(server: Server, token: string, userId: string, wallet: 
         perCall.set(c.name, [...(perCall.get(c.name) ?? []), us]);
       }
     }
-    const median = (name: string) => {
-      const sorted = [...(perCall.get(name) ?? [])].sort((a, b) => a - b);
-      return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-    };
+    for (const list of perCall.values()) list.sort((a, b) => a - b);
+    const median = (name: string) => pct(perCall.get(name) ?? [], 50);
     for (const c of cases) {
-      const sorted = [...(perCall.get(c.name) ?? [])].sort((a, b) => a - b);
+      const sorted = perCall.get(c.name) ?? [];
       console.log(
         `${c.name.padEnd(40)} ${median(c.name).toFixed(0).padStart(5)} µs  (${sorted[0]?.toFixed(0)}–${sorted.at(-1)?.toFixed(0)})`,
       );

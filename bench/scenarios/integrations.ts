@@ -111,11 +111,16 @@ export async function integrations({ options, results, bundle }: BenchContext): 
     const seconds = options.quick ? 4 : 10;
     const rate = options.integrationsRate;
     const load = `${rate}/s`;
-    const fast: number[] = [];
-    const accepted: string[] = [];
-    const stats = await openLoop(rate, seconds, pay(fast, accepted));
-    const to = Date.now();
-    await drain(accepted);
+    /** One window of payments at `rate`, followed until the saga drained: POST → event latencies, the ids accepted. */
+    const paymentWindow = async () => {
+      const latencies: number[] = [];
+      const accepted: string[] = [];
+      const stats = await openLoop(rate, seconds, pay(latencies, accepted));
+      const endedAt = Date.now();
+      await drain(accepted);
+      return { latencies, accepted, stats, endedAt };
+    };
+    const { latencies: fast, accepted, stats, endedAt: to } = await paymentWindow();
     const ledger = await committedAt();
     // Ledger commit → socket, over the payments committed while the load was offered.
     const inWindow: number[] = [];
@@ -187,17 +192,11 @@ export async function integrations({ options, results, bundle }: BenchContext): 
 
     // An equal window with a receiver that takes 5 s per delivery, after the first one drained.
     receiverDelayMs = 5_000;
-    const slow: number[] = [];
-    const slowAccepted: string[] = [];
-    const slowStats = await openLoop(rate, seconds, pay(slow, slowAccepted));
-    await drain(slowAccepted);
+    const { latencies: slow, stats: slowStats } = await paymentWindow();
     const slowSummary = summary(slow);
     // And the fast receiver again: what the window's place in the run adds, without a slow receiver.
     receiverDelayMs = 0;
-    const after: number[] = [];
-    const afterAccepted: string[] = [];
-    const afterStats = await openLoop(rate, seconds, pay(after, afterAccepted));
-    await drain(afterAccepted);
+    const { latencies: after, stats: afterStats } = await paymentWindow();
     const afterSummary = summary(after);
     results.rows.push({
       scenario: "integrations",
