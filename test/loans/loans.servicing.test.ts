@@ -61,6 +61,7 @@ describe("the test clock and loan servicing", () => {
     }
     const moved = await advance(2);
     expect(moved.status).toBe(200);
+    expect(moved.body.settled).toBe(true);
     const after = (await api("/admin/clock", { token: admin.token })).body;
     expect(after.offset_seconds - before.offset_seconds).toBe(2 * 86_400);
     expect(Date.parse(moved.body.now) - Date.now()).toBeGreaterThan(after.offset_seconds * 1000 - 60_000);

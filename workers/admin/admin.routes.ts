@@ -176,8 +176,15 @@ export const advanceClock = adminRoute({
   tags,
   summary: "Move the test clock forward (only where TEST_CLOCK is true; 404 in production)",
   description:
-    "Answers once every due date, interest charge, autopay request and late fee up to the new now has been processed; autopay debits then finish through the repayment saga.",
+    "Answers once every due date, interest charge, autopay request and late fee up to the new now has been processed; autopay debits then finish through the repayment saga. " +
+    "Due work that still waits on a saga after 20 seconds (an autopay debit that has not come back) is left to the cron (every minute) and the next advance: the answer is then 202 with `settled: false`.",
   body: z.strictObject({ days: z.number().int().min(1).max(400) }),
-  responses: { 200: jsonResponse(z.object({ now: z.string() }), "The new now") },
+  responses: {
+    200: jsonResponse(z.object({ now: z.string(), settled: z.literal(true) }), "The new now; everything due up to it is processed"),
+    202: jsonResponse(
+      z.object({ now: z.string(), settled: z.literal(false) }),
+      "The new now; some due work still waits on a saga and finishes in the background",
+    ),
+  },
   errors: ["NOT_FOUND"],
 });

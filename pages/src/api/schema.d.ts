@@ -1061,7 +1061,7 @@ export interface paths {
         put?: never;
         /**
          * Move the test clock forward (only where TEST_CLOCK is true; 404 in production)
-         * @description Answers once every due date, interest charge, autopay request and late fee up to the new now has been processed; autopay debits then finish through the repayment saga.
+         * @description Answers once every due date, interest charge, autopay request and late fee up to the new now has been processed; autopay debits then finish through the repayment saga. Due work that still waits on a saga after 20 seconds (an autopay debit that has not come back) is left to the cron (every minute) and the next advance: the answer is then 202 with `settled: false`.
          */
         post: operations["advanceClock"];
         delete?: never;
@@ -7973,7 +7973,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new now */
+            /** @description The new now; everything due up to it is processed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7981,6 +7981,21 @@ export interface operations {
                 content: {
                     "application/json": {
                         now: string;
+                        /** @enum {boolean} */
+                        settled: true;
+                    };
+                };
+            };
+            /** @description The new now; some due work still waits on a saga and finishes in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        now: string;
+                        /** @enum {boolean} */
+                        settled: false;
                     };
                 };
             };
