@@ -25,6 +25,16 @@ async function octoberStatement() {
   };
 }
 
+/** A wallet with a July and a September, so a final August without transactions between them. */
+async function emptyAugustStatement() {
+  const { user, walletId } = await userWithWallet();
+  await postMoves(walletId, [
+    { at: "2026-07-10T10:00:00.000Z", direction: "CREDIT", cents: 20_000 },
+    { at: "2026-09-10T10:00:00.000Z", direction: "DEBIT", cents: 500 },
+  ]);
+  return statementOf(user, walletId, "2026-08");
+}
+
 const keys = async () => (await api("/statements/keys")).body.keys as PublishedKey[];
 
 /** Re-signs an edited body with a key (what someone holding that key could do). */
@@ -37,12 +47,16 @@ async function resign(statement: Statement, secret: string): Promise<Statement> 
 describe("statements: each tampering fails with its reason", () => {
   it("a one-cent edit, a dropped, reordered or foreign transaction, edited balances, totals, hashes or signature", async () => {
     const { october, november } = await octoberStatement();
+    const august = await emptyAugustStatement();
     const published = await keys();
     expect(await verifyStatement(october, published)).toMatchObject({ valid: true });
+    expect(await verifyStatement(august, published)).toMatchObject({ valid: true });
     const t = october.transactions;
     expect(t).toHaveLength(4);
+    expect(august).toMatchObject({ transactions: [], final: true, opening_balance: "200.00", closing_balance: "200.00" });
 
-    const cases: [string, (s: Statement) => void, string][] = [
+    // Each case edits October, or the statement it names.
+    const cases: [string, (s: Statement) => void, string, Statement?][] = [
       [
         "a transaction's amount one cent more",
         (s) => {
@@ -65,6 +79,8 @@ describe("statements: each tampering fails with its reason", () => {
         "TRANSACTION_ALTERED",
       ],
       ["a transaction dropped", (s) => void s.transactions.splice(1, 1), "TRANSACTION_MISSING"],
+      ["the last transaction dropped", (s) => void s.transactions.pop(), "TRANSACTION_MISSING"],
+      ["every transaction dropped", (s) => void s.transactions.splice(0), "TRANSACTION_MISSING"],
       ["two transactions swapped", (s) => void s.transactions.splice(1, 2, t[2] as never, t[1] as never), "REORDERED"],
       [
         "November's first transaction appended",
@@ -80,6 +96,30 @@ describe("statements: each tampering fails with its reason", () => {
           s.period = "2026-11";
         },
         "WRONG_PERIOD",
+      ],
+      [
+        "the period of a final month without transactions moved to the month it was issued in (not over then)",
+        (s) => {
+          s.period = s.issued_at.slice(0, 7);
+        },
+        "WRONG_PERIOD",
+        august,
+      ],
+      [
+        "the period of a month without transactions moved past the day it was issued",
+        (s) => {
+          s.period = "2099-01";
+        },
+        "WRONG_PERIOD",
+        august,
+      ],
+      [
+        "the period of a final month without transactions moved to an earlier month (only the signature covers it)",
+        (s) => {
+          s.period = "2026-06";
+        },
+        "BAD_SIGNATURE",
+        august,
       ],
       [
         "the opening balance one cent more",
@@ -149,8 +189,8 @@ describe("statements: each tampering fails with its reason", () => {
     expect(october.total_in).toBe("504.50");
     expect(october.total_out).toBe("42.00");
     expect(october.closing_balance).toBe("562.50");
-    for (const [what, edit, code] of cases) {
-      const tampered = clone(october);
+    for (const [what, edit, code, base] of cases) {
+      const tampered = clone(base ?? october);
       edit(tampered);
       const offline = await verifyStatement(tampered, published);
       expect(offline.code, what).toBe(code);
@@ -168,6 +208,35 @@ describe("statements: each tampering fails with its reason", () => {
     dropped.transactions.splice(1, 1);
     expect((await verifyStatement(dropped, published)).reason).toMatch(
       /^TRANSACTION_MISSING: a transaction before transaction #2 .* -12\.00/,
+    );
+    const lastDropped = clone(october);
+    lastDropped.transactions.pop();
+    expect((await verifyStatement(lastDropped, published)).reason).toBe(
+      `TRANSACTION_MISSING: a transaction after transaction #3 (${t[2]?.transaction_id}) is missing: the chain ends there at ${t[2]?.hash}, ` +
+        `closing_hash says ${t[3]?.hash}; 4.50 in and 0.00 out of the totals, taking the balance from 558.00 to closing_balance 562.50, ` +
+        "are in no transaction of the statement",
+    );
+    const allDropped = clone(october);
+    allDropped.transactions.splice(0);
+    expect((await verifyStatement(allDropped, published)).reason).toMatch(
+      /^TRANSACTION_MISSING: a transaction after the opening hash is missing: .* 504\.50 in and 42\.00 out .* from 100\.00 to closing_balance 562\.50/,
+    );
+    const moved = clone(august);
+    moved.period = "2099-01";
+    expect((await verifyStatement(moved, published)).reason).toBe(
+      `WRONG_PERIOD: the statement was issued at ${august.issued_at}, before 2099-01 began (2099-01-01T00:00:00.000Z)`,
+    );
+    moved.period = august.issued_at.slice(0, 7);
+    expect((await verifyStatement(moved, published)).reason).toMatch(
+      /^WRONG_PERIOD: the statement is final but was issued at .*, before .* ended/,
+    );
+    // A final month without transactions moved to an earlier month contradicts nothing but the
+    // signature (issued_at is still after the month, and no transaction carries a date): the reason
+    // says the signed content, the period with it, is not what the key signed.
+    moved.period = "2026-06";
+    expect((await verifyStatement(moved, published)).reason).toBe(
+      `BAD_SIGNATURE: the signed content (every field but signature, period, issued_at and final included) is not what key ${august.key_id} signed: ` +
+        "a field was changed after signing; with no transactions, nothing but the signature ties the statement to its period",
     );
   });
 

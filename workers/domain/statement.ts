@@ -222,6 +222,7 @@ function shapeProblem(s: Record<string, unknown>): string | null {
     if (!isString(s[field])) return `${field} must be a string`;
   }
   if (!isPeriod(s.period as string)) return "period must be YYYY-MM";
+  if (!TIME.test(s.issued_at as string)) return "issued_at must be an ISO 8601 UTC time";
   for (const field of ["opening_balance", "closing_balance", "total_in", "total_out"] as const) {
     if (!isString(s[field]) || !isMoneyString(s[field])) return `${field} must be a money string ("12.50")`;
   }
@@ -308,8 +309,9 @@ async function explainBreak(
 }
 
 /**
- * Checks a statement completely, with the keys its issuer publishes: its shape, its period, the
- * chain from `opening_hash` to `closing_hash`, the balances and totals, then the Ed25519 signature.
+ * Checks a statement completely, with the keys its issuer publishes: its shape, its period (every
+ * transaction inside the month, issued_at and final consistent with it), the chain from
+ * `opening_hash` to `closing_hash`, the balances and totals, then the Ed25519 signature.
  * The content is checked before the signature so that a tampered statement is told apart precisely
  * (a signature alone only says "something changed").
  */
@@ -326,6 +328,14 @@ export async function verifyStatement(input: unknown, keys: readonly PublishedKe
       return fail("WRONG_PERIOD", `${label(i, t)} of ${t.created_at} is outside ${s.period}`);
     }
     if (t.wallet_id !== s.wallet_id) return fail("MALFORMED", `${label(i, t)} belongs to wallet ${t.wallet_id}`);
+  }
+  // A statement is issued once its month has begun, and it is final only when issued after the month
+  // ended: the period is checked against issued_at too, which a statement without transactions needs.
+  if (s.issued_at < from) {
+    return fail("WRONG_PERIOD", `the statement was issued at ${s.issued_at}, before ${s.period} began (${from})`);
+  }
+  if (s.final && s.issued_at < to) {
+    return fail("WRONG_PERIOD", `the statement is final but was issued at ${s.issued_at}, before ${s.period} ended (${to})`);
   }
 
   let previous = s.opening_hash;
@@ -351,14 +361,34 @@ export async function verifyStatement(input: unknown, keys: readonly PublishedKe
     previous = t.hash;
     balance = after;
   }
+  const totalIn = transactions.filter((t) => t.direction === "CREDIT").reduce((sum, t) => sum + parseCents(t.amount), 0);
+  const totalOut = transactions.filter((t) => t.direction === "DEBIT").reduce((sum, t) => sum + parseCents(t.amount), 0);
   if (previous !== s.closing_hash) {
+    // The chain stops short of closing_hash, and the totals are short by money in and out that moves
+    // the balance exactly from where the chain ends to closing_balance: transactions after the last
+    // one are missing (a closing_hash edited alone leaves no such gap).
+    const missingIn = parseCents(s.total_in) - totalIn;
+    const missingOut = parseCents(s.total_out) - totalOut;
+    const last = transactions.at(-1);
+    if (
+      missingIn >= 0 &&
+      missingOut >= 0 &&
+      missingIn + missingOut > 0 &&
+      parseCents(s.closing_balance) - balance === missingIn - missingOut
+    ) {
+      const after = last ? label(transactions.length - 1, last) : "the opening hash";
+      return fail(
+        "TRANSACTION_MISSING",
+        `a transaction after ${after} is missing: the chain ends there at ${previous}, closing_hash says ${s.closing_hash}; ` +
+          `${formatCents(missingIn)} in and ${formatCents(missingOut)} out of the totals, taking the balance from ` +
+          `${formatCents(balance)} to closing_balance ${s.closing_balance}, are in no transaction of the statement`,
+      );
+    }
     return fail("CLOSING_HASH_MISMATCH", `the chain ends at ${previous}, closing_hash says ${s.closing_hash}`);
   }
   if (balance !== parseCents(s.closing_balance)) {
     return fail("CLOSING_BALANCE_MISMATCH", `the transactions end at ${formatCents(balance)}, closing_balance says ${s.closing_balance}`);
   }
-  const totalIn = transactions.filter((t) => t.direction === "CREDIT").reduce((sum, t) => sum + parseCents(t.amount), 0);
-  const totalOut = transactions.filter((t) => t.direction === "DEBIT").reduce((sum, t) => sum + parseCents(t.amount), 0);
   if (totalIn !== parseCents(s.total_in) || totalOut !== parseCents(s.total_out)) {
     return fail(
       "TOTALS_MISMATCH",
@@ -375,7 +405,15 @@ export async function verifyStatement(input: unknown, keys: readonly PublishedKe
     return fail("UNKNOWN_KEY", `published key ${key.key_id} is not an Ed25519 public key`);
   }
   const ok = await crypto.subtle.verify(STATEMENT_ALGORITHM, publicKey, fromBase64(s.signature), new TextEncoder().encode(signingInput(s)));
-  if (!ok) return fail("BAD_SIGNATURE", `the signature is not key ${s.key_id}'s over this statement`);
+  if (!ok) {
+    // Everything checked above adds up, so what changed is only what the signature alone covers.
+    const alone = transactions.length === 0 ? "; with no transactions, nothing but the signature ties the statement to its period" : "";
+    return fail(
+      "BAD_SIGNATURE",
+      `the signed content (every field but signature, period, issued_at and final included) is not what key ${s.key_id} signed: ` +
+        `a field was changed after signing${alone}`,
+    );
+  }
   return { valid: true, code: null, reason: null };
 }
 
