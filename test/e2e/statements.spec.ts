@@ -62,8 +62,14 @@ test("@phone the month's statement is verified, downloadable and printable; the 
     expect(file.suggestedFilename()).toMatch(pattern);
     const text = await (await file.createReadStream()).toArray();
     const content = Buffer.concat(text).toString("utf8");
-    if (name === "Download JSON") expect(JSON.parse(content).statement.total_out).toBe("12.34");
-    else expect(content).toContain('"Corner Cafe, lunch"');
+    if (name === "Download JSON") {
+      const { statement } = JSON.parse(content);
+      expect(statement.total_out).toBe("12.34");
+      // The downloaded file is the verifiable one: the issuer's check accepts it as it was saved.
+      const verified = await page.request.post("/v1/statements/verify", { data: { statement } });
+      expect(verified.status()).toBe(200);
+      expect(await verified.json()).toEqual({ valid: true, reason: null });
+    } else expect(content).toContain('"Corner Cafe, lunch"');
   }
 
   // The print layout: the statement alone, without the app's navigation or the buttons.
