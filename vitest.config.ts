@@ -17,7 +17,7 @@ export default defineConfig(async () => {
             // 32 bytes, base64: the AES-256 key webhook secrets are sealed with.
             WEBHOOK_ENCRYPTION_KEY: "dGVzdC13ZWJob29rLWVuY3J5cHRpb24ta2V5LTMyYnk=",
             // test/statements: the current signing key, and the public half of a retired one whose private
-            // half test/statements/keys.ts holds (statements it signed must keep verifying).
+            // half test/statements/helpers.ts holds as RETIRED_KEY_SECRET (statements it signed must keep verifying).
             STATEMENT_SIGNING_KEY:
               '{"private_key":"MC4CAQAwBQYDK2VwBCIEIOyW4aB+lIYUSrStsLSMxWBR7FS5lIKJSSMIC3JGaGhv","created_at":"2026-02-01T00:00:00.000Z"}',
             STATEMENT_PUBLIC_KEYS_RETIRED:
