@@ -92,8 +92,8 @@ export const adjustWallet: AppRouteHandler<typeof routes.adjustWallet> = async (
 };
 
 export const listAuditLog: AppRouteHandler<typeof routes.listAuditLog> = async (c) => {
-  const { limit, cursor } = c.req.valid("query");
-  const page = await queries.listAuditLog(createDb(c.env.DB), limit, seqBefore(cursor));
+  const { limit, cursor, action } = c.req.valid("query");
+  const page = await queries.listAuditLog(createDb(c.env.DB), limit, seqBefore(cursor), action);
   return c.json({ entries: page.rows.map(presentAuditEntry), next_cursor: seqCursor(page.nextSeq) }, 200);
 };
 

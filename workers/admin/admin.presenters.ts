@@ -1,4 +1,4 @@
-import type { AuditLogRow, DeadLetterRow } from "./admin.queries";
+import type { AuditLogEntryRow, DeadLetterRow } from "./admin.queries";
 
 export const presentDeadLetter = (row: DeadLetterRow) => ({
   dead_letter_id: row.deadLetterId,
@@ -10,9 +10,10 @@ export const presentDeadLetter = (row: DeadLetterRow) => ({
   replayed_at: row.replayedAt,
 });
 
-export const presentAuditEntry = (row: AuditLogRow) => ({
+export const presentAuditEntry = (row: AuditLogEntryRow) => ({
   entry_id: row.entryId,
   admin_user_id: row.adminUserId,
+  admin_email: row.adminEmail,
   action: row.action,
   target: row.target,
   details: JSON.parse(row.details) as Record<string, unknown>,

@@ -1,9 +1,9 @@
-import { desc, eq, lt } from "drizzle-orm";
-import { type AuditEntry, auditStatement } from "../lib/audit-log";
+import { and, desc, eq, getTableColumns, inArray, lt } from "drizzle-orm";
+import { type AuditAction, type AuditEntry, auditStatement } from "../lib/audit-log";
 import { type Db, toStatement } from "../lib/db";
 import { outboxInsertTo } from "../lib/outbox";
 import type { QueueName } from "../lib/queues";
-import { adminAuditLog, deadLetters, wallets } from "../lib/schema";
+import { adminAuditLog, deadLetters, users, wallets } from "../lib/schema";
 
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 export type AuditLogRow = typeof adminAuditLog.$inferSelect;
@@ -45,12 +45,29 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await auditStatement(db.$client, entry).run();
 }
 
-/** One page of the audit log, newest first; `beforeSeq` is the cursor. */
-export async function listAuditLog(db: Db, limit: number, beforeSeq: number | undefined) {
+/** An audit entry with the email of the admin who acted (null for the operator, or a deleted account). */
+export type AuditLogEntryRow = AuditLogRow & { adminEmail: string | null };
+
+/**
+ * One page of the audit log, newest first, of every action or only `actions`; `beforeSeq` is the
+ * cursor. Each entry carries its admin's email (users, by admin_user_id).
+ */
+export async function listAuditLog(
+  db: Db,
+  limit: number,
+  beforeSeq: number | undefined,
+  actions?: readonly AuditAction[],
+): Promise<{ rows: AuditLogEntryRow[]; nextSeq: number | null }> {
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(adminAuditLog), adminEmail: users.email })
     .from(adminAuditLog)
-    .where(beforeSeq === undefined ? undefined : lt(adminAuditLog.seq, beforeSeq))
+    .leftJoin(users, eq(users.userId, adminAuditLog.adminUserId))
+    .where(
+      and(
+        beforeSeq === undefined ? undefined : lt(adminAuditLog.seq, beforeSeq),
+        actions === undefined ? undefined : inArray(adminAuditLog.action, [...actions]),
+      ),
+    )
     .orderBy(desc(adminAuditLog.seq))
     .limit(limit + 1);
   const last = rows[limit - 1];

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam, jsonResponse, PageQuery } from "../lib/app";
+import { AUDIT_ACTIONS } from "../lib/audit-log";
 import { TransactionSchema, WalletSchema } from "../lib/ledger";
 import { amountSchema, moneyString } from "../lib/money";
 import { adminRoute } from "../lib/routes";
@@ -98,12 +99,36 @@ export const adjustWallet = adminRoute({
   errors: ["NOT_FOUND", "INSUFFICIENT_FUNDS"],
 });
 
+/** One or more actions, repeated or comma-separated: a string or an array of strings in the query. */
+const AuditActionFilter = z
+  .preprocess(
+    (value) => [
+      ...new Set(
+        (Array.isArray(value) ? value : [value])
+          .flatMap((item) => String(item).split(","))
+          .map((item) => item.trim())
+          .filter((item) => item !== ""),
+      ),
+    ],
+    z.array(z.enum(AUDIT_ACTIONS)).min(1),
+  )
+  .optional()
+  .openapi({
+    param: { name: "action", in: "query", style: "form", explode: true },
+    description: "Only entries of these actions (repeat the parameter, or separate them with commas)",
+    example: ["loan.approve", "loan.reject"],
+  });
+
 export const AuditEntrySchema = z
   .object({
     entry_id: z.string(),
     admin_user_id: z.string().nullable().openapi({ description: '"operator" for a role change made out of band; null if unknown' }),
+    admin_email: z.string().nullable().openapi({
+      description: "The email of the admin_user_id's account; null for the operator or an account that no longer exists",
+      example: "admin@example.com",
+    }),
     action: z.string().openapi({
-      description: "loan.approve, loan.reject, dead_letter.replay, wallet.adjust, role.grant, role.revoke",
+      description: AUDIT_ACTIONS.join(", "),
       example: "wallet.adjust",
     }),
     target: z.string().openapi({ example: "wallet:4b1c6a52-3f0e-4c1b-9a1e-0c5d2c7e8f10" }),
@@ -118,7 +143,10 @@ export const listAuditLog = adminRoute({
   operationId: "listAuditLog",
   tags,
   summary: "Every admin action, newest first",
-  request: { query: PageQuery },
+  description:
+    "`action` keeps only the entries of those actions, repeated (`?action=loan.approve&action=loan.reject`) or " +
+    "comma-separated (`?action=loan.approve,loan.reject`); the cursor pages through the filtered list.",
+  request: { query: PageQuery.extend({ action: AuditActionFilter }) },
   responses: {
     200: jsonResponse(z.object({ entries: z.array(AuditEntrySchema), next_cursor: z.string().nullable() }), "One page"),
   },

@@ -5,15 +5,18 @@
  */
 import { newId, nowIso } from "./ids";
 
-/** Stable action names: clients filter on them. */
-export type AuditAction =
-  | "loan.approve"
-  | "loan.reject"
-  | "dead_letter.replay"
-  | "wallet.adjust"
-  | "role.grant"
-  | "role.revoke"
-  | "clock.advance";
+/** Stable action names: clients filter on them (GET /v1/admin/audit-log?action=…). */
+export const AUDIT_ACTIONS = [
+  "loan.approve",
+  "loan.reject",
+  "dead_letter.replay",
+  "wallet.adjust",
+  "role.grant",
+  "role.revoke",
+  "clock.advance",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditEntry = {
   adminUserId: string | null;

@@ -1003,7 +1003,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every admin action, newest first */
+        /**
+         * Every admin action, newest first
+         * @description `action` keeps only the entries of those actions, repeated (`?action=loan.approve&action=loan.reject`) or comma-separated (`?action=loan.approve,loan.reject`); the cursor pages through the filtered list.
+         */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
@@ -1763,7 +1766,12 @@ export interface components {
             /** @description "operator" for a role change made out of band; null if unknown */
             admin_user_id: string | null;
             /**
-             * @description loan.approve, loan.reject, dead_letter.replay, wallet.adjust, role.grant, role.revoke
+             * @description The email of the admin_user_id's account; null for the operator or an account that no longer exists
+             * @example admin@example.com
+             */
+            admin_email: string | null;
+            /**
+             * @description loan.approve, loan.reject, dead_letter.replay, wallet.adjust, role.grant, role.revoke, clock.advance
              * @example wallet.adjust
              */
             action: string;
@@ -7764,6 +7772,8 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page */
                 cursor?: string;
+                /** @description Only entries of these actions (repeat the parameter, or separate them with commas) */
+                action?: ("loan.approve" | "loan.reject" | "dead_letter.replay" | "wallet.adjust" | "role.grant" | "role.revoke" | "clock.advance")[];
             };
             header?: never;
             path?: never;
