@@ -42,7 +42,8 @@ export const deposit: AppRouteHandler<typeof routes.deposit> = async (c) => {
   const { wallet_id, amount, reference } = c.req.valid("json");
   if (!isId(wallet_id)) throw notFound("Wallet");
   // The first delivery's body is the one that credits; every later delivery of the id answers it.
-  const claim = await queries.claimDeposit(createDb(c.env.DB), {
+  const db = createDb(c.env.DB);
+  const claim = await queries.claimDeposit(db, {
     webhookId,
     walletId: wallet_id,
     amountCents: amount,
@@ -67,10 +68,8 @@ export const deposit: AppRouteHandler<typeof routes.deposit> = async (c) => {
   if (outcome.replayed) c.header("idempotent-replayed", "true");
   const transaction = presentTransaction(outcome.transaction);
   // Keyed by the webhook id: a replay (also one after a crash right here) records it once.
-  const owner = await c.env.DB.prepare("SELECT user_id FROM wallets WHERE wallet_id = ?").bind(claim.walletId).first<{ user_id: string }>();
-  if (owner)
-    await recordBusinessEvents(c.env, [
-      { type: "deposit.received", userId: owner.user_id, businessId: claim.webhookId, data: transaction },
-    ]);
+  const ownerId = await queries.findWalletOwnerId(db, claim.walletId);
+  if (ownerId !== null)
+    await recordBusinessEvents(c.env, [{ type: "deposit.received", userId: ownerId, businessId: claim.webhookId, data: transaction }]);
   return c.json({ transaction }, 200);
 };

@@ -35,3 +35,12 @@ export async function claimDeposit(db: Db, deposit: DepositRow): Promise<Deposit
     createdAt: row.created_at,
   };
 }
+
+/**
+ * The user id of the wallet a deposit credited, or null for an unknown wallet. Not scoped to a user:
+ * the processor's webhook has none, and this is how the deposit's event finds its owner.
+ */
+export async function findWalletOwnerId(db: Db, walletId: string): Promise<string | null> {
+  const owner = await db.$client.prepare("SELECT user_id FROM wallets WHERE wallet_id = ?").bind(walletId).first<{ user_id: string }>();
+  return owner === null ? null : owner.user_id;
+}

@@ -7,6 +7,8 @@
  */
 import { Webhook } from "standardwebhooks";
 import { clockNow } from "../lib/clock";
+import { createDb } from "../lib/db";
+import * as queries from "./integrations.queries";
 import { allowLocalWebhooks, webhookUrlProblem } from "./ssrf";
 import { openWebhookSecret } from "./webhook-secrets";
 
@@ -25,21 +27,6 @@ export const signWebhook = (secret: string, webhookId: string, sentAt: Date, bod
   new Webhook(secret).sign(webhookId, sentAt, body);
 
 export const isWebhookQueue = (queue: string) => queue.startsWith("webhook-deliveries");
-
-type DeliveryRow = {
-  delivery_id: string;
-  webhook_id: string;
-  event_id: string;
-  status: string;
-  attempt: number;
-  attempts_left: number;
-  url: string | null;
-  secret: string | null;
-  deleted_at: string | null;
-  type: string | null;
-  data: string | null;
-  event_created_at: string | null;
-};
 
 export async function handleWebhookBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const deadLetter = batch.queue.endsWith("-dlq");
@@ -66,23 +53,13 @@ export async function handleWebhookBatch(batch: MessageBatch<unknown>, env: Env)
 export const retryDelaySeconds = (env: Env, attempt: number) =>
   Math.min(MAX_DELAY_SECONDS, Math.max(1, Number(env.WEBHOOK_RETRY_BASE_SECONDS) || 1) * 2 ** Math.max(0, attempt - 1));
 
-async function finish(env: Env, deliveryId: string, outcome: { status: "FAILED"; error: string }) {
-  await env.DB.prepare(
-    "UPDATE webhook_deliveries SET status = ?2, error = ?3, next_attempt_at = NULL WHERE delivery_id = ?1 AND status = 'PENDING'",
-  )
-    .bind(deliveryId, outcome.status, outcome.error)
-    .run();
-}
+const finish = (env: Env, deliveryId: string, outcome: { status: "FAILED"; error: string }) =>
+  queries.settlePendingDelivery(createDb(env.DB), deliveryId, outcome);
 
 /** One attempt; resolves to the seconds until the next one, or null when the delivery is settled. */
 export async function attemptDelivery(env: Env, deliveryId: string): Promise<number | null> {
-  const row = await env.DB.prepare(
-    `SELECT d.delivery_id, d.webhook_id, d.event_id, d.status, d.attempt, d.attempts_left, w.url, w.secret, w.deleted_at, e.type, e.data, e.created_at AS event_created_at
-     FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.webhook_id = d.webhook_id LEFT JOIN business_events e ON e.event_id = d.event_id
-     WHERE d.delivery_id = ?1`,
-  )
-    .bind(deliveryId)
-    .first<DeliveryRow>();
+  const db = createDb(env.DB);
+  const row = await queries.findDeliveryAttempt(db, deliveryId);
   if (row?.status !== "PENDING") return null;
   if (!row.url || !row.secret || row.deleted_at) {
     await finish(env, deliveryId, { status: "FAILED", error: "the endpoint was deleted" });
@@ -130,23 +107,16 @@ export async function attemptDelivery(env: Env, deliveryId: string): Promise<num
   const delivered = error === null;
   const retryIn = !delivered && left > 0 ? retryDelaySeconds(env, attempt) : null;
   const status = delivered ? "DELIVERED" : retryIn === null ? "FAILED" : "PENDING";
-  const updated = await env.DB.prepare(
-    `UPDATE webhook_deliveries SET status = ?3, attempt = ?4, attempts_left = ?5, status_code = ?6, error = ?7, delivered_at = ?8, next_attempt_at = ?9
-     WHERE delivery_id = ?1 AND attempt = ?2 AND status = 'PENDING'`,
-  )
-    .bind(
-      deliveryId,
-      row.attempt,
-      status,
-      attempt,
-      left,
-      statusCode,
-      error,
-      delivered ? now.toISOString() : null,
-      retryIn === null ? null : new Date(now.getTime() + retryIn * 1000).toISOString(),
-    )
-    .run();
+  const recorded = await queries.recordDeliveryAttempt(db, deliveryId, row.attempt, {
+    status,
+    attempt,
+    attemptsLeft: left,
+    statusCode,
+    error,
+    deliveredAt: delivered ? now.toISOString() : null,
+    nextAttemptAt: retryIn === null ? null : new Date(now.getTime() + retryIn * 1000).toISOString(),
+  });
   // Another attempt of the same delivery settled it meanwhile (a duplicate message): leave it to that one.
-  if (updated.meta.changes === 0) return null;
+  if (!recorded) return null;
   return retryIn;
 }

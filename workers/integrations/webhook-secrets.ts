@@ -7,6 +7,8 @@
  * cron seals it (`sealLegacyWebhookSecrets`).
  */
 import { fromBase64, toBase64 } from "../domain/base64";
+import { createDb } from "../lib/db";
+import * as queries from "./integrations.queries";
 
 const SEALED = "v1.";
 const IV_BYTES = 12;
@@ -60,22 +62,19 @@ let allSealed = false;
 /** Cron work: seals the secrets rows written before sealing existed still hold in the clear. */
 export async function sealLegacyWebhookSecrets(env: Env, limit = 100): Promise<number> {
   if (allSealed) return 0;
-  const { results } = await env.DB.prepare("SELECT webhook_id, secret FROM webhook_endpoints WHERE secret NOT LIKE 'v1.%' LIMIT ?1")
-    .bind(limit)
-    .all<{ webhook_id: string; secret: string }>();
+  const db = createDb(env.DB);
+  const results = await queries.listUnsealedWebhookSecrets(db, limit);
   if (results.length === 0) {
     allSealed = true;
     return 0;
   }
-  const updates = await Promise.all(
-    results.map(async ({ webhook_id, secret }) =>
-      env.DB.prepare("UPDATE webhook_endpoints SET secret = ?1 WHERE webhook_id = ?2 AND secret = ?3").bind(
-        await sealWebhookSecret(env, webhook_id, secret),
-        webhook_id,
-        secret,
-      ),
-    ),
+  const sealed = await Promise.all(
+    results.map(async ({ webhook_id, secret }) => ({
+      webhookId: webhook_id,
+      secret,
+      sealedSecret: await sealWebhookSecret(env, webhook_id, secret),
+    })),
   );
-  await env.DB.batch(updates);
+  await queries.storeSealedWebhookSecrets(db, sealed);
   return results.length;
 }
