@@ -7,6 +7,7 @@
  */
 
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { longSchedule } from "../test/debt-optimiser/factories";
 import { formatPlan, optimise } from "../workers/debt-optimiser/simulate";
 
@@ -55,5 +56,8 @@ export function timeOptimiser(runs = 200, warmup = 10) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(JSON.stringify(timeOptimiser(Number(process.argv[2] ?? 200))));
+  const { positionals } = parseArgs({ allowPositionals: true, options: {} });
+  const runs = Number(positionals[0] ?? 200);
+  if (!Number.isSafeInteger(runs) || runs <= 0) throw new Error(`usage: tsx bench/optimiser.ts [runs], got ${positionals[0]}`);
+  console.log(JSON.stringify(timeOptimiser(runs)));
 }

@@ -12,6 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { processCpuMs } from "./lib/cpu";
 import type { LoopSpec } from "./lib/in-isolate";
 import { closedLoop, openLoop } from "./lib/load";
@@ -20,13 +21,27 @@ import { pct } from "./lib/stats";
 import { sleep } from "./lib/util";
 import { build, cleanup } from "./lib/workspace";
 
-const args = process.argv.slice(2);
-const what = args.find((a) => !a.startsWith("--")) ?? "credit";
-const flag = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
-const seconds = flag("seconds", 5);
-const top = flag("top", 40);
-const rounds = flag("rounds", 7);
-const calls = flag("calls", 300);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    seconds: { type: "string", default: "5" },
+    top: { type: "string", default: "40" },
+    rounds: { type: "string", default: "7" },
+    calls: { type: "string", default: "300" },
+    cpu: { type: "boolean", default: false },
+    "in-isolate": { type: "boolean", default: false },
+  },
+});
+const whole = (name: "seconds" | "top" | "rounds" | "calls") => {
+  const n = Number(flags[name]);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} expects a positive whole number, got ${flags[name]}`);
+  return n;
+};
+const what = positionals[0] ?? "credit";
+const seconds = whole("seconds");
+const top = whole("top");
+const rounds = whole("rounds");
+const calls = whole("calls");
 const INSPECTOR = 9329;
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
@@ -176,12 +191,12 @@ async function main() {
     bundle,
     driver: "http",
     d1: true,
-    ...(args.includes("--cpu") || args.includes("--in-isolate") ? {} : { inspectorPort: INSPECTOR }),
+    ...(flags.cpu || flags["in-isolate"] ? {} : { inspectorPort: INSPECTOR }),
   });
   try {
     const { token, userId } = await server.signup("bench-profile@example.com");
     const wallet = await server.wallet(token);
-    if (args.includes("--in-isolate")) return await inIsolate(server, token, userId, wallet);
+    if (flags["in-isolate"]) return await inIsolate(server, token, userId, wallet);
     const ops: Record<string, () => Promise<boolean>> = {
       credit: async () => (await server.hit(`/v1/wallet/${wallet}/credit`, { token, body: { amount: "1.00" } })) === 200,
       "credit-keyed": async () =>
@@ -212,7 +227,7 @@ async function main() {
         return { stats, cpuPerPayment: Math.round((cpu / Math.max(1, stats.n ?? 0)) * 100) / 100 };
       };
       await paymentRound(); // warm
-      if (args.includes("--cpu")) {
+      if (flags.cpu) {
         await server.measureIdle();
         for (let i = 0; i < 3; i++) {
           const { stats, cpuPerPayment } = await paymentRound();
@@ -226,7 +241,7 @@ async function main() {
       return;
     }
     await closedLoop(2, op, server); // warm
-    if (args.includes("--cpu")) {
+    if (flags.cpu) {
       // CPU per request only, without the profiler's overhead, in rounds beside the bare credits.
       const baseline = await Server.start("profile-baseline", {
         config: "bench/baseline/wrangler.toml",

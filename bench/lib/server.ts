@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { processCpuMs, workerdChildren } from "./cpu";
 import type { Driver } from "./options";
@@ -68,17 +68,18 @@ export class Server {
     server.pid = started.length === 1 ? started[0] : undefined;
     holder.server = server;
     stoppables.add(server);
-    if (opts.d1) await server.migrate();
+    // The checkout's own migrations: a --compare tree's Worker gets the schema it was written for.
+    if (opts.d1) await server.migrate(join(dirname(opts.config), "migrations"));
     return server;
   }
 
   /** What `wrangler d1 migrations apply` runs, statement by statement, through the D1 binding. */
-  private async migrate(): Promise<void> {
+  private async migrate(dir: string): Promise<void> {
     const db = await this.mf.getD1Database("DB");
-    for (const file of readdirSync("migrations")
+    for (const file of readdirSync(dir)
       .filter((f) => f.endsWith(".sql"))
       .sort()) {
-      const statements = unstable_splitSqlQuery(readFileSync(join("migrations", file), "utf8")).filter((s) => s.trim());
+      const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8")).filter((s) => s.trim());
       if (statements.length) await db.batch(statements.map((s: string) => db.prepare(s)));
     }
   }
