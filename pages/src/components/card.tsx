@@ -1,4 +1,8 @@
-import { type ReactNode, useId } from "react";
+import { type ReactNode, type Ref, useId } from "react";
+
+/** A heading focused by script: a ring when a keyboard brought focus there, none after a click. */
+export const FOCUS_TARGET =
+  "rounded focus:outline-none focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700";
 
 type CardProps = {
   title?: ReactNode;
@@ -6,10 +10,12 @@ type CardProps = {
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
+  /** Makes the heading a focus target (not a tab stop), for a screen to move focus to after an action. */
+  headingRef?: Ref<HTMLHeadingElement>;
 };
 
 /** A section of a screen with an optional heading (h2) that labels it for assistive tech. */
-export function Card({ title, description, actions, children, className = "" }: CardProps) {
+export function Card({ title, description, actions, children, className = "", headingRef }: CardProps) {
   const headingId = useId();
   return (
     <section
@@ -20,7 +26,12 @@ export function Card({ title, description, actions, children, className = "" }: 
         <div className="mb-4 flex flex-wrap items-start justify-between gap-2">
           <div>
             {title && (
-              <h2 id={headingId} className="text-base font-semibold text-slate-900">
+              <h2
+                id={headingId}
+                ref={headingRef}
+                tabIndex={headingRef ? -1 : undefined}
+                className={`text-base font-semibold text-slate-900 ${headingRef ? FOCUS_TARGET : ""}`}
+              >
                 {title}
               </h2>
             )}

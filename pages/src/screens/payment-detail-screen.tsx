@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
+import { type Ref, useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useParams } from "react-router";
 import { useCancelPayment, useCapturePayment, usePayment, useRefundPayment } from "../api/hooks/payments";
@@ -22,7 +22,7 @@ import {
   refundSchema,
 } from "../lib/payment-actions";
 
-function Summary({ payment: p }: { payment: Payment }) {
+function Summary({ payment: p, headingRef }: { payment: Payment; headingRef: Ref<HTMLHeadingElement> }) {
   const rows: [string, string, string?][] = [
     ["Amount", formatMoney(p.amount)],
     ...(p.capture === "manual" && p.authorized_amount
@@ -37,6 +37,7 @@ function Summary({ payment: p }: { payment: Payment }) {
   ];
   return (
     <Card
+      headingRef={headingRef}
       title={<span className="wrap-anywhere">{p.merchant}</span>}
       description={p.description ?? undefined}
       actions={<StatusBadge status={p.status} testId="payment-status" />}
@@ -171,11 +172,31 @@ function RefundForm({ payment }: { payment: Payment }) {
   );
 }
 
+/**
+ * After a capture, cancel or refund the control that had focus is gone (its card closes, or the
+ * refund form starts afresh): focus goes to the payment's summary, which shows the outcome, so the
+ * next Tab reaches what can be done next. Focus somewhere else (a live update while typing in
+ * another field, say) is left alone.
+ */
+function useFocusSummaryOnChange(payment: Payment) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const version = `${payment.status}:${payment.captured_amount}:${payment.refunded_amount}`;
+  const seen = useRef(version);
+  useEffect(() => {
+    if (seen.current === version) return;
+    seen.current = version;
+    const active = document.activeElement;
+    if (active === null || active === document.body) heading.current?.focus();
+  }, [version]);
+  return heading;
+}
+
 function PaymentDetail({ payment }: { payment: Payment }) {
   const actions = paymentActions(payment);
+  const summaryHeading = useFocusSummaryOnChange(payment);
   return (
     <div className="space-y-6">
-      <Summary payment={payment} />
+      <Summary payment={payment} headingRef={summaryHeading} />
       {actions.capture && <CaptureOrCancel key={payment.updated_at} payment={payment} />}
       {actions.refund && <RefundForm key={payment.refunded_amount} payment={payment} />}
       {payment.status === "SUCCESSFUL" && !actions.refund && (

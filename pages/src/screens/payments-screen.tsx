@@ -8,7 +8,7 @@ import { parseCents } from "../../../workers/domain/money";
 import { type PaymentRequest, useCreatePayment, usePayment, usePaymentPages } from "../api/hooks/payments";
 import type { Payment, Wallet } from "../api/types";
 import { Button, buttonClass } from "../components/button";
-import { Card, PageHeader } from "../components/card";
+import { Card, FOCUS_TARGET, PageHeader } from "../components/card";
 import { useConfirm } from "../components/confirm";
 import { EmptyState, ErrorState, LoadingBlock } from "../components/feedback";
 import { MoneyField, TextField } from "../components/field";
@@ -198,6 +198,14 @@ function PaymentHistory({ wallet }: { wallet: Wallet }) {
 
 function PaymentsView({ wallet }: { wallet: Wallet }) {
   const [latest, setLatest] = useState<Latest>({ paymentId: null, sending: null });
+  // The form's button is disabled while the payment is sent, which drops focus: once the API has
+  // answered, focus goes to the latest payment, whose status is announced and whose link is next.
+  const latestHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (latest.paymentId === null) return;
+    const active = document.activeElement;
+    if (active === null || active === document.body) latestHeading.current?.focus();
+  }, [latest.paymentId]);
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <Card title="Pay a merchant" description={`Spendable balance: ${formatMoney(wallet.available_balance)}`}>
@@ -210,7 +218,9 @@ function PaymentsView({ wallet }: { wallet: Wallet }) {
         />
         {(latest.sending || latest.paymentId) && (
           <div className="mt-5">
-            <h3 className="mb-2 text-sm font-semibold text-slate-900">Latest payment</h3>
+            <h3 ref={latestHeading} tabIndex={-1} className={`mb-2 text-sm font-semibold text-slate-900 ${FOCUS_TARGET}`}>
+              Latest payment
+            </h3>
             {latest.sending ? (
               <PaymentCard p={{ ...latest.sending, status: "PENDING", failure_reason: null }} />
             ) : (
