@@ -61,6 +61,12 @@
  *             loses a payment. Terminal is the payment's business event on the user's live socket
  *             (what the UI waits for); one GET after it, outside the measured time, confirms D1
  *             holds that status. Each wallet's live socket gives the ledger commit (PAYMENT_OUT).
+ *  transfer   POST /v1/transfers → COMPLETED at 50/s for 20 s between two users' wallets, then the
+ *             saga's rising rates (bench/lib/saga-load.ts). COMPLETED is the transfer.sent event on
+ *             the sender's live socket, pushed after D1 commits the status (confirmed by a GET after
+ *             it); the recipient's TRANSFER_IN on its wallet feed gives the saga's credit. Then hold →
+ *             capture: manual-capture payments authorized at 20/s, and POST /v1/payment/{id}/capture
+ *             → 200 SUCCESSFUL timed serially and at 20/s.
  *  scale      two fresh servers side by side, each with the same user, wallet and 250 transactions;
  *             one is then seeded with 10,000 wallets and 100,000 transactions (see
  *             bench/scale-entry.ts for the seeding path and why) and the same calls are timed on
@@ -93,9 +99,10 @@ import { integrations } from "./scenarios/integrations";
 import { optimiser } from "./scenarios/optimiser";
 import { saga } from "./scenarios/saga";
 import { scale } from "./scenarios/scale";
+import { transfer } from "./scenarios/transfer";
 import { ui } from "./scenarios/ui";
 
-const run: Record<Scenario, typeof ceiling> = { ceiling, credit, saga, scale, optimiser, ui, integrations };
+const run: Record<Scenario, typeof ceiling> = { ceiling, credit, saga, transfer, scale, optimiser, ui, integrations };
 
 let parsed: ReturnType<typeof parseOptions>;
 try {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["ceiling", "credit", "saga", "scale", "optimiser", "ui", "integrations"] as const;
+export const SCENARIOS = ["ceiling", "credit", "saga", "transfer", "scale", "optimiser", "ui", "integrations"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type Driver = "http" | "dispatch";
 const DRIVERS: readonly Driver[] = ["http", "dispatch"];
@@ -14,6 +14,8 @@ export const USAGE = `usage: npm run bench -- [scenario…] [--quick] [--driver=
   --compare        another checkout of this repository; its full credit route joins the interleaved credit rows
   --saga-rate      the saga scenario's first rate in payments/s (default 50, the budget's; another rate is
                    reported but not judged: it compares trees on a machine too slow for 50/s)
+  --transfer-rate  the transfer scenario's first rate in transfers/s (default 50, the budget's; another rate is
+                   reported, not judged)
   --integrations-rate  the integrations scenario's rate in payments/s (default 50; another rate is reported, not judged)
   --help           print this and exit`;
 
@@ -28,6 +30,8 @@ export type Options = {
   compare: string | undefined;
   /** The saga scenario's first offered rate (payments per second). */
   sagaRate: number;
+  /** The transfer scenario's first offered rate (transfers per second). */
+  transferRate: number;
   /** The integrations scenario's offered rate (payments per second). */
   integrationsRate: number;
 };
@@ -44,6 +48,7 @@ export function parseOptions(argv: string[]): Options | "help" {
       transactions: { type: "string" },
       compare: { type: "string" },
       "saga-rate": { type: "string" },
+      "transfer-rate": { type: "string" },
       "integrations-rate": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -68,6 +73,7 @@ export function parseOptions(argv: string[]): Options | "help" {
     transactions: count(values.transactions, values.quick ? 10_000 : 100_000),
     compare: values.compare,
     sagaRate: count(values["saga-rate"], 50),
+    transferRate: count(values["transfer-rate"], 50),
     integrationsRate: count(values["integrations-rate"], 50),
   };
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { BenchContext } from "../lib/context";
-import { type OpenLoopStats, openLoop } from "../lib/load";
+import { openLoop } from "../lib/load";
+import { budgetVerdict, DEADLINE_MS, followLate, fundedWallets, rateLadder } from "../lib/saga-load";
 import { Server } from "../lib/server";
 import { summary } from "../lib/stats";
-import { Arrivals, sleep } from "../lib/util";
+import { Arrivals } from "../lib/util";
 
 /** POST /v1/payment → terminal status at 50/s, then rising rates until one loses a payment. */
 export async function saga({ options, results, bundle }: BenchContext): Promise<void> {
@@ -11,18 +12,7 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
   const sockets: { close(): void }[] = [];
   try {
     // 20 wallets over two customers (a customer may open at most 10).
-    const wallets: string[] = [];
-    const tokenOf = new Map<string, string>();
-    for (const email of ["bench-saga-1@example.com", "bench-saga-2@example.com"]) {
-      const { token } = await server.signup(email);
-      for (let i = 0; i < 10; i++) {
-        const id = await server.wallet(token);
-        await server.must(`/v1/wallet/${id}/credit`, { token, body: { amount: "1000000.00" } });
-        wallets.push(id);
-        tokenOf.set(id, token);
-      }
-    }
-    const token = (walletId: string) => tokenOf.get(walletId) ?? "";
+    const { wallets, tokens, token } = await fundedWallets(server, ["bench-saga-1@example.com", "bench-saga-2@example.com"]);
     // payment id → when the ledger's PAYMENT_OUT arrived on the wallet's live feed.
     const committed = new Arrivals<number>();
     for (const id of wallets) {
@@ -35,7 +25,7 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
     }
     // payment id → its terminal business event on the user's live socket (what the UI waits for).
     const terminal = new Arrivals<{ at: number; status: string; serverMs: number }>();
-    for (const userToken of new Set(tokenOf.values())) {
+    for (const userToken of tokens) {
       sockets.push(
         await server.userLive(userToken, (message) => {
           const type = message.type === "event" ? message.event.type : undefined;
@@ -49,8 +39,6 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
         }),
       );
     }
-    const DEADLINE_MS = 10_000;
-
     /** Payments not terminal within DEADLINE_MS: followed after the ladder to tell slow from lost. */
     const late: string[] = [];
     const walletOf = new Map<string, string>();
@@ -112,52 +100,13 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
     };
 
     const first = options.sagaRate;
-    const atFirst = await run(first, options.quick ? 4 : 20);
-    results.verdicts.push({
-      target: "saga at 50/s: p50 ≤ 30 ms, p99 ≤ 150 ms, zero lost",
-      measured: `p50 ${atFirst.p50} ms, p99 ${atFirst.p99} ms, lost ${atFirst.lost}/${atFirst.n}${first === 50 ? "" : ` (at ${first}/s, --saga-rate)`}`,
-      ok:
-        first === 50 &&
-        (atFirst.p50 ?? Number.POSITIVE_INFINITY) <= 30 &&
-        (atFirst.p99 ?? Number.POSITIVE_INFINITY) <= 150 &&
-        atFirst.lost === 0,
-    });
-    // Sustained: every payment terminal within the deadline AND the server kept up with the offered
-    // rate (a rate it only absorbs by queueing for seconds is not sustained, even with nothing lost).
-    const sustained = (stats: OpenLoopStats, rate: number) =>
-      stats.lost === 0 && (stats.achieved ?? 0) >= rate * 0.95 && (stats.p99 ?? Infinity) <= 1_000;
-    let best = sustained(atFirst, first) ? first : 0;
-    for (const rate of (options.quick ? [100] : [75, 100, 150, 200, 300]).filter((r) => r > first)) {
-      if (best === 0) break;
-      const stats = await run(rate, options.quick ? 3 : 6);
-      if (!sustained(stats, rate)) break;
-      best = rate;
-    }
-    results.rows.push({
-      scenario: "saga",
-      case: "highest rate sustained (all terminal in 10 s, achieved ≥ 95% of offered, p99 ≤ 1 s)",
-      load: `${best}/s`,
-    });
+    const { atFirst, best } = await rateLadder(results, "saga", { first, quick: options.quick }, run);
+    results.verdicts.push(budgetVerdict("saga at 50/s: p50 ≤ 30 ms, p99 ≤ 150 ms, zero lost", atFirst, first, "--saga-rate"));
     results.extra.sagaBestRate = best;
-    // Late is not lost: follow every payment that missed the deadline until it is terminal (60 s).
-    const overdue = [...late];
-    const settleBy = performance.now() + 60_000;
-    const pending = new Set(overdue);
-    while (pending.size > 0 && performance.now() < settleBy) {
-      for (const id of [...pending]) {
-        const status = (await server.call(`/v1/payment/${id}`, { token: token(walletOf.get(id) ?? "") })).body?.payment?.status;
-        if (status === "SUCCESSFUL" || status === "FAILED") pending.delete(id);
-      }
-      if (pending.size > 0) await sleep(500);
-    }
-    results.rows.push({
-      scenario: "saga",
-      case: "payments late past 10 s, followed for 60 s more",
-      n: overdue.length,
-      lost: pending.size,
-      note: `${overdue.length - pending.size} reached a terminal status later; ${pending.size} still PENDING (lost)`,
+    results.extra.sagaLate = await followLate(results, "saga", "payments", late, async (id) => {
+      const status = (await server.call(`/v1/payment/${id}`, { token: token(walletOf.get(id) ?? "") })).body?.payment?.status;
+      return status === "SUCCESSFUL" || status === "FAILED";
     });
-    results.extra.sagaLate = { late: overdue.length, stillPending: pending.size };
   } finally {
     for (const s of sockets) s.close();
     await server.stop();
