@@ -4,6 +4,11 @@
  * once. In production it is the real time. Where `TEST_CLOCK` is "true" (local and staging) it is
  * the real time plus an offset an admin moves forward; the offset lives in D1 (one row), read on
  * every call, so every isolate and every restart sees the same clock.
+ *
+ * Two times, never mixed: the clock is business time (what is due, what month an entry belongs to,
+ * when a hold expires); a D1 row's own `created_at` / `updated_at` is wall time (`nowIso()`), like
+ * every D1 row, because the saga sweep and reconciliation age rows by wall time, and a row stamped
+ * ahead by the test clock would never look old enough to re-drive.
  */
 const DAY_SECONDS = 86_400;
 

@@ -31,7 +31,7 @@ import { formatCents, parseCents } from "../domain/money";
 import { clockNow } from "../lib/clock";
 import type { DueWork, DueWorkResult } from "../lib/due-work";
 import { makeEvent } from "../lib/events";
-import { newId, resourceIdFor } from "../lib/ids";
+import { newId, nowIso, resourceIdFor } from "../lib/ids";
 import { flushOutbox, outboxInsertIfChanged } from "../lib/outbox";
 
 type LoanRecord = {
@@ -137,7 +137,9 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
   const { loan, books } = read;
   if (loan.status !== "APPROVED" || loan.disbursed_at === null) return "idle";
   const terms = termsOf(loan, loan.disbursed_at);
-  const stamp = now.toISOString();
+  // `now` (the clock) decides what is due; the rows' own created_at/updated_at are wall time, like
+  // every D1 row, because the saga sweep and reconciliation age them by wall time.
+  const stamp = nowIso();
 
   // A loan disbursed before servicing existed: serviced from its next due date on.
   if (loan.first_installment === null) {
@@ -348,7 +350,7 @@ export async function applySuccessfulRepayment(env: Env, repaymentId: string): P
           ? null
           : loan.next_service_at
         : nextAt(after, termsOf(loan, loan.disbursed_at), rules, delinquency);
-    const stamp = new Date().toISOString();
+    const stamp = nowIso();
     const statements = [
       db
         .prepare(
