@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
-import { confirmDialog, go, signInAsAdmin, signUp, unique } from "./support/app";
+import { ADMIN, confirmDialog, go, signInAsAdmin, signUp, unique } from "./support/app";
 
 // Loan servicing through the real UI: apply → approve → the admin advances the clock a month in
 // its panel → the customer's loan page, untouched, shows the interest charged and the autopay
@@ -21,7 +21,8 @@ async function customerWithLoan(browser: Browser, request: APIRequestContext, pu
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
-  await signUp(page, unique("servicing"), PASSWORD);
+  const applicantEmail = unique("servicing");
+  await signUp(page, applicantEmail, PASSWORD);
   await go(page, "Wallet");
   await page.getByRole("button", { name: "Create my wallet" }).click();
   await expect(page.getByTestId("balance")).toHaveText("$0.00");
@@ -49,7 +50,7 @@ async function customerWithLoan(browser: Browser, request: APIRequestContext, pu
   await pending.getByRole("button", { name: "Approve" }).click();
   await confirmDialog(admin, "Approve $1,000.00?", "Approve and disburse");
   await expect(pending).toHaveCount(0);
-  return { page, admin, errors };
+  return { page, admin, errors, applicantEmail };
 }
 
 test("servicing: advance a month in the admin clock panel, and the loan page shows the interest and the autopay repayment, live", async ({
@@ -57,7 +58,7 @@ test("servicing: advance a month in the admin clock panel, and the loan page sho
   request,
 }, testInfo) => {
   const purpose = `Bike ${Date.now()}`;
-  const { page, admin, errors } = await customerWithLoan(browser, request, purpose);
+  const { page, admin, errors, applicantEmail } = await customerWithLoan(browser, request, purpose);
 
   await go(page, "Loans");
   await page.getByRole("region", { name: "My loans", exact: true }).getByRole("link", { name: purpose }).click();
@@ -72,6 +73,9 @@ test("servicing: advance a month in the admin clock panel, and the loan page sho
   await expect(clock.getByTestId("clock-now")).toBeVisible();
   await clock.getByRole("button", { name: "Advance a month" }).click();
   await expect(clock.getByRole("button", { name: "Advance a month" })).toBeEnabled({ timeout: 30_000 });
+  // The panel says where the clock is now, and whether autopay debits were still finishing (a 202).
+  const moved = clock.getByRole("status").getByTestId("clock-result");
+  await expect(moved).toContainText(/^Clock moved to .+; (everything due has been processed|some autopay debits are still finishing)/);
 
   // The customer's page, untouched: the autopay debit arrives through the live feed.
   await expect(page.getByTestId("repayment-row").first()).toContainText("$86.99", { timeout: 20_000 });
@@ -102,6 +106,15 @@ test("servicing: advance a month in the admin clock panel, and the loan page sho
   await expect(admin.getByRole("region", { name: "Decision history", exact: true }).getByTestId("loan-decision").first()).toContainText(
     "Approved",
   );
+  // The decision names who decided (by email) and who applied, for how much.
+  const decision = admin
+    .getByRole("region", { name: "Decision history", exact: true })
+    .getByTestId("loan-decision")
+    .filter({ hasText: applicantEmail });
+  await expect(decision).toHaveCount(1);
+  await expect(decision).toHaveAttribute("data-action", "loan.approve");
+  await expect(decision).toContainText("$1,000.00 for");
+  await expect(decision.getByTestId("decision-admin")).toHaveText(ADMIN.email);
   await noSeriousAxeViolations(admin);
   await admin.screenshot({ path: testInfo.outputPath("admin.png"), fullPage: true });
   expect(errors).toEqual([]);
@@ -110,7 +123,8 @@ test("servicing: advance a month in the admin clock panel, and the loan page sho
 test("a rejected loan shows its reason and no schedule @phone", async ({ browser, request }, testInfo) => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signUp(page, unique("rejected"), PASSWORD);
+  const applicantEmail = unique("rejected");
+  await signUp(page, applicantEmail, PASSWORD);
   await go(page, "Wallet");
   await page.getByRole("button", { name: "Create my wallet" }).click();
   // The wallet exists before the loans screen is opened (it offers the application only then).
@@ -136,6 +150,25 @@ test("a rejected loan shows its reason and no schedule @phone", async ({ browser
   await dialog.getByLabel("Reason (optional)").fill("Income could not be verified");
   await dialog.getByRole("button", { name: "Reject loan" }).click();
   await expect(pending).toHaveCount(0);
+
+  // The admin's decision history: the rejection, its reason, the applicant and the admin by email.
+  const decision = admin
+    .getByRole("region", { name: "Decision history", exact: true })
+    .getByTestId("loan-decision")
+    .filter({ hasText: applicantEmail });
+  await expect(decision).toHaveAttribute("data-action", "loan.reject");
+  await expect(decision).toContainText("Rejected");
+  await expect(decision).toContainText(`$300.00 for <${applicantEmail}>`);
+  await expect(decision.getByTestId("decision-reason")).toHaveText("Reason: “Income could not be verified”");
+  await expect(decision.getByTestId("decision-admin")).toHaveText(ADMIN.email);
+  // The loan list, filtered by status on the server: the rejected loan shows under Rejected only.
+  const loans = admin.getByRole("region", { name: "Loans", exact: true });
+  await loans.getByLabel("Status").selectOption("REJECTED");
+  await expect(loans.getByTestId("admin-loan").filter({ hasText: purpose })).toContainText("rejected: Income could not be verified");
+  await loans.getByLabel("Status").selectOption("APPROVED");
+  await expect(loans.getByTestId("admin-loan").filter({ hasText: purpose })).toHaveCount(0);
+  await noSeriousAxeViolations(admin);
+  await admin.screenshot({ path: testInfo.outputPath("admin-decisions.png"), fullPage: true });
 
   await page.getByRole("region", { name: "My loans", exact: true }).getByRole("link", { name: purpose }).click();
   await expect(page.getByTestId("loan-rejection")).toContainText("Income could not be verified");

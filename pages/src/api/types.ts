@@ -33,6 +33,7 @@ export type DebtOptimiserResult = Omit<DebtOptimiserAnswer, "avalanche" | "snowb
 };
 export type DeadLetter = Get<"/v1/admin/dead-letters">["dead_letters"][number];
 export type Reconciliation = Get<"/v1/admin/reconciliation">;
+export type AuditEntry = Get<"/v1/admin/audit-log">["entries"][number];
 
 export const TRANSACTION_TYPES = [
   "DEPOSIT",

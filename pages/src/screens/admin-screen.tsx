@@ -1,9 +1,18 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { type ReactNode, useState } from "react";
 import { useForm } from "react-hook-form";
-import { useAdvanceClock, useClock, useDeadLetters, useLoanDecisions, useReconciliation, useReplayDeadLetter } from "../api/hooks/admin";
+import {
+  clockAdvanceMessage,
+  useAdvanceClock,
+  useClock,
+  useDeadLetters,
+  useDecisionLoan,
+  useLoanDecisions,
+  useReconciliation,
+  useReplayDeadLetter,
+} from "../api/hooks/admin";
 import { useApproveLoan, useLoanPages, useRejectLoan } from "../api/hooks/loans";
-import type { DeadLetter, Loan } from "../api/types";
+import type { AuditEntry, DeadLetter, Loan } from "../api/types";
 import { Button } from "../components/button";
 import { Card, PageHeader } from "../components/card";
 import { useConfirm } from "../components/confirm";
@@ -74,6 +83,7 @@ function ClockPanel() {
   const clock = useClock();
   const advance = useAdvanceClock();
   if (!clock.data) return null;
+  const result = advance.data ? clockAdvanceMessage(advance.data) : null;
   const now = new Date(clock.data.now);
   const steps = [
     { label: "Advance a day", days: 1 },
@@ -104,6 +114,22 @@ function ClockPanel() {
             {step.label}
           </Button>
         ))}
+      </div>
+      {/* Always in the page, so each new line is announced; a failure is the mutation's error toast. */}
+      <div role="status" aria-live="polite" className="mt-3 empty:hidden">
+        {advance.isPending ? (
+          <p className="text-sm text-slate-700">Moving the clock and processing everything due…</p>
+        ) : (
+          result && (
+            <p
+              className={`rounded-lg px-3 py-2 text-sm ${result.tone === "success" ? "bg-emerald-50 text-emerald-900" : "bg-amber-50 text-amber-950"}`}
+              data-testid="clock-result"
+              data-settled={advance.data?.settled}
+            >
+              {result.text}
+            </p>
+          )
+        )}
       </div>
     </Card>
   );
@@ -172,27 +198,64 @@ function AllLoans() {
   );
 }
 
+/** One approval or rejection: the decision, the loan and its applicant, who decided, why and when. */
+function DecisionRow({ entry }: { entry: AuditEntry }) {
+  const loanId = entry.target.startsWith("loan:") ? entry.target.slice("loan:".length) : null;
+  const loan = useDecisionLoan(loanId);
+  const approved = entry.action === "loan.approve";
+  const reason = typeof entry.details.reason === "string" && entry.details.reason !== "" ? entry.details.reason : null;
+  return (
+    <li className="py-3" data-testid="loan-decision" data-action={entry.action}>
+      <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
+        <StatusBadge status={approved ? "APPROVED" : "REJECTED"} />
+        <time dateTime={entry.created_at} className="text-xs text-slate-600">
+          {formatDateTime(entry.created_at)}
+        </time>
+      </div>
+      <p className="mt-1.5 font-medium tabular-nums wrap-anywhere">
+        {loan.data ? (
+          <>
+            {formatMoney(loan.data.amount)} for <Applicant loan={loan.data} />
+          </>
+        ) : loan.isPending && loanId !== null ? (
+          <span className="font-normal text-slate-600">Loading the loan…</span>
+        ) : (
+          entry.target
+        )}
+      </p>
+      <p className="mt-0.5 text-xs wrap-anywhere text-slate-600">
+        by <span data-testid="decision-admin">{entry.admin_email ?? entry.admin_user_id ?? "unknown"}</span>
+      </p>
+      {reason && (
+        <p className="mt-1 wrap-anywhere text-slate-800" data-testid="decision-reason">
+          Reason: “{reason}”
+        </p>
+      )}
+    </li>
+  );
+}
+
 function DecisionHistory() {
   const decisions = useLoanDecisions();
+  const entries = decisions.data?.pages.flatMap((page) => page.entries);
   return (
     <Card title="Decision history" description="Every loan approval and rejection, newest first.">
-      <QueryState query={decisions} isEmpty={(list) => list.length === 0} empty={<EmptyState title="No decisions yet" />}>
-        {(list) => (
+      {decisions.isPending ? (
+        <LoadingBlock rows={3} label="Loading decisions…" />
+      ) : !entries ? (
+        <ErrorState error={decisions.error} title="Could not load decisions" onRetry={() => void decisions.refetch()} />
+      ) : entries.length === 0 ? (
+        <EmptyState title="No decisions yet" />
+      ) : (
+        <>
           <ul className="divide-y divide-slate-200 text-sm">
-            {list.map((entry) => (
-              <li key={entry.entry_id} className="py-2" data-testid="loan-decision">
-                <p className="font-medium">
-                  {entry.action === "loan.approve" ? "Approved" : "Rejected"} <span className="wrap-anywhere">{entry.target}</span>
-                </p>
-                <p className="text-xs text-slate-600">
-                  {formatDateTime(entry.created_at)} · by {entry.admin_user_id ?? "operator"}
-                  {typeof entry.details.reason === "string" && ` · “${entry.details.reason}”`}
-                </p>
-              </li>
+            {entries.map((entry) => (
+              <DecisionRow key={entry.entry_id} entry={entry} />
             ))}
           </ul>
-        )}
-      </QueryState>
+          <LoadMore query={decisions} />
+        </>
+      )}
     </Card>
   );
 }

@@ -1,7 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, body } from "../client";
+import { type InfiniteData, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { formatDateTime } from "../../lib/format";
+import { type ApiClient, api, body } from "../client";
 import { ApiError } from "../errors";
 import { queryKeys } from "../keys";
+import type { Loan } from "../types";
 
 export function useDeadLetters() {
   return useQuery({
@@ -46,26 +48,80 @@ export function useClock() {
   });
 }
 
+/** What a clock move answered: 200 `settled: true`, or 202 `settled: false` when a saga still has due work. */
+export type ClockAdvance = { now: string; settled: boolean };
+
+/** Moves the test clock `days` forward. */
+export async function advanceClock(days: number, client: ApiClient = api): Promise<ClockAdvance> {
+  const { now, settled } = await body(client.POST("/v1/admin/clock/advance", { body: { days } }));
+  return { now, settled };
+}
+
+/** The clock panel's line for a move: done, or done but with autopay debits still finishing (the 202). */
+export function clockAdvanceMessage({ now, settled }: ClockAdvance): { tone: "success" | "pending"; text: string } {
+  const moved = `Clock moved to ${formatDateTime(now)}`;
+  return settled
+    ? { tone: "success", text: `${moved}; everything due has been processed.` }
+    : {
+        tone: "pending",
+        text: `${moved}; some autopay debits are still finishing. They complete in the background within a minute or two.`,
+      };
+}
+
 export function useAdvanceClock() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (days: number) => (await body(api.POST("/v1/admin/clock/advance", { body: { days } }))).now,
+    mutationFn: (days: number) => advanceClock(days),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["admin", "clock"] });
       void client.invalidateQueries({ queryKey: ["loans"] });
       void client.invalidateQueries({ queryKey: ["repayments"] });
     },
-    meta: { success: "Clock moved; everything due has been processed", failure: "The clock could not be moved" },
+    // The panel says what happened (and whether anything is still finishing) beside its buttons.
+    meta: { failure: "The clock could not be moved" },
   });
 }
 
-/** Loan decisions (approvals and rejections) from the audit log, newest first. */
+export const LOAN_DECISION_ACTIONS = ["loan.approve", "loan.reject"] as const;
+
+/** Loan decisions (approvals and rejections) from the audit log, filtered by the API, newest first. */
 export function useLoanDecisions() {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ["admin", "audit-log", "loan-decisions"] as const,
-    queryFn: async () =>
-      (await body(api.GET("/v1/admin/audit-log", { params: { query: { limit: 100 } } }))).entries.filter(
-        (entry) => entry.action === "loan.approve" || entry.action === "loan.reject",
+    queryFn: async ({ pageParam }) =>
+      body(
+        api.GET("/v1/admin/audit-log", {
+          params: { query: { action: [...LOAN_DECISION_ACTIONS], limit: DECISIONS_PAGE_SIZE, cursor: pageParam } },
+        }),
       ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+const DECISIONS_PAGE_SIZE = 20;
+
+/** A loan held by a loan list already loaded (any status filter), and when that list was fetched. */
+function loanFromLists(client: QueryClient, loanId: string): { loan: Loan; updatedAt: number } | undefined {
+  for (const query of client.getQueryCache().findAll({ queryKey: ["loans", "pages"] })) {
+    const data = query.state.data as InfiniteData<{ loans: Loan[] }> | undefined;
+    const loan = data?.pages.flatMap((page) => page.loans).find((candidate) => candidate.loan_id === loanId);
+    if (loan) return { loan, updatedAt: query.state.dataUpdatedAt };
+  }
+  return undefined;
+}
+
+/**
+ * The loan a decision was about, for its applicant and amount: from a loan list already loaded when
+ * one holds it, else its own GET (the loan's detail query, shared with its screen).
+ */
+export function useDecisionLoan(loanId: string | null) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: queryKeys.loan(loanId ?? ""),
+    queryFn: async () => (await body(api.GET("/v1/loan/{loan_id}", { params: { path: { loan_id: loanId ?? "" } } }))).loan,
+    enabled: loanId !== null,
+    initialData: () => (loanId === null ? undefined : loanFromLists(client, loanId)?.loan),
+    initialDataUpdatedAt: () => (loanId === null ? undefined : loanFromLists(client, loanId)?.updatedAt),
   });
 }
