@@ -57,7 +57,8 @@ const sustained = (stats: OpenLoopStats, rate: number) =>
 
 /**
  * `run` at the `first` rate for the budget's window (20 s), then at rising rates (6 s each) until one
- * is not sustained; records the highest rate sustained as a row of `scenario`.
+ * is not sustained; records the highest rate sustained as a row of `scenario`. When `first` itself is
+ * not sustained, falling rates (6 s each) until one is, so the row still says what the server keeps up with.
  */
 export async function rateLadder(
   results: Results,
@@ -66,12 +67,19 @@ export async function rateLadder(
   run: (rate: number, seconds: number) => Promise<OpenLoopStats>,
 ): Promise<{ atFirst: OpenLoopStats; best: number }> {
   const atFirst = await run(first, quick ? 4 : 20);
+  const window = quick ? 3 : 6;
   let best = sustained(atFirst, first) ? first : 0;
-  for (const rate of (quick ? [100] : [75, 100, 150, 200, 300]).filter((r) => r > first)) {
-    if (best === 0) break;
-    const stats = await run(rate, quick ? 3 : 6);
-    if (!sustained(stats, rate)) break;
-    best = rate;
+  if (best > 0) {
+    for (const rate of (quick ? [100] : [75, 100, 150, 200, 300]).filter((r) => r > first)) {
+      if (!sustained(await run(rate, window), rate)) break;
+      best = rate;
+    }
+  } else {
+    for (const rate of (quick ? [20] : [40, 30, 20, 10]).filter((r) => r < first)) {
+      if (!sustained(await run(rate, window), rate)) continue;
+      best = rate;
+      break;
+    }
   }
   results.rows.push({
     scenario,
