@@ -1,8 +1,7 @@
 import { type ReactNode, type Ref, useId } from "react";
 
 /** A heading focused by script: a ring when a keyboard brought focus there, none after a click. */
-export const FOCUS_TARGET =
-  "rounded focus:outline-none focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700";
+export const FOCUS_TARGET = "rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700";
 
 type CardProps = {
   title?: ReactNode;
