@@ -218,7 +218,7 @@ function PaymentsView({ wallet }: { wallet: Wallet }) {
         />
         {(latest.sending || latest.paymentId) && (
           <div className="mt-5">
-            <h3 ref={latestHeading} tabIndex={-1} className={`mb-2 text-sm font-semibold text-slate-900 ${FOCUS_TARGET}`}>
+            <h3 ref={latestHeading} tabIndex={-1} className={`mb-2 w-fit text-sm font-semibold text-slate-900 ${FOCUS_TARGET}`}>
               Latest payment
             </h3>
             {latest.sending ? (
