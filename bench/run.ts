@@ -67,6 +67,9 @@
  *             it); the recipient's TRANSFER_IN on its wallet feed gives the saga's credit. Then hold →
  *             capture: manual-capture payments authorized at 20/s, and POST /v1/payment/{id}/capture
  *             → 200 SUCCESSFUL timed serially and at 20/s.
+ *  saga-compare  (only when named, with --compare=<dir>) the payment saga of this checkout and of
+ *             the other, in alternating windows at --saga-rate: POST /v1/payment, then GET until it
+ *             is terminal (what every version answers), so two trees compare on one machine.
  *  scale      two fresh servers side by side, each with the same user, wallet and 250 transactions;
  *             one is then seeded with 10,000 wallets and 100,000 transactions (see
  *             bench/scale-entry.ts for the seeding path and why) and the same calls are timed on
@@ -98,11 +101,22 @@ import { credit } from "./scenarios/credit";
 import { integrations } from "./scenarios/integrations";
 import { optimiser } from "./scenarios/optimiser";
 import { saga } from "./scenarios/saga";
+import { sagaCompare } from "./scenarios/saga-compare";
 import { scale } from "./scenarios/scale";
 import { transfer } from "./scenarios/transfer";
 import { ui } from "./scenarios/ui";
 
-const run: Record<Scenario, typeof ceiling> = { ceiling, credit, saga, transfer, scale, optimiser, ui, integrations };
+const run: Record<Scenario, typeof ceiling> = {
+  ceiling,
+  credit,
+  saga,
+  transfer,
+  scale,
+  optimiser,
+  ui,
+  integrations,
+  "saga-compare": sagaCompare,
+};
 
 let parsed: ReturnType<typeof parseOptions>;
 try {

@@ -1,17 +1,21 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["ceiling", "credit", "saga", "transfer", "scale", "optimiser", "ui", "integrations"] as const;
+export const SCENARIOS = ["ceiling", "credit", "saga", "transfer", "scale", "optimiser", "ui", "integrations", "saga-compare"] as const;
+/** Run only when named: it needs --compare. */
+const ON_REQUEST: readonly Scenario[] = ["saga-compare"];
 export type Scenario = (typeof SCENARIOS)[number];
 export type Driver = "http" | "dispatch";
 const DRIVERS: readonly Driver[] = ["http", "dispatch"];
 
 export const USAGE = `usage: npm run bench -- [scenario…] [--quick] [--driver=http|dispatch] [--wallets=N] [--transactions=N] [--compare=<dir>]
-  scenario         ${SCENARIOS.join(", ")} (default: all, in this order; credit also runs ceiling)
+  scenario         ${SCENARIOS.join(", ")} (default: all but saga-compare, in this order; credit also runs ceiling;
+                   saga-compare: the payment saga, polled, of this checkout beside --compare's, interleaved)
   --quick          a smoke run (< 2 minutes): short windows, a small scale store
   --driver         how requests reach the server: real HTTP (default) or Miniflare#dispatchFetch
   --wallets        wallets in the scale scenario's seeded store (default 10000, --quick 1000)
   --transactions   transactions in that store (default 100000, --quick 10000)
-  --compare        another checkout of this repository; its full credit route joins the interleaved credit rows
+  --compare        another checkout of this repository; its full credit route joins the interleaved credit rows,
+                   and saga-compare runs its payment saga beside this one's (at --saga-rate)
   --saga-rate      the saga scenario's first rate in payments/s (default 50, the budget's; another rate is
                    reported but not judged: it compares trees on a machine too slow for 50/s)
   --transfer-rate  the transfer scenario's first rate in transfers/s (default 50, the budget's; another rate is
@@ -58,7 +62,7 @@ export function parseOptions(argv: string[]): Options | "help" {
     if (!SCENARIOS.includes(name as Scenario)) throw new Error(`unknown scenario ${name}; known: ${SCENARIOS.join(", ")}`);
   }
   if (!DRIVERS.includes(values.driver as Driver)) throw new Error(`unknown driver ${values.driver}; known: ${DRIVERS.join(", ")}`);
-  const selected = new Set<Scenario>(positionals.length ? (positionals as Scenario[]) : SCENARIOS);
+  const selected = new Set<Scenario>(positionals.length ? (positionals as Scenario[]) : SCENARIOS.filter((s) => !ON_REQUEST.includes(s)));
   if (selected.has("credit")) selected.add("ceiling"); // the credit ratio needs the baseline of the same run
   const count = (value: string | undefined, fallback: number) => {
     const n = Number(value ?? fallback);
