@@ -25,6 +25,13 @@ export async function clockNow(env: Env): Promise<Date> {
   return new Date(Date.now() + (await clockOffsetSeconds(env)) * 1000);
 }
 
+/**
+ * The clock's now as the ledger stores times: the `now` of every WalletLedger write (entries, holds,
+ * pockets), so an entry's month and a hold's expiry follow the same clock as statements and
+ * servicing. In production it is `new Date()`, with no read.
+ */
+export const businessNow = async (env: Env): Promise<string> => (await clockNow(env)).toISOString();
+
 /** Moves the test clock forward by whole days (the caller has checked TEST_CLOCK); batch it with its audit entry. */
 export function advanceClockStatement(db: D1Database, days: number): D1PreparedStatement {
   return db

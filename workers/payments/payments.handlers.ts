@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { OutcomeEvent } from "../../durable-objects/wallet-ledger.types";
 import { formatCents } from "../domain/money";
 import type { AppEnv, AppRouteHandler } from "../lib/app";
-import { clockNow } from "../lib/clock";
+import { businessNow, clockNow } from "../lib/clock";
 import { createDb, type Db } from "../lib/db";
 import { invalidState, notFound } from "../lib/errors";
 import { type AppEvent, makeEvent, queueFor } from "../lib/events";
@@ -105,7 +105,7 @@ async function settle(c: Context<AppEnv>, paymentId: string, op: "capture" | "ca
   const db = createDb(c.env.DB);
   const row = await ownPayment(db, user.user_id, paymentId);
   if (row.capture !== "manual" || row.status !== "AUTHORIZED") throw invalidState(`The payment is ${row.status}, not AUTHORIZED`);
-  const now = (await clockNow(c.env)).toISOString();
+  const now = await businessNow(c.env);
   const context = { correlationId: row.paymentId, requestId: c.get("requestId") };
   const base = { payment_id: row.paymentId, wallet_id: row.walletId };
   const outcome = await ledgerFor(c.env, row.walletId).settleHold(
@@ -161,7 +161,7 @@ export const refundPayment: AppRouteHandler<typeof routes.refundPayment> = async
   if (row.status !== "SUCCESSFUL") throw invalidState(`The payment is ${row.status}, not SUCCESSFUL`);
   const refundId = resourceIdFor("refund", user.user_id, c.get("idempotencyKey"));
   const context = { correlationId: row.paymentId, requestId: c.get("requestId") };
-  const now = nowIso();
+  const now = await businessNow(c.env);
   const reason = body?.reason ?? null;
   const outcome = unwrap(
     await ledgerFor(c.env, row.walletId).refund({

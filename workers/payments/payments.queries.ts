@@ -110,7 +110,7 @@ export async function recordRefund(db: Db, row: RefundRow, refundedTotalCents: n
       db.$client,
       db
         .update(payments)
-        .set({ refundedAmountCents: sql`max(${payments.refundedAmountCents}, ${refundedTotalCents})`, updatedAt: row.createdAt })
+        .set({ refundedAmountCents: sql`max(${payments.refundedAmountCents}, ${refundedTotalCents})`, updatedAt: nowIso() })
         .where(eq(payments.paymentId, row.paymentId)),
     ),
   ]);

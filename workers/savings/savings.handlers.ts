@@ -1,6 +1,7 @@
 import { formatCents } from "../domain/money";
 import type { AppRouteHandler } from "../lib/app";
 import { recordBusinessEvents } from "../lib/business-events";
+import { businessNow } from "../lib/clock";
 import { createDb, type Db } from "../lib/db";
 import { AppError, invalidState, notFound } from "../lib/errors";
 import { transferIdFor } from "../lib/idempotency";
@@ -69,7 +70,7 @@ export const addToGoal: AppRouteHandler<typeof routes.addToGoal> = async (c) => 
       amount,
       target: row.targetCents,
       description: `Saved for ${row.goalName}`,
-      now: nowIso(),
+      now: await businessNow(c.env),
     }),
     "Savings goal",
   );
@@ -96,7 +97,7 @@ export const redeemGoal: AppRouteHandler<typeof routes.redeemGoal> = async (c) =
       mode: "redeem",
       target: row.targetCents,
       description: `Redeemed ${row.goalName}`,
-      now: nowIso(),
+      now: await businessNow(c.env),
     }),
     "Savings goal",
   );
@@ -122,7 +123,7 @@ export const deleteGoal: AppRouteHandler<typeof routes.deleteGoal> = async (c) =
       mode: "close",
       target: row.targetCents,
       description: `Closed ${row.goalName}`,
-      now: nowIso(),
+      now: await businessNow(c.env),
     });
     // A goal redeemed a moment ago refuses to close: it holds no money, so deleting it is still fine.
     if (!outcome.ok && outcome.code !== "INVALID_STATE") unwrap(outcome, "Savings goal");
@@ -152,7 +153,7 @@ export const updateGoal: AppRouteHandler<typeof routes.updateGoal> = async (c) =
       owner: user.user_id,
       goalId: row.goalId,
       target: body.target_amount,
-      now,
+      now: await businessNow(c.env),
     });
     if (!outcome.ok && outcome.code === "BELOW_CURRENT") {
       const saved = formatCents(outcome.pocket?.amount ?? 0);

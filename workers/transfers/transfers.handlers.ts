@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from "../lib/app";
+import { businessNow } from "../lib/clock";
 import { createDb } from "../lib/db";
 import { AppError, notFound } from "../lib/errors";
 import { makeEvent, queueFor } from "../lib/events";
@@ -52,7 +53,8 @@ export const createTransfer: AppRouteHandler<typeof routes.createTransfer> = asy
       ]);
 
   const transferId = resourceIdFor("transfer", user.user_id, c.get("idempotencyKey"));
-  const now = nowIso();
+  // The record's created_at is wall time (the sweep ages it); the debit's entry is stamped by the clock.
+  const [createdAt, now] = [nowIso(), await businessNow(c.env)];
   const facts: queries.TransferFacts = {
     transfer_id: transferId,
     from_wallet_id: body.from_wallet_id,
@@ -63,7 +65,7 @@ export const createTransfer: AppRouteHandler<typeof routes.createTransfer> = asy
     description: body.description ?? null,
     sender_name: senderName,
     recipient_name: recipientName,
-    created_at: now,
+    created_at: createdAt,
   };
   const requested = makeEvent("TRANSFER_REQUESTED", facts, { correlationId: transferId, requestId: c.get("requestId") });
   const debit = unwrap(
@@ -79,8 +81,10 @@ export const createTransfer: AppRouteHandler<typeof routes.createTransfer> = asy
       events: { onSuccess: { queue: queueFor(requested.type), event: requested } },
     }),
   );
-  // A retried request (same key) replays the debit; the record keeps the first attempt's facts.
-  const row = await queries.recordPending(db, debit.replayed ? { ...facts, created_at: debit.transaction.created_at } : facts, nowIso());
+  // A retried request (same key) replays the debit; the record keeps the first attempt's time (its
+  // debit's), unless that is ahead of the wall because the clock was advanced: a D1 row never is.
+  const firstAt = debit.replayed && debit.transaction.created_at < createdAt ? debit.transaction.created_at : createdAt;
+  const row = await queries.recordPending(db, { ...facts, created_at: firstAt }, nowIso());
   c.executionCtx.waitUntil(armSagaSweep(c.env));
   return c.json({ transfer: presentTransfer(row) }, 201);
 };

@@ -5,8 +5,8 @@
  * have been lost with a crash), which the outcome handlers apply once by business id.
  */
 import type { LedgerOutcome, OutcomeEvent } from "../../durable-objects/wallet-ledger.types";
+import { businessNow } from "../lib/clock";
 import { type AppEvent, type EventOf, makeEvent, queueFor, type ServiceEvents } from "../lib/events";
-import { nowIso } from "../lib/ids";
 import { ledgerFor } from "../lib/ledger";
 import { parseAmount } from "../lib/money";
 
@@ -44,7 +44,7 @@ export async function onPaymentRequested(env: Env, event: EventOf<"PAYMENT_REQUE
     // API.md: a payment's transaction carries its merchant.
     description: merchant,
     counterparty: { account: "merchants", name: merchant },
-    now: nowIso(),
+    now: await businessNow(env),
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
       reemitOnReplay: true,
@@ -73,7 +73,7 @@ async function placePaymentHold(
     amount: cents(event.payload.amount),
     reason: merchant,
     expiresAt: authorization_expires_at,
-    now: nowIso(),
+    now: await businessNow(env),
     events: {
       reemitOnReplay: true,
       onSuccess: outcomeOf(makeEvent("PAYMENT_AUTHORIZED", { payment_id, wallet_id }, context)),
@@ -94,7 +94,7 @@ export async function onLoanApproved(env: Env, event: EventOf<"LOAN_APPROVED">):
     referenceId: loan_id,
     description: "Loan disbursement",
     counterparty: { account: `loan:${loan_id}`, name: "Loan" },
-    now: nowIso(),
+    now: await businessNow(env),
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
       reemitOnReplay: true,
@@ -121,7 +121,7 @@ export async function onRepaymentRequested(env: Env, event: EventOf<"LOAN_REPAYM
     referenceId: repayment_id,
     description: "Loan repayment",
     counterparty: { account: `loan:${loan_id}`, name: "Loan" },
-    now: nowIso(),
+    now: await businessNow(env),
     events: {
       // A replay (a re-driven request, or a retry after a crash past the effect) re-emits the outcome.
       reemitOnReplay: true,
@@ -141,6 +141,7 @@ const transferReversalId = (transferId: string) => `transfer-reversal:${transfer
 export async function onTransferRequested(env: Env, event: EventOf<"TRANSFER_REQUESTED">): Promise<void> {
   const facts = event.payload;
   const context = { correlationId: event.correlation_id, requestId: event.request_id };
+  const now = await businessNow(env);
   const outcome = await ledgerFor(env, facts.to_wallet_id).credit({
     transferId: transferCreditId(facts.transfer_id),
     owner: null,
@@ -149,10 +150,11 @@ export async function onTransferRequested(env: Env, event: EventOf<"TRANSFER_REQ
     referenceId: facts.transfer_id,
     description: facts.description ?? `From ${facts.sender_name}`,
     counterparty: { account: `wallet:${facts.from_wallet_id}`, name: facts.sender_name },
-    now: nowIso(),
+    now,
     events: {
       reemitOnReplay: true,
-      onSuccess: outcomeOf(makeEvent("TRANSFER_COMPLETED", { ...facts, completed_at: nowIso() }, context)),
+      // When the recipient was credited: the credit's own time.
+      onSuccess: outcomeOf(makeEvent("TRANSFER_COMPLETED", { ...facts, completed_at: now }, context)),
     },
   });
   assertRan(outcome, `transfer ${facts.transfer_id}`);
@@ -176,7 +178,7 @@ async function settleTransfer(env: Env, event: EventOf<"TRANSFER_REQUESTED">): P
     referenceId: facts.transfer_id,
     description: `Reversal: transfer to ${facts.recipient_name}`,
     counterparty: { account: `wallet:${facts.to_wallet_id}`, name: facts.recipient_name },
-    now: nowIso(),
+    now: await businessNow(env),
   });
   if (!reversal.ok) throw new Error(`transfer ${facts.transfer_id}: the reversal was refused with ${reversal.code}`);
   return [makeEvent("TRANSFER_REVERSED", { ...facts, completed_at: reversal.transaction.created_at }, context)];
@@ -186,7 +188,8 @@ async function settleTransfer(env: Env, event: EventOf<"TRANSFER_REQUESTED">): P
  * Settles a movement whose request dead-lettered: the stored outcome when the ledger did move the
  * money (its outcome event is on its way too), otherwise an abandoned transfer that never will.
  */
-const abandonMovement = (env: Env, walletId: string, transferId: string) => ledgerFor(env, walletId).abandonTransfer(transferId, nowIso());
+const abandonMovement = async (env: Env, walletId: string, transferId: string) =>
+  ledgerFor(env, walletId).abandonTransfer(transferId, await businessNow(env));
 
 /** A dead-lettered PAYMENT_REQUESTED ends as what the ledger did: debited, or a processing error. */
 async function abandonPayment(env: Env, event: EventOf<"PAYMENT_REQUESTED">): Promise<AppEvent[]> {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { LIVE_EXPIRES_HEADER, LIVE_SESSION_HEADER } from "../../durable-objects/live-sockets";
 import type { MoveOutcome } from "../../durable-objects/wallet-ledger.types";
 import type { AppEnv, AppRouteHandler } from "../lib/app";
+import { businessNow } from "../lib/clock";
 import { createDb } from "../lib/db";
 import { AppError, errorBody, notFound } from "../lib/errors";
 import { isReplay, replayOutcome, transferIdFor } from "../lib/idempotency";
@@ -83,7 +84,7 @@ async function move(
   const user = c.get("user");
   const ledger = ledgerFor(c.env, walletId);
   const transferId = transferIdFor(user.user_id, c.get("idempotencyKey"), `${kind}:${walletId}`);
-  const now = nowIso();
+  const now = await businessNow(c.env);
   const run = () =>
     ledger[kind]({
       transferId,
@@ -108,11 +109,16 @@ export const createWallet: AppRouteHandler<typeof routes.createWallet> = async (
   const user = c.get("user");
   const key = c.get("idempotencyKey");
   const walletId = resourceIdFor("wallet", user.user_id, key);
-  const now = nowIso();
   const db = createDb(c.env.DB);
-  const claimed = await queries.claimWalletSlot(db, walletId, user.user_id, now);
+  const claimed = await queries.claimWalletSlot(db, walletId, user.user_id, nowIso());
   try {
-    const snapshot = await ledgerFor(c.env, walletId).open(walletId, user.user_id, "USD", now, c.req.valid("json").name);
+    const snapshot = await ledgerFor(c.env, walletId).open(
+      walletId,
+      user.user_id,
+      "USD",
+      await businessNow(c.env),
+      c.req.valid("json").name,
+    );
     return c.json({ wallet: presentWallet(snapshot) }, 201);
   } catch (error) {
     // Give the slot back: a wallet that never opened must not count against the limit.
@@ -137,7 +143,7 @@ export const getWallet: AppRouteHandler<typeof routes.getWallet> = async (c) => 
 
 export const renameWallet: AppRouteHandler<typeof routes.renameWallet> = async (c) => {
   const walletId = walletIdFrom(c.req.valid("param").wallet_id);
-  const snapshot = await ledgerFor(c.env, walletId).rename(c.get("user").user_id, c.req.valid("json").name, nowIso());
+  const snapshot = await ledgerFor(c.env, walletId).rename(c.get("user").user_id, c.req.valid("json").name, await businessNow(c.env));
   if (!snapshot) throw notFound("Wallet");
   return c.json({ wallet: presentWallet(snapshot) }, 200);
 };
@@ -145,7 +151,9 @@ export const renameWallet: AppRouteHandler<typeof routes.renameWallet> = async (
 export const balanceAsOf: AppRouteHandler<typeof routes.balanceAsOf> = async (c) => {
   const walletId = walletIdFrom(c.req.valid("param").wallet_id);
   const { as_of } = c.req.valid("query");
-  const found = await ledgerFor(c.env, walletId).balanceAsOf(c.get("user").user_id, as_of === undefined ? nowIso() : utc(as_of));
+  // Without as_of: as of the clock's now, the time the ledger stamps entries with.
+  const asOf = as_of === undefined ? await businessNow(c.env) : utc(as_of);
+  const found = await ledgerFor(c.env, walletId).balanceAsOf(c.get("user").user_id, asOf);
   if (!found) throw notFound("Wallet");
   return c.json({ ...found, balance: formatCents(found.balance) }, 200);
 };
