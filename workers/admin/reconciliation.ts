@@ -1,19 +1,20 @@
 /**
- * Compares what D1 says happened (payments, repayments, disbursed loans, goal amounts) with what the
- * wallet ledgers hold, wallet by wallet, and lists every difference. Sagas in flight are not
+ * Compares what D1 says happened (payments, repayments, disbursed loans, transfers, goal amounts) with
+ * what the wallet ledgers hold, wallet by wallet, and lists every difference. Sagas in flight are not
  * differences, but stuck ones are: a saga still unfinished after STUCK_AFTER_SECONDS (`STUCK`), and
  * an unfinished saga whose ledger side already happened, once older than the re-drive timeout (so a
  * saga mid-flight under load is no false alarm): a PENDING payment or repayment with its debit, an
- * approved loan with its LOAN_IN but no `disbursed_at`. Every saga entry must also name the right
- * counterparty (`COUNTERPARTY`): a payment `merchants`, a loan and its repayments `loan:{loan_id}`, a
- * goal's moves `goal:{goal_id}`; otherwise the conservation proof would credit the wrong account.
+ * approved loan with its LOAN_IN but no `disbursed_at`, a PENDING transfer already credited or
+ * reversed. Every saga entry must also name the right counterparty (`COUNTERPARTY`): a payment
+ * `merchants`, a loan and its repayments `loan:{loan_id}`, a goal's moves `goal:{goal_id}`, a
+ * transfer's entries the other wallet; otherwise the conservation proof would credit the wrong account.
  */
 import { eq } from "drizzle-orm";
 import { formatCents } from "../domain/money";
 import { createDb } from "../lib/db";
 import { ledgerFor } from "../lib/ledger";
 import { redriveAfterMs, stuckAfterMs } from "../lib/saga-sweep";
-import { loans, payments, refunds, repayments, savingsGoals, wallets } from "../lib/schema";
+import { loans, payments, refunds, repayments, savingsGoals, transfers, wallets } from "../lib/schema";
 
 export type Difference = { kind: string; wallet_id: string; reference_id: string | null; message: string };
 
@@ -33,16 +34,19 @@ export async function reconcile(env: Env): Promise<Difference[]> {
 async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]> {
   const db = createDb(env.DB);
   const ledger = ledgerFor(env, walletId);
-  const [audit, split, walletPayments, walletRepayments, walletLoans, goals, heldAndRefunded, walletRefunds] = await Promise.all([
-    ledger.audit(),
-    ledger.sagaEntriesByCounterparty(),
-    db.select().from(payments).where(eq(payments.walletId, walletId)),
-    db.select().from(repayments).where(eq(repayments.walletId, walletId)),
-    db.select().from(loans).where(eq(loans.walletId, walletId)),
-    db.select().from(savingsGoals).where(eq(savingsGoals.walletId, walletId)),
-    ledger.holdsAndRefunds(),
-    db.select().from(refunds).where(eq(refunds.walletId, walletId)),
-  ]);
+  const [audit, split, walletPayments, walletRepayments, walletLoans, goals, heldAndRefunded, walletRefunds, sent, received] =
+    await Promise.all([
+      ledger.audit(),
+      ledger.sagaEntriesByCounterparty(),
+      db.select().from(payments).where(eq(payments.walletId, walletId)),
+      db.select().from(repayments).where(eq(repayments.walletId, walletId)),
+      db.select().from(loans).where(eq(loans.walletId, walletId)),
+      db.select().from(savingsGoals).where(eq(savingsGoals.walletId, walletId)),
+      ledger.holdsAndRefunds(),
+      db.select().from(refunds).where(eq(refunds.walletId, walletId)),
+      db.select().from(transfers).where(eq(transfers.fromWalletId, walletId)),
+      db.select().from(transfers).where(eq(transfers.toWalletId, walletId)),
+    ]);
   const out: Difference[] = [];
   const diff = (kind: string, reference: string | null, message: string) =>
     out.push({ kind, wallet_id: walletId, reference_id: reference, message });
@@ -186,6 +190,54 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
       );
     }
   }
+  /**
+   * One side of a transfer: `expected` true for exactly one entry of its amount, false for none, null
+   * while PENDING (none yet, or one that landed a moment ago and whose outcome is on its way). True
+   * when a PENDING transfer's entry is older than the re-drive timeout: the ledger is ahead of D1.
+   */
+  const expectTransferEntry = (t: (typeof sent)[number], type: string, account: string, what: string, expected: boolean | null) => {
+    const id = t.transferId;
+    expectAccount(type, id, account);
+    const found = entry.get(`${type}:${id}`);
+    entry.delete(`${type}:${id}`);
+    if (expected === null) {
+      const ahead = found !== undefined && age(t.createdAt) >= redriveMs;
+      if (ahead) diff("TRANSFER", id, `D1 says PENDING but the ledger has ${found.count} ${what} for ${formatCents(found.amount)}`);
+      return ahead;
+    }
+    if (expected && !found) diff("TRANSFER", id, `D1 says ${t.status} but the ledger has no ${what}`);
+    if (expected && found && (found.count !== 1 || found.amount !== t.amountCents)) {
+      diff(
+        "TRANSFER",
+        id,
+        `ledger has ${found.count} ${what} for ${formatCents(found.amount)}, D1 says one of ${formatCents(t.amountCents)}`,
+      );
+    }
+    if (!expected && found) diff("TRANSFER", id, `D1 says ${t.status} but the ledger has ${found.count} ${what}`);
+    return false;
+  };
+  // The sender's ledger has the TRANSFER_OUT of every transfer D1 records (the debit comes before the
+  // record), and the reversal (a TRANSFER_IN back) once REVERSED; the recipient's ledger has the
+  // TRANSFER_IN once COMPLETED, and never one of a REVERSED transfer. A stuck one is reported once, on
+  // the sender, whose money it holds.
+  for (const t of sent) {
+    const pending = t.status === "PENDING";
+    expectTransferEntry(t, "TRANSFER_OUT", `wallet:${t.toWalletId}`, "TRANSFER_OUT entries", true);
+    const ahead = expectTransferEntry(
+      t,
+      "TRANSFER_IN",
+      `wallet:${t.toWalletId}`,
+      "reversal entries (TRANSFER_IN)",
+      pending ? null : t.status === "REVERSED",
+    );
+    if (pending && !ahead && age(t.createdAt) >= stuckMs) {
+      diff("STUCK", t.transferId, `transfer PENDING since ${t.createdAt} (over ${stuckMs / 1000} s)`);
+    }
+  }
+  for (const t of received) {
+    const expected = t.status === "PENDING" ? null : t.status === "COMPLETED";
+    expectTransferEntry(t, "TRANSFER_IN", `wallet:${t.fromWalletId}`, "TRANSFER_IN entries", expected);
+  }
   for (const g of goals) {
     const pocket = await ledger.getPocket(null, g.goalId);
     const inLedger = pocket?.amount ?? 0;
@@ -200,6 +252,14 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
   for (const [key, e] of entry) {
     if (e.type === "PAYMENT_OUT" || e.type === "LOAN_REPAYMENT" || e.type === "LOAN_IN" || e.type === "REFUND") {
       diff("ORPHAN_ENTRY", e.reference_id, `ledger has ${key} with no matching record in D1`);
+    }
+    // A transfer's debit is made before its record is written (and a crash between the two leaves the
+    // saga to record it): an orphan only once older than the re-drive timeout.
+    if (e.type === "TRANSFER_OUT" || e.type === "TRANSFER_IN") {
+      const first = (await ledger.entriesFor(e.reference_id)).find((x) => x.type === e.type);
+      if (!first || age(first.created_at) >= redriveMs) {
+        diff("ORPHAN_ENTRY", e.reference_id, `ledger has ${key} with no matching record in D1`);
+      }
     }
   }
   return out;
