@@ -84,10 +84,29 @@ async function runConservationChaos(seed: number) {
         loans.map((l) => l.id),
       );
     const transferRows = () =>
-      rows<{ transfer_id: string; status: string }>(
-        "SELECT transfer_id, status FROM transfers WHERE transfer_id IN (?*)",
+      rows<{ transfer_id: string; status: string; amount_cents: number }>(
+        "SELECT transfer_id, status, amount_cents FROM transfers WHERE transfer_id IN (?*)",
         transfers.map((t) => t.id),
       );
+    const byId = new Map<string, (typeof transfers)[number]>();
+    /**
+     * What this run's transfers have in transit: each one D1 still lists as PENDING, less those whose
+     * credit (or reversal) is already in a ledger while its outcome event is on its way. Read between
+     * deliveries: every delivery goes through this test's queue, so nothing moves while this, the
+     * proof and the ledgers are read, and they describe the same moment.
+     */
+    const pendingInTransit = async () => {
+      let cents = 0;
+      for (const row of (await transferRows()).filter((t) => t.status === "PENDING")) {
+        const t = byId.get(row.transfer_id)!;
+        const credited = (await ledgerFor(env, t.to).entriesFor(t.id)).some((e) => e.type === "TRANSFER_IN");
+        const reversed = (await ledgerFor(env, t.from).entriesFor(t.id)).some((e) => e.type === "TRANSFER_IN");
+        if (!credited && !reversed) cents += row.amount_cents;
+      }
+      return cents;
+    };
+    const baselineInTransit = parseCents(before.in_transit);
+    let transitCheckpoints = 0;
     /** Sagas this run started that have not finished (their messages are still on the way). */
     const unfinished = async () =>
       (await transferRows()).filter((t) => t.status === "PENDING").length +
@@ -99,6 +118,13 @@ async function runConservationChaos(seed: number) {
     const checkpoint = async () => {
       const proof = await ledgerProof(admin);
       expect(proof.difference, `seed ${seed}, checkpoint ${checkpoints}`).toBe("0.00");
+      // `in_transit` is the plug that makes `difference` zero across wallets: it must also be the money
+      // that left a sender and has not landed (a TRANSFER_IN made twice would leave it short).
+      const inTransit = parseCents(proof.in_transit);
+      expect(inTransit, `seed ${seed}, checkpoint ${checkpoints}`).toBeGreaterThanOrEqual(0);
+      const ours = await pendingInTransit();
+      expect(inTransit - baselineInTransit, `seed ${seed}, checkpoint ${checkpoints}: in_transit`).toBe(ours);
+      if (ours > 0) transitCheckpoints++;
       checkpoints++;
       return proof;
     };
@@ -124,7 +150,10 @@ async function runConservationChaos(seed: number) {
           body: { from_wallet_id: wallet.id, to_wallet_id: to.id, amount: centsToString(amount) },
         });
         expect([201, 409]).toContain(res.status);
-        if (res.status === 201) transfers.push({ id: res.body.transfer.transfer_id, from: wallet.id, to: to.id, amount });
+        if (res.status === 201) {
+          transfers.push({ id: res.body.transfer.transfer_id, from: wallet.id, to: to.id, amount });
+          byId.set(res.body.transfer.transfer_id, transfers.at(-1)!);
+        }
       } else if (r < 0.5) {
         const res = await api("/payment", {
           token: wallet.token,
@@ -236,6 +265,7 @@ async function runConservationChaos(seed: number) {
       seed,
       checkpoints,
       inFlightCheckpoints,
+      transitCheckpoints,
       payments: paymentIds.length,
       transfers: transfers.length,
       loans: loans.length,
@@ -255,6 +285,7 @@ describe("conservation under saga chaos (invariant 12)", () => {
       console.info(JSON.stringify(report));
       expect(report.injectedFailures).toBeGreaterThan(0);
       expect(report.duplicated).toBeGreaterThan(0);
+      expect(report.transfers).toBeGreaterThan(0);
     },
     60_000,
   );
