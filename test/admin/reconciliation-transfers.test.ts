@@ -188,4 +188,28 @@ describe("reconciliation of transfers", () => {
       },
     ]);
   });
+
+  // Last in the file: the clock stays advanced for whatever runs after it.
+  it("an orphan's age is read on the clock that stamps ledger entries (also once a test clock was advanced)", async () => {
+    const admin = await signupAdmin();
+    expect((await api("/admin/clock/advance", { token: admin.token, body: { days: 1 } })).status).toBe(200);
+    const clock = Date.parse((await api("/admin/clock", { token: admin.token })).body.now);
+    const onClock = (ms: number) => new Date(clock - ms).toISOString();
+    const ada = await signup();
+    const walletId = await createWallet(ada);
+    expect((await ledger(walletId).credit(systemMove({ amount: 1_000, type: "DEPOSIT", now: onClock(OLD + 60_000) }))).ok).toBe(true);
+    // Two hours old on the ledger's clock, though still ahead of the wall.
+    const lost = crypto.randomUUID();
+    const debit = await ledger(walletId).debit(
+      systemMove({
+        amount: 100,
+        type: "TRANSFER_OUT",
+        referenceId: lost,
+        now: onClock(OLD),
+        counterparty: { account: "wallet:elsewhere", name: "Bob" },
+      }),
+    );
+    expect(debit.ok).toBe(true);
+    expect((await differencesOf(walletId)).map((d) => [d.kind, d.reference_id])).toEqual([["ORPHAN_ENTRY", lost]]);
+  });
 });

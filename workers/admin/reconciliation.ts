@@ -11,6 +11,7 @@
  */
 import { eq } from "drizzle-orm";
 import { formatCents } from "../domain/money";
+import { clockNow } from "../lib/clock";
 import { createDb } from "../lib/db";
 import { ledgerFor } from "../lib/ledger";
 import { redriveAfterMs, stuckAfterMs } from "../lib/saga-sweep";
@@ -249,15 +250,18 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     entry.delete(`SAVINGS_ADD:${g.goalId}`);
     entry.delete(`SAVINGS_REDEEM:${g.goalId}`);
   }
+  let ledgerNow: number | undefined;
   for (const [key, e] of entry) {
     if (e.type === "PAYMENT_OUT" || e.type === "LOAN_REPAYMENT" || e.type === "LOAN_IN" || e.type === "REFUND") {
       diff("ORPHAN_ENTRY", e.reference_id, `ledger has ${key} with no matching record in D1`);
     }
     // A transfer's debit is made before its record is written (and a crash between the two leaves the
-    // saga to record it): an orphan only once older than the re-drive timeout.
+    // saga to record it): an orphan only once older than the re-drive timeout, by the clock that
+    // stamps ledger entries.
     if (e.type === "TRANSFER_OUT" || e.type === "TRANSFER_IN") {
       const first = (await ledger.entriesFor(e.reference_id)).find((x) => x.type === e.type);
-      if (!first || age(first.created_at) >= redriveMs) {
+      ledgerNow ??= (await clockNow(env)).getTime();
+      if (!first || ledgerNow - Date.parse(first.created_at) >= redriveMs) {
         diff("ORPHAN_ENTRY", e.reference_id, `ledger has ${key} with no matching record in D1`);
       }
     }
