@@ -35,12 +35,24 @@ describe("POST /v1/debt-optimiser with wallet_id: the loans' live figures", () =
     expect(fromWallet.body).toEqual(byHand.body);
   });
 
-  it("takes the loan's next installment as its minimum: the whole balance once the last one of the term is next", async () => {
+  it("takes the loan's next installment as its minimum, min(minimum_payment, remaining_balance), the term's last one included", async () => {
     const { user, walletId, loanId } = await servicedLoan();
+    const plan = (body: Record<string, unknown>) => api("/debt-optimiser", { token: user.token, body: { monthly_budget: "400", ...body } });
+    // The twelfth (last) installment is next, 1000.00 still owed: what falls due is 86.99, not the whole balance.
     await env.DB.prepare("UPDATE loans SET installments_charged = 11 WHERE loan_id = ?").bind(loanId).run();
-    // 1000.00 is due at the twelfth due date, so a 400.00 budget is below the minimum.
-    const res = await api("/debt-optimiser", { token: user.token, body: { monthly_budget: "400", wallet_id: walletId } });
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe("BUDGET_TOO_LOW");
+    const last = await plan({ wallet_id: walletId });
+    expect(last.status).toBe(200);
+    expect(last.body).toEqual(
+      (await plan({ debts: [{ name: "Laptop", balance: "1000.00", apr: "8.00", minimum_payment: "86.99" }] })).body,
+    );
+    // Owing less than the minimum payment, the installment is what is owed.
+    await env.DB.prepare("UPDATE loans SET remaining_balance_cents = 5000, outstanding_principal_cents = 5000 WHERE loan_id = ?")
+      .bind(loanId)
+      .run();
+    const small = await plan({ wallet_id: walletId, monthly_budget: "50" });
+    expect(small.status).toBe(200);
+    expect(small.body).toEqual(
+      (await plan({ monthly_budget: "50", debts: [{ name: "Laptop", balance: "50.00", apr: "8.00", minimum_payment: "50.00" }] })).body,
+    );
   });
 });

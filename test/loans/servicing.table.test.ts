@@ -7,6 +7,7 @@ import {
   delinquencyOf,
   dueDate,
   graceEnd,
+  installmentAmount,
   type LoanBooks,
   liveSchedule,
   nextStep,
@@ -136,5 +137,65 @@ describe("loan servicing maths", () => {
     const schedule = liveSchedule(next.books, terms, at("2026-04-01"), rules);
     expect(schedule.at(-1)?.balanceAfter).toBe(0);
     expect(schedule.length).toBeLessThan(12);
+  });
+
+  it("the installment due is min(minimum_payment, remaining_balance), the term's last one included (API.md)", () => {
+    expect(installmentAmount(terms, 100_000)).toBe(8699);
+    expect(installmentAmount(terms, 8697)).toBe(8697);
+    // The twelfth installment of a loan that still owes 200.00 plus its interest asks for 86.99, not all of it.
+    const behind: LoanBooks = { ...openBooks(20_000), charged: 11 };
+    const twelfth = chargeDueDate(behind, terms);
+    expect(twelfth.installment).toMatchObject({ k: 12, interest: 133, amountDue: 8699 });
+    expect(remainingOf(twelfth.books)).toBe(20_133);
+  });
+
+  it("a loan behind at the end of its term goes on falling due month by month: interest, the installment, late fees, DEFAULTED; paid off, all PAID", () => {
+    let books: LoanBooks = openBooks(100_000);
+    // Nine installments paid by autopay, then nothing more is paid.
+    for (let k = 1; k <= 9; k++) books = applyRepayment(chargeDueDate(books, terms).books, 8699).books;
+    expect(books.principal).toBe(25_750);
+    /** Every servicing step due by `now`, as the service applies them. */
+    const serviceTo = (now: number) => {
+      for (let step = nextStep(books, terms, rules, delinquencyOf(books, now, rules)); step && step.at <= now; ) {
+        if (step.kind === "due") books = chargeDueDate(books, terms).books;
+        else if (step.kind === "late-fee") books = chargeLateFee(books, step.k, rules);
+        else if (delinquencyOf(books, now, rules) === "DEFAULTED") break;
+        step = nextStep(books, terms, rules, delinquencyOf(books, step.at, rules));
+      }
+    };
+    serviceTo(at("2027-02-10")); // past the twelfth due date (2027-01-31) and the grace of the first after it
+    expect(books.installments.map((i) => [i.k, i.dueDate, i.amountDue, i.lateFee])).toEqual([
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => [k, dueDate(terms.disbursedAt, k), 8699, 0]),
+      [10, "2026-11-30", 8699, 1000],
+      [11, "2026-12-31", 8699, 1000],
+      [12, "2027-01-31", 8699, 1000],
+    ]);
+    // 257.50 of principal, 3 periods of interest on it, three late fees: more than one installment is still owed.
+    expect(books).toMatchObject({ principal: 25_750, interestDue: 172 * 3, feesDue: 3000 });
+    expect(delinquencyOf(books, at("2027-02-10"), rules)).toBe("LATE");
+    // The thirteenth month falls due like the others, on the same day of the month.
+    expect(nextStep(books, terms, rules, "LATE")).toEqual({ kind: "due", at: Date.parse("2027-02-28T00:00:00.000Z") });
+    serviceTo(at("2027-03-01"));
+    expect(books.installments.at(-1)).toMatchObject({ k: 13, dueDate: "2027-02-28", interest: 172, amountDue: 8699 });
+    // The schedule: the thirteen charged, LATE where unpaid past grace, then the projection to zero.
+    const schedule = liveSchedule(books, terms, at("2027-03-01"), rules);
+    expect(schedule.slice(9, 13).map((r) => [r.month, r.status])).toEqual([
+      [10, "LATE"],
+      [11, "LATE"],
+      [12, "LATE"],
+      [13, "DUE"],
+    ]);
+    expect(schedule.slice(13).every((r) => r.status === "UPCOMING")).toBe(true);
+    expect(schedule.at(-1)?.balanceAfter).toBe(0);
+    // 90 days after installment 10 fell due: DEFAULTED (autopay stops; the remainder stays payable).
+    expect(delinquencyOf(books, Date.parse("2027-02-28T00:00:00.000Z"), rules)).toBe("DEFAULTED");
+    // Paid off in one repayment: fees, interest, principal; every installment settled.
+    const owed = remainingOf(books);
+    const paid = applyRepayment(books, owed);
+    expect(paid.allocation).toEqual({ fees: books.feesDue, interest: books.interestDue, principal: books.principal });
+    expect(remainingOf(paid.books)).toBe(0);
+    expect(nextStep(paid.books, terms, rules, "DEFAULTED")).toBeNull();
+    expect(delinquencyOf(paid.books, at("2027-03-02"), rules)).toBe("CURRENT");
+    expect(liveSchedule(paid.books, terms, at("2027-03-02"), rules).every((r) => r.status === "PAID")).toBe(true);
   });
 });

@@ -24,7 +24,7 @@ type ApprovedLoan = {
  * A wallet's approved loans as debts: name = purpose, or the loan id when the purpose is empty or
  * shared with another loan (names key the answer's per-month maps, so they must be unique). The
  * figures are live: the balance is what clears the loan now (interest and fees charged included) and
- * the minimum is the loan's next installment (its whole balance once the term's last one is due).
+ * the minimum is the loan's next installment, min(minimum_payment, remaining_balance) (API.md).
  */
 function debtsFromLoans(loans: readonly ApprovedLoan[]): Debt[] {
   // A loan whose last repayment has landed but whose status has not yet moved to PAID owes nothing.
@@ -40,11 +40,7 @@ function debtsFromLoans(loans: readonly ApprovedLoan[]): Debt[] {
       name: purpose && purposeCount.get(purpose) === 1 ? purpose : loan.loan_id,
       balance: loan.remaining_balance_cents,
       aprBp: loan.interest_rate_bp,
-      minimumPayment: installmentAmount(
-        loan.installments_charged + 1,
-        { termMonths: loan.loan_term_months, minimumPayment: loan.minimum_payment_cents },
-        loan.remaining_balance_cents,
-      ),
+      minimumPayment: installmentAmount({ minimumPayment: loan.minimum_payment_cents }, loan.remaining_balance_cents),
     };
   });
 }

@@ -27,7 +27,11 @@ export type LoanTerms = {
 };
 
 export type Installment = {
-  /** 1-based; may run past the term for a loan that fell behind (each such period is due in full). */
+  /**
+   * 1-based. Past the term, while anything is still owed (a loan that fell behind, or the cents the
+   * rounded minimum payment leaves), each month falls due like the others: its interest, then
+   * min(minimum_payment, remaining_balance); late fees and delinquency go on as before.
+   */
   k: number;
   dueDate: string;
   principalBefore: Cents;
@@ -87,9 +91,13 @@ export function periodInterest(principal: Cents, rateBp: BasisPoints): Cents {
   return Number(roundHalfUpDiv(BigInt(principal) * BigInt(rateBp), MONTHLY_RATE_DENOMINATOR));
 }
 
-/** min(minimum_payment, remaining); the last installment of the term, and any after it, clears the loan. */
-export function installmentAmount(k: number, terms: Pick<LoanTerms, "termMonths" | "minimumPayment">, remaining: Cents): Cents {
-  return k >= terms.termMonths ? remaining : Math.min(terms.minimumPayment, remaining);
+/**
+ * API.md: the installment due is min(minimum_payment, remaining_balance), the term's last one
+ * included (with the rounded minimum payment it usually is the remaining balance by then; a loan
+ * that still owes more goes on falling due month by month, see Installment).
+ */
+export function installmentAmount(terms: Pick<LoanTerms, "minimumPayment">, remaining: Cents): Cents {
+  return Math.min(terms.minimumPayment, remaining);
 }
 
 /** Step 1 and 2 of a due date: interest charged, then the installment due. */
@@ -102,7 +110,7 @@ export function chargeDueDate(books: LoanBooks, terms: LoanTerms): { books: Loan
     dueDate: dueDate(terms.disbursedAt, k),
     principalBefore: books.principal,
     interest,
-    amountDue: installmentAmount(k, terms, remainingOf(charged)),
+    amountDue: installmentAmount(terms, remainingOf(charged)),
     paid: 0,
     lateFee: 0,
   };
@@ -196,6 +204,9 @@ export function nextStep(books: LoanBooks, terms: LoanTerms, rules: ServicingRul
   return steps[0] ?? null;
 }
 
+/** A bound on the projection, far past any real one (a term is at most 60 months). */
+const MAX_PROJECTED_MONTHS = 1200;
+
 export type ScheduleLine = {
   month: number;
   dueDate: string | null;
@@ -209,8 +220,10 @@ export type ScheduleLine = {
 
 /**
  * The live schedule: the installments charged so far as they were charged (status from what was
- * paid and the grace period), then the rest of the term projected from today's principal at the
- * minimum payment. A loan that owes nothing has no projected rows.
+ * paid and the grace period; all PAID once the loan owes nothing), then the months still to come
+ * projected from today's principal at the minimum payment, until it is repaid: the rest of the term,
+ * and past it as long as the principal lasts (servicing charges those months too). A loan that owes
+ * nothing has no projected rows.
  */
 export function liveSchedule(
   books: LoanBooks,
@@ -219,9 +232,13 @@ export function liveSchedule(
   rules: ServicingRules,
   firstMonth = 1,
 ): ScheduleLine[] {
+  // Installments charged while earlier ones were unpaid can together ask for more than the loan owes:
+  // once it owes nothing, every one of them is settled.
+  const cleared = remainingOf(books) === 0;
   const lines: ScheduleLine[] = books.installments.map((i) => {
     const principalPart = Math.max(0, Math.min(i.principalBefore, i.amountDue - i.interest));
-    const status: InstallmentStatus = !isUnpaid(i) ? "PAID" : i.lateFee > 0 || graceEnd(i.dueDate, rules.graceDays) <= now ? "LATE" : "DUE";
+    const status: InstallmentStatus =
+      cleared || !isUnpaid(i) ? "PAID" : i.lateFee > 0 || graceEnd(i.dueDate, rules.graceDays) <= now ? "LATE" : "DUE";
     return {
       month: i.k,
       dueDate: i.dueDate,
@@ -234,10 +251,14 @@ export function liveSchedule(
     };
   });
   let principal = books.principal;
-  for (let k = Math.max(books.charged, firstMonth - 1) + 1; k <= terms.termMonths && principal > 0; k++) {
+  const last = Math.max(books.charged, firstMonth - 1) + MAX_PROJECTED_MONTHS;
+  for (let k = Math.max(books.charged, firstMonth - 1) + 1; principal > 0 && k <= last; k++) {
     const interest = periodInterest(principal, terms.rateBp);
-    const payment = installmentAmount(k, terms, principal + interest);
+    const payment = installmentAmount(terms, principal + interest);
     const principalPart = payment - interest;
+    // The minimum payment always exceeds a month's interest on the principal it was priced for (and
+    // the principal only shrinks), so this never happens; the guard keeps a bad row from looping.
+    if (principalPart <= 0) break;
     principal -= principalPart;
     lines.push({
       month: k,

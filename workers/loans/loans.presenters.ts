@@ -11,7 +11,7 @@ function upcoming(row: LoanView, now: number) {
   const charged = row.firstInstallment === null ? dueDatesPassed(row.disbursedAt, now) : row.installmentsCharged;
   const k = charged + 1;
   const owedThen = row.remainingBalanceCents + periodInterest(row.outstandingPrincipalCents, row.interestRateBp);
-  const installment = installmentAmount(k, { termMonths: row.loanTermMonths, minimumPayment: row.minimumPaymentCents }, owedThen);
+  const installment = installmentAmount({ minimumPayment: row.minimumPaymentCents }, owedThen);
   return { date: dueDate(row.disbursedAt, k), amount: Math.min(owedThen, row.unpaidDueCents + installment) };
 }
 

@@ -167,7 +167,10 @@ export const loanSchedule = userRoute({
   operationId: "getLoanSchedule",
   tags,
   summary: "The live schedule: installments charged so far as charged and paid, the rest projected",
-  description: "A rejected loan has no schedule. Rows after today's are projected from today's principal at the minimum payment.",
+  description:
+    "A rejected loan has no schedule. Rows after today's are projected from today's principal at the minimum payment, until it is " +
+    "repaid: a loan still owing at the end of its term goes on falling due month by month, each month's installment " +
+    "min(minimum_payment, remaining_balance), with late fees and delinquency as before.",
   request: { params: LoanParam },
   responses: {
     200: jsonResponse(
