@@ -1,6 +1,8 @@
+import { processCpuMs } from "./cpu";
 import type { OpenLoopStats } from "./load";
 import type { Results, Verdict } from "./report";
 import type { Server } from "./server";
+import { round } from "./stats";
 import { sleep } from "./util";
 
 /**
@@ -39,6 +41,27 @@ export async function fundedWallets(server: Server, emails: string[], perUser = 
     }
   }
   return { wallets, tokens, token: (walletId) => tokenOf.get(walletId) ?? "" };
+}
+
+/**
+ * One open-loop window with workerd's CPU milliseconds per completed saga (idle use subtracted:
+ * call `server.measureIdle()` first) and this process's: everything a saga costs the server (both
+ * queue hops, the D1 writes, the socket pushes, the confirming GET), steadier than its latency when
+ * other work shares the cores.
+ */
+export async function withCpu(server: Server, window: () => Promise<OpenLoopStats>): Promise<OpenLoopStats> {
+  const serverStart = processCpuMs(server.pid);
+  const clientStart = process.cpuUsage();
+  const started = performance.now();
+  const stats = await window();
+  const elapsed = performance.now() - started;
+  const client = process.cpuUsage(clientStart);
+  const done = Math.max(1, (stats.n ?? 0) - (stats.lost ?? 0));
+  return {
+    ...stats,
+    server_cpu_ms: round((processCpuMs(server.pid) - serverStart - server.idleCpuPerMs * elapsed) / done, 2),
+    client_cpu_ms: round((client.user + client.system) / 1000 / done, 2),
+  };
 }
 
 /** The budget's verdict for a saga at 50/s (DESIGN.md): p50 ≤ 30 ms, p99 ≤ 150 ms, none lost; another rate is reported, not judged. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BenchContext } from "../lib/context";
 import { openLoop } from "../lib/load";
-import { budgetVerdict, DEADLINE_MS, followLate, fundedWallets, rateLadder } from "../lib/saga-load";
+import { budgetVerdict, DEADLINE_MS, followLate, fundedWallets, rateLadder, withCpu } from "../lib/saga-load";
 import { Server } from "../lib/server";
 import { summary } from "../lib/stats";
 import { Arrivals } from "../lib/util";
@@ -76,12 +76,16 @@ export async function saga({ options, results, bundle }: BenchContext): Promise<
     // Warm the whole path (queue consumer, outbox drain, D1) before measuring.
     const warm: Trace = { post: [], commit: [], server: [], confirms: [], mismatched: 0 };
     for (let i = 0; i < 20; i++) await payOnce(warm)(i, performance.now());
+    await server.measureIdle();
 
     const run = async (rate: number, seconds: number) => {
       const trace: Trace = { post: [], commit: [], server: [], confirms: [], mismatched: 0 };
       const mark = server.logs.length;
-      const stats = await openLoop(rate, seconds, payOnce(trace));
-      await Promise.all(trace.confirms);
+      const stats = await withCpu(server, async () => {
+        const window = await openLoop(rate, seconds, payOnce(trace));
+        await Promise.all(trace.confirms);
+        return window;
+      });
       const post = summary(trace.post);
       const commit = summary(trace.commit);
       const srv = summary(trace.server);

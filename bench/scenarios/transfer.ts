@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BenchContext } from "../lib/context";
 import { openLoop, serial } from "../lib/load";
-import { budgetVerdict, DEADLINE_MS, followLate, fundedWallets, rateLadder } from "../lib/saga-load";
+import { budgetVerdict, DEADLINE_MS, followLate, fundedWallets, rateLadder, withCpu } from "../lib/saga-load";
 import { Server } from "../lib/server";
 import { summary } from "../lib/stats";
 import { Arrivals } from "../lib/util";
@@ -110,12 +110,16 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
     // Warm the whole path (both queue hops, the outbox drains, D1) before measuring.
     const warm = newTrace();
     for (let i = 0; i < 20; i++) await transferOnce(warm)(i, performance.now());
+    await server.measureIdle();
 
     const run = async (rate: number, seconds: number) => {
       const trace = newTrace();
       const mark = server.logs.length;
-      const stats = await openLoop(rate, seconds, transferOnce(trace));
-      await Promise.all(trace.checks);
+      const stats = await withCpu(server, async () => {
+        const window = await openLoop(rate, seconds, transferOnce(trace));
+        await Promise.all(trace.checks);
+        return window;
+      });
       const created = summary(trace.created);
       const credit = summary(trace.credit);
       const seen = summary(trace.received);
@@ -152,22 +156,21 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
     const captureSeconds = options.quick ? 2 : 5;
     const needed = serialWarmup + serialSamples + HOLD_RATE * captureSeconds;
     const holds: { id: string; wallet: string }[] = [];
-    const holdLatency: number[] = [];
-    const authorizing = await openLoop(HOLD_RATE, needed / HOLD_RATE, async (i, scheduled) => {
-      const wallet = wallets[i % wallets.length] ?? "";
-      const res = await server.call("/v1/payment", {
-        token: token(wallet),
-        key: randomUUID(),
-        body: { wallet_id: wallet, merchant: "bench", amount: "1.00", capture: "manual" },
-      });
-      if (res.status !== 202) return false;
-      const id: string = res.body.payment.transaction_id;
-      const at = await authorized.wait(id, scheduled + DEADLINE_MS - performance.now());
-      if (at === undefined) return false;
-      holdLatency.push(at - scheduled);
-      holds.push({ id, wallet });
-      return true;
-    });
+    const authorizing = await withCpu(server, () =>
+      openLoop(HOLD_RATE, needed / HOLD_RATE, async (i, scheduled) => {
+        const wallet = wallets[i % wallets.length] ?? "";
+        const res = await server.call("/v1/payment", {
+          token: token(wallet),
+          key: randomUUID(),
+          body: { wallet_id: wallet, merchant: "bench", amount: "1.00", capture: "manual" },
+        });
+        if (res.status !== 202) return false;
+        const id: string = res.body.payment.transaction_id;
+        if ((await authorized.wait(id, scheduled + DEADLINE_MS - performance.now())) === undefined) return false;
+        holds.push({ id, wallet });
+        return true;
+      }),
+    );
     results.rows.push({
       scenario: "transfer",
       case: "POST /payment (capture: manual) → AUTHORIZED (payment.authorized on the socket)",
@@ -193,7 +196,7 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
       ...server.workerTimes(mark, /\/capture$/),
     });
     mark = server.logs.length;
-    const atRate = await openLoop(HOLD_RATE, captureSeconds, capture);
+    const atRate = await withCpu(server, () => openLoop(HOLD_RATE, captureSeconds, capture));
     results.rows.push({
       scenario: "transfer",
       case: "hold → capture: POST /payment/{id}/capture → 200 SUCCESSFUL",
@@ -209,7 +212,7 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
         `failed ${atRate.lost}/${atRate.n}; authorization (POST → AUTHORIZED) at ${HOLD_RATE}/s p50 ${authorizing.p50} ms, p99 ${authorizing.p99} ms`,
       ok: null,
     });
-    results.extra.holdCapture = { authorize: summary(holdLatency), serial: oneByOne, atRate };
+    results.extra.holdCapture = { authorize: authorizing, serial: oneByOne, atRate };
   } finally {
     for (const s of sockets) s.close();
     await server.stop();
