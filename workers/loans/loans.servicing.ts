@@ -69,8 +69,8 @@ type InstallmentRecord = {
   late_fee_cents: number;
 };
 
-/** Test seam: throwing here simulates a crash between two servicing steps. */
-export const servicingFaults: { afterStep?: (loanId: string, step: ServicingStep) => void } = {};
+/** Test seam: throwing here simulates a crash between two servicing steps (awaited: a test may read the step's commit). */
+export const servicingFaults: { afterStep?: (loanId: string, step: ServicingStep) => void | Promise<void> } = {};
 
 /** LOAN_GRACE_DAYS (default 5) and LOAN_LATE_FEE (default 10.00) from the environment. */
 export function servicingRules(env: Env): ServicingRules {
@@ -276,7 +276,7 @@ async function serviceStep(env: Env, loanId: string, now: Date, rules: Servicing
   }
   const [first] = await db.batch(statements);
   if (first?.meta.changes !== 1) return "stale";
-  servicingFaults.afterStep?.(loanId, step);
+  await servicingFaults.afterStep?.(loanId, step);
   // Unsent here (a crash), the outbox sweep sends them: the autopay request and the customer's event.
   await flushOutbox(env, outboxIds);
   return "applied";
