@@ -70,8 +70,16 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
     /** Transfers not COMPLETED within the deadline: followed after the ladder to tell slow from lost. */
     const late: string[] = [];
     const senderOf = new Map<string, string>();
-    type Trace = { created: number[]; credit: number[]; received: number[]; server: number[]; checks: Promise<void>[]; mismatched: number };
-    const newTrace = (): Trace => ({ created: [], credit: [], received: [], server: [], checks: [], mismatched: 0 });
+    type Trace = {
+      created: number[];
+      credit: number[];
+      creditToCompleted: number[];
+      received: number[];
+      server: number[];
+      checks: Promise<void>[];
+      mismatched: number;
+    };
+    const newTrace = (): Trace => ({ created: [], credit: [], creditToCompleted: [], received: [], server: [], checks: [], mismatched: 0 });
     const transferOnce = (trace: Trace) => async (i: number, scheduled: number) => {
       const j = i % wallets.length;
       const from = wallets[j] ?? "";
@@ -104,6 +112,7 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
       );
       if (done.status !== "COMPLETED") return false;
       trace.server.push(done.serverMs);
+      if (credit !== undefined) trace.creditToCompleted.push(done.at - credit);
       return true;
     };
 
@@ -122,6 +131,7 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
       });
       const created = summary(trace.created);
       const credit = summary(trace.credit);
+      const settle = summary(trace.creditToCompleted);
       const seen = summary(trace.received);
       const srv = summary(trace.server);
       results.rows.push({
@@ -132,6 +142,7 @@ export async function transfer({ options, results, bundle }: BenchContext): Prom
         ...server.workerTimes(mark, /^\/v1\/transfers$/),
         note:
           `201 p50/p99 ${created.p50}/${created.p99}; recipient credited (TRANSFER_IN live push) p50/p99 ${credit.p50}/${credit.p99}; ` +
+          `credit → COMPLETED p50/p99 ${settle.p50}/${settle.p99}; ` +
           `transfer.received on the recipient's socket p50/p99 ${seen.p50}/${seen.p99}; created_at→completed_at p50/p99 ${srv.p50}/${srv.p99}; ` +
           `${trace.mismatched} not matching a GET after it; send lag p99 ${stats.sendLagP99}`,
       });
