@@ -56,7 +56,8 @@ export const applyForLoan: AppRouteHandler<typeof routes.applyForLoan> = async (
 };
 
 export const listLoans: AppRouteHandler<typeof routes.listLoans> = async (c) => {
-  const [page, now] = await Promise.all([queries.listLoans(createDb(c.env.DB), c.get("user"), c.req.valid("query")), clockNow(c.env)]);
+  const now = await clockNow(c.env);
+  const page = await queries.listLoans(createDb(c.env.DB), c.get("user"), c.req.valid("query"), now);
   const admin = c.get("user").role === "admin";
   return c.json({ loans: page.loans.map((loan) => presentLoan(loan, now, { admin })), next_cursor: page.nextCursor }, 200);
 };

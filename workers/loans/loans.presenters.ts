@@ -1,4 +1,12 @@
-import { dueDate, dueDatesPassed, dueMoment, installmentAmount, periodInterest, type ScheduleLine } from "../domain/loan-servicing";
+import {
+  DEFAULT_AFTER_DAYS,
+  dueDate,
+  dueDatesPassed,
+  dueMoment,
+  installmentAmount,
+  periodInterest,
+  type ScheduleLine,
+} from "../domain/loan-servicing";
 import { formatCents } from "../domain/money";
 import { formatRate } from "../domain/rates";
 import type { LoanView, RepaymentRow } from "./loans.queries";
@@ -40,7 +48,7 @@ export const presentLoan = (row: LoanView, now: Date, { admin = false }: { admin
     next_due_date: next?.date ?? null,
     next_payment_due: next ? formatCents(next.amount) : null,
     days_past_due: daysPastDue,
-    delinquency: approved ? (daysPastDue >= 90 ? ("DEFAULTED" as const) : row.delinquency) : ("CURRENT" as const),
+    delinquency: approved ? (daysPastDue >= DEFAULT_AFTER_DAYS ? ("DEFAULTED" as const) : row.delinquency) : ("CURRENT" as const),
     autopay: row.autopay,
     status: row.status,
     purpose: row.purpose,

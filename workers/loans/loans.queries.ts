@@ -1,4 +1,5 @@
-import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { DEFAULT_AFTER_DAYS, type Delinquency } from "../domain/loan-servicing";
 import type { AuthUser } from "../lib/app";
 import { auditStatementIfChanged } from "../lib/audit-log";
 import type { Db } from "../lib/db";
@@ -21,17 +22,33 @@ export type RepaymentRow = typeof repayments.$inferSelect;
 export type Viewer = Pick<AuthUser, "user_id" | "role">;
 type Outbox = { outboxId: string; event: AppEvent };
 
+const oldestUnpaidDue = sql<
+  string | null
+>`(SELECT MIN(i.due_date) FROM loan_installments i WHERE i.loan_id = "loans"."loan_id" AND i.paid_cents < i.amount_due_cents)`;
+
 const loanView = {
   ...getTableColumns(loans),
-  oldestUnpaidDue: sql<
-    string | null
-  >`(SELECT MIN(i.due_date) FROM loan_installments i WHERE i.loan_id = "loans"."loan_id" AND i.paid_cents < i.amount_due_cents)`,
+  oldestUnpaidDue,
   applicantName: sql<string | null>`(SELECT u.name FROM users u WHERE u.user_id = "loans"."user_id")`,
   applicantEmail: sql<string | null>`(SELECT u.email FROM users u WHERE u.user_id = "loans"."user_id")`,
   unpaidDueCents: sql<number>`(SELECT COALESCE(SUM(i.amount_due_cents - i.paid_cents), 0) FROM loan_installments i WHERE i.loan_id = "loans"."loan_id")`,
 };
 
 const visibleTo = (viewer: Viewer) => (viewer.role === "admin" ? undefined : eq(loans.userId, viewer.user_id));
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The loan's delinquency as the API presents it at `now` (loans.presenters.ts), in SQL: CURRENT
+ * unless APPROVED; DEFAULTED once the oldest unpaid installment is 90 days past due, even before the
+ * servicing step that stores it has run; otherwise the stored value.
+ */
+function delinquencyIs(delinquency: Delinquency, now: Date): SQL {
+  const cutoff = new Date(now.getTime() - DEFAULT_AFTER_DAYS * DAY_MS).toISOString().slice(0, 10);
+  return sql`(CASE WHEN ${loans.status} <> 'APPROVED' THEN 'CURRENT'
+    WHEN ${loans.delinquency} = 'DEFAULTED' OR ${oldestUnpaidDue} <= ${cutoff} THEN 'DEFAULTED'
+    ELSE ${loans.delinquency} END) = ${delinquency}`;
+}
 
 export function findVisibleLoan(db: Db, viewer: Viewer, loanId: string): Promise<LoanView | undefined> {
   return db
@@ -54,15 +71,29 @@ export async function createLoan(db: Db, row: typeof loans.$inferInsert): Promis
   return stored;
 }
 
+/** One page of the loans `viewer` may see, newest first; `delinquency` is as presented at `now` (the clock). */
 export async function listLoans(
   db: Db,
   viewer: Viewer,
-  { status, limit, cursor }: { status?: LoanRow["status"] | undefined; limit: number; cursor?: string | undefined },
+  {
+    status,
+    delinquency,
+    limit,
+    cursor,
+  }: { status?: LoanRow["status"] | undefined; delinquency?: Delinquency | undefined; limit: number; cursor?: string | undefined },
+  now: Date = new Date(),
 ) {
   const rows = await db
     .select(loanView)
     .from(loans)
-    .where(and(visibleTo(viewer), status ? eq(loans.status, status) : undefined, keysetAfter(cursor, loans.createdAt, loans.loanId)))
+    .where(
+      and(
+        visibleTo(viewer),
+        status ? eq(loans.status, status) : undefined,
+        delinquency ? delinquencyIs(delinquency, now) : undefined,
+        keysetAfter(cursor, loans.createdAt, loans.loanId),
+      ),
+    )
     .orderBy(desc(loans.createdAt), desc(loans.loanId))
     .limit(limit + 1);
   return { loans: rows.slice(0, limit), nextCursor: nextCursor(rows, limit, (r) => ({ t: r.createdAt, i: r.loanId })) };

@@ -7,6 +7,7 @@ import { textSchema } from "../lib/text";
 
 const tags = ["Micro-loans"];
 const LOAN_STATUSES = ["PENDING", "APPROVED", "REJECTED", "PAID"] as const;
+const DELINQUENCIES = ["CURRENT", "LATE", "DEFAULTED"] as const;
 
 export const LoanSchema = z
   .object({
@@ -30,7 +31,7 @@ export const LoanSchema = z
       .nullable()
       .openapi({ description: "What the next due date asks for: its installment plus anything past due" }),
     days_past_due: z.number().int().openapi({ description: "Days since the oldest unpaid installment fell due" }),
-    delinquency: z.enum(["CURRENT", "LATE", "DEFAULTED"]),
+    delinquency: z.enum(DELINQUENCIES),
     autopay: z.boolean(),
     status: z.enum(LOAN_STATUSES),
     purpose: z.string().nullable(),
@@ -85,7 +86,13 @@ export const listLoans = userRoute({
   operationId: "listLoans",
   tags,
   summary: "The caller's loans (an admin sees every user's), newest first",
-  request: { query: PageQuery.extend({ status: z.enum(LOAN_STATUSES).optional() }) },
+  description: "`status` and `delinquency` filter the list (both may be given); `delinquency` is the loan's as it reads now.",
+  request: {
+    query: PageQuery.extend({
+      status: z.enum(LOAN_STATUSES).optional(),
+      delinquency: z.enum(DELINQUENCIES).optional().openapi({ description: "CURRENT, LATE or DEFAULTED, as the loan presents it now" }),
+    }),
+  },
   responses: { 200: jsonResponse(z.object({ loans: z.array(LoanSchema), next_cursor: z.string().nullable() }), "One page") },
 });
 

@@ -379,7 +379,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's loans (an admin sees every user's), newest first */
+        /**
+         * The caller's loans (an admin sees every user's), newest first
+         * @description `status` and `delinquency` filter the list (both may be given); `delinquency` is the loan's as it reads now.
+         */
         get: operations["listLoans"];
         put?: never;
         /** Apply for a micro-loan (PENDING until an admin decides) */
@@ -504,7 +507,7 @@ export interface paths {
         };
         /**
          * The live schedule: installments charged so far as charged and paid, the rest projected
-         * @description A rejected loan has no schedule. Rows after today's are projected from today's principal at the minimum payment.
+         * @description A rejected loan has no schedule. Rows after today's are projected from today's principal at the minimum payment, until it is repaid: a loan still owing at the end of its term goes on falling due month by month, each month's installment min(minimum_payment, remaining_balance), with late fees and delinquency as before.
          */
         get: operations["getLoanSchedule"];
         put?: never;
@@ -3891,6 +3894,8 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string;
                 status?: "PENDING" | "APPROVED" | "REJECTED" | "PAID";
+                /** @description CURRENT, LATE or DEFAULTED, as the loan presents it now */
+                delinquency?: "CURRENT" | "LATE" | "DEFAULTED";
             };
             header?: never;
             path?: never;
