@@ -101,7 +101,13 @@ test("servicing: advance a month in the admin clock panel, and the loan page sho
   const loans = admin.getByRole("region", { name: "Loans", exact: true });
   await loans.getByLabel("Standing").selectOption("CURRENT");
   await expect(loans.getByTestId("admin-loan").filter({ hasText: purpose })).toBeVisible();
+  // The standing filter is the API's (every page it sends matches), not a filter of the pages loaded.
+  const askedForLate = admin.waitForRequest((r) => {
+    const url = new URL(r.url());
+    return url.pathname === "/v1/loan" && url.searchParams.get("delinquency") === "LATE";
+  });
   await loans.getByLabel("Standing").selectOption("LATE");
+  expect(new URL((await askedForLate).url()).searchParams.get("status")).toBe("APPROVED");
   await expect(loans.getByTestId("admin-loan").filter({ hasText: purpose })).toHaveCount(0);
   await expect(admin.getByRole("region", { name: "Decision history", exact: true }).getByTestId("loan-decision").first()).toContainText(
     "Approved",

@@ -2,7 +2,7 @@
  * Query keys. Prefixes are chosen so the live feed can invalidate whole families at once:
  * ["transactions", walletId], ["payments"], ["loans"], ["repayments"], ["goals"], ["transfers"].
  */
-import type { LoanStatus, TransactionFilters } from "./types";
+import type { LoanDelinquency, LoanStatus, TransactionFilters } from "./types";
 
 export const queryKeys = {
   me: ["auth", "me"] as const,
@@ -13,7 +13,7 @@ export const queryKeys = {
   transactionPages: (walletId: string, filters: TransactionFilters) => ["transactions", walletId, "pages", filters] as const,
   recentTransactions: (walletId: string, limit: number) => ["transactions", walletId, "recent", limit] as const,
   loans: ["loans"] as const,
-  loanPages: (status: LoanStatus | null) => ["loans", "pages", status] as const,
+  loanPages: (status: LoanStatus | null, delinquency: LoanDelinquency | null = null) => ["loans", "pages", status, delinquency] as const,
   loansByWallet: (walletId: string) => ["loans", "by-wallet", walletId] as const,
   loan: (loanId: string) => ["loans", "detail", loanId] as const,
   loanSchedule: (loanId: string) => ["loans", "detail", loanId, "schedule"] as const,

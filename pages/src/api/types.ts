@@ -18,6 +18,7 @@ export type TransactionType = Transaction["type"];
 export type TransactionFilters = { type: TransactionType | null; q?: string; from?: string; to?: string };
 export type Loan = Get<"/v1/loan/{loan_id}">["loan"];
 export type LoanStatus = Loan["status"];
+export type LoanDelinquency = Loan["delinquency"];
 export type Repayment = Get<"/v1/loan/{loan_id}/repayments">["repayments"][number];
 export type Payment = Get<"/v1/payment/{transaction_id}">["payment"];
 export type Goal = Get<"/v1/savings-goal/{goal_id}">["goal"];

@@ -12,7 +12,7 @@ import {
   useReplayDeadLetter,
 } from "../api/hooks/admin";
 import { useApproveLoan, useLoanPages, useRejectLoan } from "../api/hooks/loans";
-import type { AuditEntry, DeadLetter, Loan } from "../api/types";
+import type { AuditEntry, DeadLetter, Loan, LoanDelinquency, LoanStatus } from "../api/types";
 import { Button } from "../components/button";
 import { Card, PageHeader } from "../components/card";
 import { useConfirm } from "../components/confirm";
@@ -135,14 +135,15 @@ function ClockPanel() {
   );
 }
 
-const STATUS_FILTERS = ["APPROVED", "PENDING", "PAID", "REJECTED"] as const;
-const DELINQUENCY_FILTERS = ["CURRENT", "LATE", "DEFAULTED"] as const;
+const STATUS_FILTERS = ["APPROVED", "PENDING", "PAID", "REJECTED"] as const satisfies readonly LoanStatus[];
+const DELINQUENCY_FILTERS = ["CURRENT", "LATE", "DEFAULTED"] as const satisfies readonly LoanDelinquency[];
 
 function AllLoans() {
   const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number] | "">("APPROVED");
   const [delinquency, setDelinquency] = useState<(typeof DELINQUENCY_FILTERS)[number] | "">("");
-  const pages = useLoanPages(status === "" ? null : status);
-  const loans = pages.data?.pages.flatMap((page) => page.loans).filter((loan) => delinquency === "" || loan.delinquency === delinquency);
+  // Both filters are the API's: every page it sends matches them, so "Load more" reaches every match.
+  const pages = useLoanPages(status === "" ? null : status, delinquency === "" ? null : delinquency);
+  const loans = pages.data?.pages.flatMap((page) => page.loans);
   return (
     <Card title="Loans" description="Every customer's loans, by status and standing.">
       <div className="mb-3 flex flex-wrap gap-3">

@@ -2,15 +2,19 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, body, idempotent } from "../client";
 import { useMoneyMutation } from "../idempotency";
 import { queryKeys } from "../keys";
-import type { Loan, LoanStatus } from "../types";
+import type { Loan, LoanDelinquency, LoanStatus } from "../types";
 import { PAGE_SIZE } from "./wallet";
 
-/** The caller's loans (an admin's: everyone's), optionally by status, newest first. */
-export function useLoanPages(status: LoanStatus | null) {
+/** The caller's loans (an admin's: everyone's), optionally by status and standing (filtered by the API), newest first. */
+export function useLoanPages(status: LoanStatus | null, delinquency: LoanDelinquency | null = null) {
   return useInfiniteQuery({
-    queryKey: queryKeys.loanPages(status),
+    queryKey: queryKeys.loanPages(status, delinquency),
     queryFn: async ({ pageParam }) =>
-      body(api.GET("/v1/loan", { params: { query: { status: status ?? undefined, limit: PAGE_SIZE, cursor: pageParam } } })),
+      body(
+        api.GET("/v1/loan", {
+          params: { query: { status: status ?? undefined, delinquency: delinquency ?? undefined, limit: PAGE_SIZE, cursor: pageParam } },
+        }),
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
