@@ -84,6 +84,7 @@ function ClockPanel() {
   const advance = useAdvanceClock();
   if (!clock.data) return null;
   const result = advance.data ? clockAdvanceMessage(advance.data) : null;
+  const aheadDays = Math.round(clock.data.offset_seconds / 86_400);
   const now = new Date(clock.data.now);
   const steps = [
     { label: "Advance a day", days: 1 },
@@ -98,7 +99,7 @@ function ClockPanel() {
       <p className="text-sm" data-testid="clock-now">
         Now: <span className="font-semibold">{formatDateTime(clock.data.now)}</span>
         {clock.data.offset_seconds > 0 && (
-          <span className="text-slate-600"> ({Math.round(clock.data.offset_seconds / 86_400)} days ahead of real time)</span>
+          <span className="text-slate-600"> ({aheadDays === 1 ? "1 day" : `${aheadDays} days`} ahead of real time)</span>
         )}
       </p>
       <div className="mt-3 flex flex-wrap gap-2">
