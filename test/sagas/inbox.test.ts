@@ -71,12 +71,14 @@ describe("the consumer's D1 inbox", () => {
     expect(await inboxRows(event.event_id)).toEqual([{ consumer: "payments.authorized" }]);
   });
 
-  it("is skipped only where the subscriber says so: the ledger steps of payments, repayments and transfers, and the payment outcome", () => {
+  it("is skipped only where the subscriber says so: the ledger steps of payments, repayments and transfers, the payment outcome and the transfer record and outcome", () => {
     const keyed = SERVICES.flatMap((service) => Object.values(service.subscribers).flat())
       .filter((subscriber) => subscriber?.keyed)
       .map((subscriber) => subscriber!.name);
     expect([...new Set(keyed)].sort()).toEqual([
       "payments.outcome",
+      "transfers.outcome",
+      "transfers.record",
       "wallet.payment-debit",
       "wallet.repayment-debit",
       "wallet.transfer-credit",

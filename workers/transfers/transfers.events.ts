@@ -1,9 +1,7 @@
-import { eq } from "drizzle-orm";
 import { recordBusinessEvents } from "../lib/business-events";
 import { createDb } from "../lib/db";
 import type { EventOf, ServiceEvents } from "../lib/events";
 import { nowIso } from "../lib/ids";
-import { transfers } from "../lib/schema";
 import { presentTransfer } from "./transfers.presenters";
 import { recordOutcome, recordPending, type TransferRow } from "./transfers.queries";
 
@@ -16,9 +14,7 @@ async function onRequested(env: Env, event: EventOf<"TRANSFER_REQUESTED">): Prom
 async function onOutcome(env: Env, event: EventOf<"TRANSFER_COMPLETED" | "TRANSFER_REVERSED">): Promise<void> {
   const { completed_at, ...facts } = event.payload;
   const status = event.type === "TRANSFER_COMPLETED" ? "COMPLETED" : "REVERSED";
-  const db = createDb(env.DB);
-  await recordOutcome(db, facts, status, completed_at, nowIso());
-  await recordTransferEvents(env, await db.select().from(transfers).where(eq(transfers.transferId, facts.transfer_id)).get());
+  await recordTransferEvents(env, await recordOutcome(createDb(env.DB), facts, status, completed_at, nowIso()));
 }
 
 /** The business events of a transfer's committed outcome: sent and received, or reversed (keyed, so once). */
@@ -39,9 +35,11 @@ async function recordTransferEvents(env: Env, row: TransferRow | undefined): Pro
 
 export const transferEvents: ServiceEvents = {
   subscribers: {
-    TRANSFER_REQUESTED: [{ name: "transfers.record", handle: onRequested }],
-    TRANSFER_COMPLETED: [{ name: "transfers.outcome", handle: onOutcome }],
-    TRANSFER_REVERSED: [{ name: "transfers.outcome", handle: onOutcome }],
+    // Keyed, so no inbox round trips: the record is an insert that keeps what exists, the outcome a
+    // PENDING-guarded move, and its business events are keyed by the transfer id; a repeat changes nothing.
+    TRANSFER_REQUESTED: [{ name: "transfers.record", handle: onRequested, keyed: true }],
+    TRANSFER_COMPLETED: [{ name: "transfers.outcome", handle: onOutcome, keyed: true }],
+    TRANSFER_REVERSED: [{ name: "transfers.outcome", handle: onOutcome, keyed: true }],
   },
   // The request's dead letter is settled by the wallet service (credit or reverse); an outcome's is
   // replayed by an admin, and until then reconciliation lists the transfer as stuck.

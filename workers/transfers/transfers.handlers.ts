@@ -39,22 +39,26 @@ export const createTransfer: AppRouteHandler<typeof routes.createTransfer> = asy
   const sender = ledgerFor(c.env, body.from_wallet_id);
   const own = recipient.userId === user.user_id;
   // Between one's own wallets the names are the wallets'; between people, the people's.
-  const [senderName, recipientName] = own
-    ? await Promise.all([
-        sender.getWallet(user.user_id).then((w) => w?.name ?? "Wallet"),
-        ledgerFor(c.env, recipient.walletId)
-          .getWallet(user.user_id)
-          .then((w) => w?.name ?? "Wallet"),
-      ])
-    : await Promise.all([
-        queries.findUserName(db, user.user_id).then(personName),
-        // The recipient's name came with the lookup of their wallet.
-        personName(recipient.name),
-      ]);
+  // The debit's entry is stamped by the clock, read beside the names.
+  const [[senderName, recipientName], now] = await Promise.all([
+    own
+      ? Promise.all([
+          sender.getWallet(user.user_id).then((w) => w?.name ?? "Wallet"),
+          ledgerFor(c.env, recipient.walletId)
+            .getWallet(user.user_id)
+            .then((w) => w?.name ?? "Wallet"),
+        ])
+      : Promise.all([
+          queries.findUserName(db, user.user_id).then(personName),
+          // The recipient's name came with the lookup of their wallet.
+          personName(recipient.name),
+        ]),
+    businessNow(c.env),
+  ]);
 
   const transferId = resourceIdFor("transfer", user.user_id, c.get("idempotencyKey"));
-  // The record's created_at is wall time (the sweep ages it); the debit's entry is stamped by the clock.
-  const [createdAt, now] = [nowIso(), await businessNow(c.env)];
+  // The record's created_at is wall time (the sweep ages it).
+  const createdAt = nowIso();
   const facts: queries.TransferFacts = {
     transfer_id: transferId,
     from_wallet_id: body.from_wallet_id,

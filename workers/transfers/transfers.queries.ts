@@ -55,13 +55,20 @@ const rowOf = (facts: TransferFacts, status: TransferRow["status"], completedAt:
   updatedAt: now,
 });
 
-/** Records a debited transfer as PENDING; a record that exists already (a retry, or the saga got there first) is kept. */
+const byId = (db: Db, transferId: string) => db.select().from(transfers).where(eq(transfers.transferId, transferId));
+
+/**
+ * Records a debited transfer as PENDING; a record that exists already (a retry, or the saga got there
+ * first) is kept. One round trip: the insert and the read of the record as it stands.
+ */
 export async function recordPending(db: Db, facts: TransferFacts, now: string): Promise<TransferRow> {
-  await db
-    .insert(transfers)
-    .values(rowOf(facts, "PENDING", null, now))
-    .onConflictDoNothing();
-  const row = await db.select().from(transfers).where(eq(transfers.transferId, facts.transfer_id)).get();
+  const [, [row]] = await db.batch([
+    db
+      .insert(transfers)
+      .values(rowOf(facts, "PENDING", null, now))
+      .onConflictDoNothing(),
+    byId(db, facts.transfer_id),
+  ]);
   if (!row) throw new Error(`transfer ${facts.transfer_id} was not recorded`);
   return row;
 }
@@ -69,16 +76,27 @@ export async function recordPending(db: Db, facts: TransferFacts, now: string): 
 /**
  * The saga's terminal state, once: inserted if the record does not exist yet (the outcome can arrive
  * before the request's own write), otherwise moved from PENDING; a terminal record never changes.
+ * Answers the record as it stands after that, in the same round trip.
  */
-export async function recordOutcome(db: Db, facts: TransferFacts, status: "COMPLETED" | "REVERSED", completedAt: string, now: string) {
-  await db
-    .insert(transfers)
-    .values(rowOf(facts, status, completedAt, now))
-    .onConflictDoUpdate({
-      target: transfers.transferId,
-      set: { status, completedAt, updatedAt: now },
-      setWhere: sql`${transfers.status} = 'PENDING'`,
-    });
+export async function recordOutcome(
+  db: Db,
+  facts: TransferFacts,
+  status: "COMPLETED" | "REVERSED",
+  completedAt: string,
+  now: string,
+): Promise<TransferRow | undefined> {
+  const [, [row]] = await db.batch([
+    db
+      .insert(transfers)
+      .values(rowOf(facts, status, completedAt, now))
+      .onConflictDoUpdate({
+        target: transfers.transferId,
+        set: { status, completedAt, updatedAt: now },
+        setWhere: sql`${transfers.status} = 'PENDING'`,
+      }),
+    byId(db, facts.transfer_id),
+  ]);
+  return row;
 }
 
 /** A transfer its sender or its recipient may see; undefined for anyone else. */
