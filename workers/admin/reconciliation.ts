@@ -183,11 +183,22 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     const repaid = walletRepayments
       .filter((r) => r.loanId === l.loanId && r.status === "SUCCESSFUL")
       .reduce((s, r) => s + r.amountCents, 0);
-    if (l.remainingBalanceCents !== l.amountCents - repaid) {
+    // What the loan's books say is owed: nothing once rejected; otherwise the principal plus every
+    // interest charge and fee so far, less what the ledger took in successful repayments. And the
+    // remaining balance is always its parts (principal + interest due + fees due).
+    const owed = l.status === "REJECTED" ? 0 : l.amountCents + l.totalInterestChargedCents + l.totalFeesChargedCents - repaid;
+    const parts = l.outstandingPrincipalCents + l.interestDueCents + l.feesDueCents;
+    if (l.remainingBalanceCents !== owed) {
       diff(
         "LOAN_BALANCE",
         l.loanId,
-        `remaining ${formatCents(l.remainingBalanceCents)} != amount − successful repayments ${formatCents(l.amountCents - repaid)}`,
+        `remaining ${formatCents(l.remainingBalanceCents)} != amount + interest and fees charged − successful repayments ${formatCents(owed)}`,
+      );
+    } else if (l.remainingBalanceCents !== parts) {
+      diff(
+        "LOAN_BALANCE",
+        l.loanId,
+        `remaining ${formatCents(l.remainingBalanceCents)} != principal + interest due + fees due ${formatCents(parts)}`,
       );
     }
   }
