@@ -50,7 +50,14 @@ export class Server {
         name: label,
         modulesRoot: opts.bundle,
         modules: modulesOf(opts.bundle),
-        bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), JWT_SECRET, WEBHOOK_ENCRYPTION_KEY },
+        bindings: {
+          ...(workerOptions.bindings as Record<string, unknown> | undefined),
+          JWT_SECRET,
+          WEBHOOK_ENCRYPTION_KEY,
+          // Production's clock: the real time. The adjustable test clock (local, staging) reads its
+          // offset from D1 on every money move, a sandbox cost production never pays.
+          TEST_CLOCK: "false",
+        },
         host: "127.0.0.1",
         port: 0,
         resourcePersistencePath: persist,
