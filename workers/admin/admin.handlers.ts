@@ -1,7 +1,7 @@
 import { DUE_WORK } from "../due-work";
 import type { AppRouteHandler } from "../lib/app";
 import { auditStatement } from "../lib/audit-log";
-import { advanceClockStatement, clockNow, clockOffsetSeconds, testClockEnabled } from "../lib/clock";
+import { advanceClockStatement, businessNow, clockNow, clockOffsetSeconds, testClockEnabled } from "../lib/clock";
 import { createDb } from "../lib/db";
 import { runDueWorkUntilDone } from "../lib/due-work";
 import { invalidState, notFound } from "../lib/errors";
@@ -74,7 +74,7 @@ export const adjustWallet: AppRouteHandler<typeof routes.adjustWallet> = async (
         type: "ADJUSTMENT",
         description: reason,
         counterparty: { account: "adjustments", name: "Adjustment" },
-        now: nowIso(),
+        now: await businessNow(c.env),
       }),
     );
     // No D1 write to share a batch with: the entry is keyed by the transfer, so the retry of a

@@ -156,9 +156,14 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     expectMoved("REFUND", "REFUND", r.refundId, "merchants", r.amountCents, true, r.createdAt);
     ledgerRefunds.delete(r.refundId);
   }
+  // The ledger's refund is stamped by the clock that stamps ledger entries: aged on that clock.
+  let ledgerNow: number | undefined;
   for (const r of ledgerRefunds.values()) {
     entry.delete(`REFUND:${r.refund_id}`);
-    if (age(r.created_at) >= redriveMs) diff("REFUND", r.refund_id, `the ledger refunded ${formatCents(r.amount)} that D1 does not record`);
+    ledgerNow ??= (await clockNow(env)).getTime();
+    if (ledgerNow - Date.parse(r.created_at) >= redriveMs) {
+      diff("REFUND", r.refund_id, `the ledger refunded ${formatCents(r.amount)} that D1 does not record`);
+    }
   }
   for (const p of walletPayments) {
     const total = heldAndRefunded.refunds.filter((r) => r.payment_id === p.paymentId).reduce((sum, r) => sum + r.amount, 0);
@@ -261,7 +266,6 @@ async function reconcileWallet(env: Env, walletId: string): Promise<Difference[]
     entry.delete(`SAVINGS_ADD:${g.goalId}`);
     entry.delete(`SAVINGS_REDEEM:${g.goalId}`);
   }
-  let ledgerNow: number | undefined;
   for (const [key, e] of entry) {
     if (e.type === "PAYMENT_OUT" || e.type === "LOAN_REPAYMENT" || e.type === "LOAN_IN" || e.type === "REFUND") {
       diff("ORPHAN_ENTRY", e.reference_id, `ledger has ${key} with no matching record in D1`);

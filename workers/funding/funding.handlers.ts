@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { AppEnv, AppRouteHandler } from "../lib/app";
 import { recordBusinessEvents } from "../lib/business-events";
+import { businessNow } from "../lib/clock";
 import { createDb } from "../lib/db";
 import { AppError, notFound } from "../lib/errors";
 import { isId, nowIso } from "../lib/ids";
@@ -62,7 +63,7 @@ export const deposit: AppRouteHandler<typeof routes.deposit> = async (c) => {
       description: claim.reference,
       counterparty: { account: "funding", name: claim.reference },
       referenceId: null,
-      now: nowIso(),
+      now: await businessNow(c.env),
     }),
   );
   if (outcome.replayed) c.header("idempotent-replayed", "true");
