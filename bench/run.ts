@@ -86,6 +86,7 @@
  * bench/scenarios/, over the shared modules in bench/lib/ (server: Miniflare and the Worker bundles;
  * load: open- and closed-loop load; stats; report: the results files).
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -148,6 +149,16 @@ const versionOf = (pkg: string, from = REPO) => {
     return "?";
   }
 };
+/** HEAD, and whether the Worker's sources (what the bundles are built from) have uncommitted changes. */
+const tree = () => {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: REPO, encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain", "--", "workers", "durable-objects", "migrations", "wrangler.toml", "bench/scale-entry.ts");
+    return `${git("rev-parse", "--short=12", "HEAD")}${dirty ? " with uncommitted changes to the Worker's sources" : ""}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
+};
 const wranglerDir = dirname(createRequire(import.meta.url).resolve("wrangler/package.json"));
 const benchStarted = performance.now();
 const machine: Machine = {
@@ -164,6 +175,7 @@ const machine: Machine = {
   date: new Date().toISOString(),
   quick: options.quick,
   driver: options.driver,
+  tree: tree(),
 };
 const stateDir = workDir();
 const stateFs = stateFilesystem();

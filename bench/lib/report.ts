@@ -47,6 +47,8 @@ export type Machine = {
   date: string;
   quick: boolean;
   driver: string;
+  /** The checkout measured: its commit, and whether the Worker's sources differed from it when the run started. */
+  tree: string;
 };
 
 /** Where the servers kept their state, for the header. */
@@ -70,7 +72,7 @@ export function markdown(machine: Machine, run: Run, { rows, verdicts, failures 
   ].join("\n");
   return `# Benchmark ${machine.date}${machine.quick ? " (quick)" : ""}
 
-${machine.cores} cores (${machine.cpu}), ${machine.memory_gib} GiB, Node ${machine.node}, wrangler ${machine.wrangler}, miniflare ${machine.miniflare}, workerd ${machine.workerd}.
+${machine.cores} cores (${machine.cpu}), ${machine.memory_gib} GiB, Node ${machine.node}, wrangler ${machine.wrangler}, miniflare ${machine.miniflare}, workerd ${machine.workerd}. Tree: ${machine.tree}.
 Load average ${machine.loadavg_start.join(" / ")} at the start, ${machine.loadavg_end.join(" / ")} at the end (other work on the machine shows here; above ~2 on these 2 cores, absolute numbers are noisy and only same-run ratios mean much). The run took ${machine.duration_s} s (${run.scenarios.join(", ")}).
 Server: Miniflare (wrangler's), fresh per scenario, state in ${run.stateDir} (${run.stateFs}). Driver: ${machine.driver} unless a row says otherwise.
 Latency: open loop from each request's scheduled send time; "send lag" is how late the load generator itself sent (it shares the cores with workerd): a p99 well above the send lag is the server's, a p99 close to it is the generator's. "closed ×32" rows are max throughput ("interleaved": variants measured in alternating short windows, share = median over the rounds); "serial" rows are one call at a time.
