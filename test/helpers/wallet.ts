@@ -1,6 +1,7 @@
 import { env, SELF } from "cloudflare:test";
+import { expect } from "vitest";
 import type { MoveRequest } from "../../durable-objects/wallet-ledger";
-import { api, BASE, client, createWallet, signup, type TestUser } from "./api";
+import { type ApiResponse, api, BASE, client, createWallet, signup, type TestUser } from "./api";
 
 /** A new customer with one wallet holding `cents`: where most wallet tests start. */
 export async function userWithWallet(cents = 0): Promise<{ user: TestUser; walletId: string }> {
@@ -19,6 +20,21 @@ export const systemMove = (request: Pick<MoveRequest, "amount"> & Partial<MoveRe
   now: new Date().toISOString(),
   ...request,
 });
+
+/** Every transaction of a wallet as its owner pages through them (`pageSize` a page, `query` appended), newest first. */
+export async function transactionsOf<T = any>(user: TestUser, walletId: string, { pageSize = 100, query = "" } = {}): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ApiResponse = await api(`/wallet/${walletId}/transactions?limit=${pageSize}${query}${cursor ? `&cursor=${cursor}` : ""}`, {
+      token: user.token,
+    });
+    expect(page.status).toBe(200);
+    out.push(...page.body.transactions);
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  return out;
+}
 
 /** The wallet's balance as its owner reads it ("12.50"). */
 export async function balanceOf(user: TestUser, walletId: string): Promise<string> {

@@ -21,9 +21,9 @@ import { verifyChain } from "../../workers/domain/ledger-hash";
 import { parseCents } from "../../workers/domain/money";
 import { consumerFaults, queueTap } from "../../workers/events";
 import type { EventOf } from "../../workers/lib/events";
-import { type ApiResponse, api, centsToString, createWallet, signup, signupAdmin, type TestUser } from "../helpers/api";
+import { api, centsToString, createWallet, signup, signupAdmin, type TestUser } from "../helpers/api";
 import { ChaosQueue, rng } from "../helpers/saga";
-import { ledger } from "../helpers/wallet";
+import { ledger, transactionsOf } from "../helpers/wallet";
 
 const SEEDS = [1, 2, 3, 4, 5];
 const USERS = 3;
@@ -53,19 +53,7 @@ type Wallet = { id: string; owner: TestUser };
 type Transfer = { id: string; from: string; to: string; amount: number; fate: Fate };
 type Side = { count: number; amount: number };
 
-async function history(user: TestUser, walletId: string) {
-  const out: { hash: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: ApiResponse = await api(`/wallet/${walletId}/transactions?limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
-      token: user.token,
-    });
-    expect(page.status).toBe(200);
-    out.push(...page.body.transactions);
-    cursor = page.body.next_cursor;
-  } while (cursor);
-  return out.reverse();
-}
+const history = async (user: TestUser, walletId: string) => (await transactionsOf<{ hash: string }>(user, walletId)).reverse();
 
 async function runTransferChaos(seed: number) {
   // The workload has its own stream, so what is sent does not depend on how the queue was shuffled.

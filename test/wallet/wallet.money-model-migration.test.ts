@@ -4,24 +4,14 @@ import { schemaVersion } from "../../durable-objects/schema-migrations";
 import { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { LEDGER_MIGRATIONS } from "../../durable-objects/wallet-ledger/schema";
 import { GENESIS_HASH, verifyChain } from "../../workers/domain/ledger-hash";
-import { type ApiResponse, api, createWallet, signup, signupAdmin, type TestUser } from "../helpers/api";
+import { api, createWallet, signup, signupAdmin, type TestUser } from "../helpers/api";
 import { rewindToPreVersioning } from "../helpers/legacy-ledger";
+import { transactionsOf } from "../helpers/wallet";
 
 const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
 
-async function allTransactions(user: TestUser, walletId: string) {
-  const out: { transaction_id: string; hash: string; type: string; counterparty: { account: string; name: string } }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: ApiResponse = await api(`/wallet/${walletId}/transactions?limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
-      token: user.token,
-    });
-    expect(page.status).toBe(200);
-    out.push(...page.body.transactions);
-    cursor = page.body.next_cursor;
-  } while (cursor);
-  return out.reverse();
-}
+type Listed = { transaction_id: string; hash: string; type: string; counterparty: { account: string; name: string } };
+const allTransactions = async (user: TestUser, walletId: string) => (await transactionsOf<Listed>(user, walletId)).reverse();
 
 /** A wallet with an entry of every kind the code before counterparties wrote, made through the API. */
 async function walletWithHistory() {

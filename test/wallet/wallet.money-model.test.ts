@@ -2,7 +2,8 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { WalletLedger } from "../../durable-objects/wallet-ledger";
 import { GENESIS_HASH, verifyChain } from "../../workers/domain/ledger-hash";
-import { type ApiResponse, api, createWallet, expectEnvelope, signup, type TestUser } from "../helpers/api";
+import { api, createWallet, expectEnvelope, signup, type TestUser } from "../helpers/api";
+import { transactionsOf } from "../helpers/wallet";
 
 const ledger = (walletId: string) => env.WALLET_LEDGER.get(env.WALLET_LEDGER.idFromName(walletId));
 
@@ -16,19 +17,7 @@ type Tx = {
   counterparty: { account: string; name: string };
 };
 
-async function history(user: TestUser, walletId: string, query = ""): Promise<Tx[]> {
-  const out: Tx[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: ApiResponse = await api(`/wallet/${walletId}/transactions?limit=7${query}${cursor ? `&cursor=${cursor}` : ""}`, {
-      token: user.token,
-    });
-    expect(page.status).toBe(200);
-    out.push(...page.body.transactions);
-    cursor = page.body.next_cursor;
-  } while (cursor);
-  return out;
-}
+const history = (user: TestUser, walletId: string, query = "") => transactionsOf<Tx>(user, walletId, { pageSize: 7, query });
 
 const move = (user: TestUser, walletId: string, kind: "credit" | "debit", amount: string, description?: string) =>
   api(`/wallet/${walletId}/${kind}`, { token: user.token, body: { amount, ...(description ? { description } : {}) } });
