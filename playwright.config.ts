@@ -5,6 +5,11 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // E2E_UI_PORT / E2E_API_PORT (read by scripts/e2e-server.mjs too) let two runs share a machine.
 const uiOrigin = `http://127.0.0.1:${process.env.E2E_UI_PORT ?? "5173"}`;
 
+const desktop = { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } };
+const phone = { ...devices["Desktop Chrome"], viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
+/** Specs that advance the shared test clock (POST /v1/admin/clock/advance, or the admin's clock panel). */
+const CLOCK_SPECS = /loans-servicing\.spec\.ts$/;
+
 export default defineConfig({
   testDir: "test/e2e",
   outputDir: "test-results",
@@ -34,13 +39,14 @@ export default defineConfig({
       ],
     },
   },
+  // The specs that move the test clock run after every other spec: the clock is the whole stack's
+  // (one row in D1) and only moves forward, and every ledger entry is stamped by it, so a spec that
+  // reads "this month" would otherwise meet entries dated a month ahead.
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
-    {
-      name: "phone",
-      use: { ...devices["Desktop Chrome"], viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true },
-      grep: /@phone/,
-    },
+    { name: "desktop", testIgnore: CLOCK_SPECS, use: desktop },
+    { name: "phone", testIgnore: CLOCK_SPECS, use: phone, grep: /@phone/ },
+    { name: "desktop-clock", testMatch: CLOCK_SPECS, use: desktop, dependencies: ["desktop", "phone"] },
+    { name: "phone-clock", testMatch: CLOCK_SPECS, use: phone, grep: /@phone/, dependencies: ["desktop", "phone"] },
   ],
   webServer: {
     command: "node scripts/e2e-server.mjs",
