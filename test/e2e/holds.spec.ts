@@ -114,6 +114,8 @@ test("@phone an authorization is held under the balance, captured for less, then
   await page.goto("/wallet");
   await expect(page.getByTestId("balance")).toHaveText("$200.00");
   await expect(page.getByTestId("holds-line")).toHaveCount(0);
+  // The history loads after the balance: wait for its rows before reading them.
+  await expect(page.getByTestId("transaction-row").nth(2)).toBeVisible();
   const types = await page.getByTestId("transaction-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-type")));
   expect(types.slice(0, 3)).toEqual(["REFUND", "REFUND", "PAYMENT_OUT"]);
   expect(errors, "console errors").toEqual([]);
