@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["ceiling", "credit", "saga", "transfer", "scale", "optimiser", "ui", "integrations", "saga-compare"] as const;
+export const SCENARIOS = ["ceiling", "credit", "saga", "scale", "optimiser", "ui", "integrations", "transfer", "saga-compare"] as const;
 /** Run only when named: it needs --compare. */
 const ON_REQUEST: readonly Scenario[] = ["saga-compare"];
 export type Scenario = (typeof SCENARIOS)[number];
