@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createWallet, expectEnvelope, signup, signupAdmin, type TestUser } from "../helpers/api";
+import { api, createWallet, expectEnvelope, signup, signupAdmin } from "../helpers/api";
+import { applyFor } from "../loans/loans-factories";
 
 type Entry = {
   entry_id: string;
@@ -12,15 +13,6 @@ type Entry = {
   created_at: string;
 };
 type Page = { entries: Entry[]; next_cursor: string | null };
-
-async function applyFor(user: TestUser, walletId: string) {
-  const res = await api("/loan", {
-    token: user.token,
-    body: { wallet_id: walletId, amount: "100.00", loan_term_months: 6, purpose: "bike" },
-  });
-  expect(res.status).toBe(201);
-  return res.body.loan.loan_id as string;
-}
 
 /** Every page of `query` (limit and action), following next_cursor. */
 async function allPages(token: string, query: string): Promise<Page[]> {
@@ -45,8 +37,8 @@ async function seedActions() {
   const admin = await signupAdmin();
   const user = await signup();
   const walletId = await createWallet(user);
-  const approved = await applyFor(user, walletId);
-  const rejected = await applyFor(user, walletId);
+  const approved = (await applyFor(user, walletId, "100.00", 6)).loan_id;
+  const rejected = (await applyFor(user, walletId, "100.00", 6)).loan_id;
   expect((await api(`/loan/${approved}/approve`, { token: admin.token, method: "POST" })).status).toBe(200);
   const adjusted = await api(`/admin/wallets/${walletId}/adjustments`, {
     token: admin.token,
